@@ -1,0 +1,13 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import ALL_SCOPES
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What will use it, e.g. “Dispatch sync”."))
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), choices=[(s, s) for s in ALL_SCOPES],
+                                       widget=forms.CheckboxSelectMultiple)
+    expires_at = forms.DateTimeField(label=_("Expires"), required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                     help_text=_("Leave empty for a token that does not expire."))

@@ -1,0 +1,126 @@
+"""Permission names, and the one place that says which role holds which.
+
+Views name the permission they need (`permission_required = "onboarding.review"`); HTML views use
+`PermissionRequiredMixin`, REST views `HasPortalPermission`. Nobody writes `if user.role == ...`
+in a view body. API tokens are further limited by scopes, per area: `<area>:read`/`<area>:write`.
+"""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from rest_framework import permissions
+
+from accounts.models import Role
+
+A = Role
+
+# Permission name -> roles holding it. Program admins and superusers hold everything in "ADMIN_ONLY".
+PERMISSIONS: dict[str, set[str]] = {
+    "account.tokens": {r.value for r in Role},
+    "tokens.issue": {A.PROGRAM_ADMIN},
+    "console.view": {A.PROGRAM_ADMIN},
+    # onboarding
+    "onboarding.apply": {A.APPLICANT, A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    "onboarding.review": {A.PROGRAM_ADMIN},
+    "onboarding.checks": {A.PROGRAM_ADMIN, A.INTEGRATOR},
+    "partner.view": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    "partner.manage": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    # reimbursement
+    "claims.file": {A.PARTNER_OWNER},
+    "claims.review": {A.PROGRAM_ADMIN},
+    # fleet and procurement
+    "fleet.manage": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    "fleet.oversee": {A.PROGRAM_ADMIN},
+    "catalog.view": {A.PARTNER_OWNER, A.PARTNER_MANAGER, A.PROGRAM_ADMIN},
+    "catalog.manage": {A.PROGRAM_ADMIN},
+    "orders.place": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    "orders.decide": {A.PROGRAM_ADMIN},
+    # hubs
+    "hubs.operate": {A.HUB_OWNER},
+    "hubs.review": {A.PROGRAM_ADMIN},
+    "hubs.allocate": {A.PROGRAM_ADMIN, A.INTEGRATOR},
+    # routes
+    "routes.plan": {A.PROGRAM_ADMIN, A.INTEGRATOR},
+    "routes.dispatch": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    "routes.drive": {A.DRIVER},
+    "routes.events": {A.INTEGRATOR, A.PROGRAM_ADMIN, A.DRIVER},
+    # integrations
+    "webhooks.manage": {A.INTEGRATOR, A.PROGRAM_ADMIN, A.PARTNER_OWNER},
+}
+
+# Token scope areas; a token holds `<area>:read` and/or `<area>:write`.
+SCOPE_AREAS = ["account", "onboarding", "claims", "fleet", "procurement", "hubs", "routes", "webhooks"]
+ALL_SCOPES = [f"{area}:{level}" for area in SCOPE_AREAS for level in ("read", "write")]
+
+
+def user_has_perm(user, name: str) -> bool:
+    if name not in PERMISSIONS:
+        raise KeyError(f"Unknown portal permission {name!r}: add it to accounts.permissions.PERMISSIONS")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in PERMISSIONS[name]
+
+
+class PermissionRequiredMixin(AccessMixin):
+    """HTML views: `permission_required = "name"`. Signed-out users go to login, others get 403."""
+
+    permission_required: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not user_has_perm(request.user, self.permission_required):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def permission_required(name):
+    """The same check for function views."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user_has_perm(request.user, name):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class HasPortalPermission(permissions.BasePermission):
+    """REST views: `permission_required = "name"` or `{"GET": "a", "POST": "b", "*": "c"}`."""
+
+    def has_permission(self, request, view):
+        needed = getattr(view, "permission_required", None)
+        if isinstance(needed, dict):
+            needed = needed.get(request.method, needed.get("*"))
+        if not needed:
+            return True
+        return user_has_perm(request.user, needed)
+
+
+class HasTokenScope(permissions.BasePermission):
+    """Token requests need the view's `api_area` scope: read for safe methods, write otherwise.
+
+    Browser sessions are not limited by scopes (the role permissions still apply)."""
+
+    message = "This API token does not have the scope this request needs."
+
+    def has_permission(self, request, view):
+        token = request.auth
+        if not hasattr(token, "has_scope"):
+            return True
+        area = getattr(view, "api_area", "account")
+        level = "read" if request.method in permissions.SAFE_METHODS else "write"
+        if token.has_scope(f"{area}:{level}"):
+            return True
+        self.message = f"This API token lacks the “{area}:{level}” scope."
+        return False

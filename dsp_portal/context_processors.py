@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from dsp_portal.navigation import nav_for
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    return {
+        "program_name": settings.PROGRAM_NAME,
+        "nav_items": nav_for(user) if user is not None and user.is_authenticated else [],
+    }

@@ -1,0 +1,42 @@
+"""The site's navigation, one list for every role.
+
+Each app adds its entries here; an entry shows for users holding its permission (see
+accounts.permissions) and only once its URL exists, so a half-built area never breaks a page.
+The dashboard shows the same entries as cards, with their descriptions.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import user_has_perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str
+    icon: str = "circle"
+    description: str = ""
+
+
+NAV: list[NavItem] = [
+    NavItem(_("Console"), "console", "console.view", "speedometer2", _("Program figures and queues to work.")),
+    NavItem(_("API tokens"), "accounts:api_tokens", "account.tokens", "key",
+            _("Create and revoke tokens for programs that use the REST API.")),
+]
+
+
+def nav_for(user) -> list[dict]:
+    items = []
+    for item in NAV:
+        if not user_has_perm(user, item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "icon": item.icon, "description": item.description})
+    return items

@@ -1,0 +1,1 @@
+"""Writes that matter: transitions, money, side effects (keyword-only, atomic)."""

@@ -1,0 +1,1 @@
+"""REST views: thin, like the HTML ones."""

@@ -1,0 +1,1 @@
+"""Read queries shared by views, API and tasks, scoped by who asks."""

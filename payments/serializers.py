@@ -1,0 +1,1 @@
+"""REST input and output shapes."""
