@@ -12,6 +12,8 @@ from accounts.permissions import ALL_SCOPES
 from accounts.services import api_token_create
 from tests.factories import PASSWORD, AdminFactory, UserFactory
 
+pytest_plugins = ["tests.stripe_fake"]
+
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
