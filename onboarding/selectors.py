@@ -1,1 +1,145 @@
-"""Read queries shared by views, API and tasks, scoped by who asks."""
+"""Read queries shared by views, API and tasks, scoped by who asks.
+
+Other apps (fleet, procurement, claims, routes) call the Partner selectors here; keep their names
+and signatures stable."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from accounts.permissions import user_has_perm
+from core.errors import NotFound
+from onboarding.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    OnboardingSettings,
+    Partner,
+    PartnerMembership,
+    Region,
+)
+
+# --- Program data ---------------------------------------------------------------------------
+
+
+def onboarding_settings() -> OnboardingSettings:
+    """The program's onboarding settings row, created with the defaults if it does not exist yet."""
+    row, _created = OnboardingSettings.objects.get_or_create(singleton=True)
+    return row
+
+
+def region_list(*, active_only: bool = True) -> QuerySet[Region]:
+    qs = Region.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+# --- Partners -------------------------------------------------------------------------------
+
+
+def _is_admin(user) -> bool:
+    return user_has_perm(user, "onboarding.review")
+
+
+def partner_for_user(*, user) -> Partner | None:
+    """The Partner this person acts for (owners before managers), or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    membership = (PartnerMembership.objects.select_related("partner", "partner__region").filter(user=user)
+                  .order_by("-role", "created_at").first())  # "owner" > "manager": owners first
+    return membership.partner if membership else None
+
+
+def partner_get_for_user(*, user, partner_id) -> Partner:
+    """A Partner the user may see: their own, or any for program admins. Otherwise NotFound."""
+    qs = partner_list(fetched_by=user)
+    partner = qs.filter(pk=partner_id).first() if str(partner_id).isdigit() else None
+    if partner is None:
+        raise NotFound()
+    return partner
+
+
+def partner_list(*, fetched_by) -> QuerySet[Partner]:
+    qs = Partner.objects.select_related("region", "application")
+    if _is_admin(fetched_by):
+        return qs
+    if fetched_by is None or not fetched_by.is_authenticated:
+        return qs.none()
+    return qs.filter(memberships__user=fetched_by).distinct()
+
+
+def partner_members(*, partner) -> QuerySet[PartnerMembership]:
+    return partner.memberships.select_related("user")
+
+
+def veteran_verified(*, partner) -> bool:
+    """True when an owner of the partner had their veteran service verified by a program admin."""
+    owners = PartnerMembership.objects.filter(partner=partner, role=PartnerMembership.Role.OWNER).values("user_id")
+    return Application.objects.filter(applicant_id__in=owners,
+                                      veteran_status=Application.VeteranStatus.VERIFIED).exists()
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+
+def _application_qs():
+    return Application.objects.select_related("applicant", "region", "decided_by")
+
+
+def application_open_for_user(*, user) -> Application | None:
+    return _application_qs().filter(applicant=user, status__in=Application.OPEN_STATUSES).first()
+
+
+def application_latest_for_user(*, user) -> Application | None:
+    return _application_qs().filter(applicant=user).order_by("-created_at", "-pk").first()
+
+
+def application_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Application]:
+    """Program admins see every application; anyone else only their own."""
+    qs = _application_qs()
+    if not _is_admin(fetched_by):
+        qs = qs.filter(applicant=fetched_by)
+    return qs
+
+
+def application_get(*, user, application_id) -> Application:
+    """The applicant's own application, or any for program admins; another's is NotFound."""
+    if not str(application_id).isdigit():
+        raise NotFound()
+    application = application_list(fetched_by=user).filter(pk=application_id).first()
+    if application is None:
+        raise NotFound()
+    return application
+
+
+def application_get_for_checks(*, user, application_id) -> Application:
+    """Integrators posting check results reach any submitted application; nobody else gains access."""
+    if user_has_perm(user, "onboarding.checks") and str(application_id).isdigit():
+        application = _application_qs().exclude(status=Application.Status.DRAFT).filter(pk=application_id).first()
+        if application is not None:
+            return application
+    return application_get(user=user, application_id=application_id)
+
+
+def application_detail(*, application_id) -> Application:
+    """Everything the review page shows, in a fixed number of queries."""
+    return (_application_qs()
+            .prefetch_related("checks__recorded_by", "documents",
+                              Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")))
+            .get(pk=application_id))
+
+
+def application_document_get(*, user, application_id, document_id) -> ApplicationDocument:
+    application = application_get(user=user, application_id=application_id)
+    document = application.documents.filter(pk=document_id).first() if str(document_id).isdigit() else None
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def application_events(*, application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("created_at", "id")
+
+
+def application_status_counts() -> dict[str, int]:
+    rows = Application.objects.values_list("status").annotate(n=Count("id"))
+    counts = {value: 0 for value in Application.Status.values}
+    counts.update(dict(rows))
+    return counts
