@@ -11,3 +11,14 @@ class ApiTokenForm(forms.Form):
     expires_at = forms.DateTimeField(label=_("Expires"), required=False,
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                      help_text=_("Leave empty for a token that does not expire."))
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up field (allauth adds e-mail and password): the person's name."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+    def signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.save(update_fields=["full_name"])

@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -27,12 +27,19 @@ _CODES = {
 }
 
 
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
 def _flatten(detail):
     """DRF error detail -> {"field": ["message", ...]}."""
     if isinstance(detail, dict):
         out = {}
         for key, value in detail.items():
-            if isinstance(value, dict):
+            if isinstance(value, dict) and all(isinstance(k, int) for k in value):
+                # A list field's per-item errors belong to the field itself.
+                out[key] = [str(m) for messages in value.values() for m in _as_list(messages)]
+            elif isinstance(value, dict):
                 for sub, messages in _flatten(value).items():
                     out[f"{key}.{sub}"] = messages
             elif isinstance(value, list):
@@ -85,3 +92,109 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+# --- Throttles that tell the client its remaining quota ---------------------------------------
+
+
+class _QuotaHeadersMixin:
+    """Adds `X-RateLimit-Limit` / `X-RateLimit-Remaining` to every throttled view's response.
+
+    DRF copies `view.headers` onto the response (errors included), so the throttle writes there.
+    With several throttles the tightest remaining quota wins. 429 + Retry-After stay DRF's."""
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if self.rate is None or getattr(self, "key", None) is None:
+            return allowed
+        remaining = max(self.num_requests - len(self.history), 0)
+        headers = getattr(view, "headers", None)
+        if headers is None:
+            return allowed
+        current = headers.get("X-RateLimit-Remaining")
+        if current is None or remaining < int(current):
+            headers["X-RateLimit-Limit"] = str(self.num_requests)
+            headers["X-RateLimit-Remaining"] = str(remaining)
+        return allowed
+
+
+class AnonRateThrottle(_QuotaHeadersMixin, throttling.AnonRateThrottle):
+    pass
+
+
+class UserRateThrottle(_QuotaHeadersMixin, throttling.UserRateThrottle):
+    pass
+
+
+# --- OpenAPI: the shared error envelope ----------------------------------------------------------
+
+ERROR_COMPONENT = {
+    "type": "object",
+    "description": "Every 4xx answer. `code` is stable; `fields` maps a field name to its messages.",
+    "properties": {
+        "code": {"type": "string", "example": "validation_failed"},
+        "detail": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["code", "detail", "fields"],
+}
+_ERROR_DESCRIPTIONS = {
+    "400": "Invalid input (`validation_failed` with `fields`) or a refused request.",
+    "401": "Missing, invalid, expired or revoked credentials.",
+    "403": "Signed in, but the role or the token's scopes do not allow this.",
+    "404": "Not found, or not yours.",
+    "405": "Method not allowed.",
+    "406": "Not acceptable.",
+    "409": "Conflict with the current state, or an `Idempotency-Key` still in progress.",
+    "415": "Unsupported media type.",
+    "422": "Unprocessable (e.g. `idempotency_key_reused`).",
+    "429": "Rate limited; see `Retry-After`.",
+}
+_QUOTA_HEADERS = {
+    "X-RateLimit-Limit": {"schema": {"type": "integer"}, "description": "Requests allowed in the current window."},
+    "X-RateLimit-Remaining": {"schema": {"type": "integer"}, "description": "Requests left in the current window."},
+}
+
+
+def error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _catalogue_markdown() -> str:
+    from core.events import EVENT_TYPES
+
+    lines = ["", "", "## Webhook events", "",
+             "Deliveries POST `{id, type, created, data}`; `data` has these fields per type:", "",
+             "| type | description | data |", "|---|---|---|"]
+    for name, (description, shape) in EVENT_TYPES.items():
+        fields = ", ".join(f"`{k}`: {v}" for k, v in shape.items())
+        lines.append(f"| `{name}` | {description} | {fields} |")
+    return "\n".join(lines)
+
+
+def schema_add_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: declare `Error` once and document it on every operation.
+
+    Also documents the rate-limit headers and appends the webhook event catalogue to the description."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            codes = ["400", "401", "403", "405", "406", "415", "429"]
+            if "{" in path:
+                codes.append("404")
+            if method in ("post", "put", "patch", "delete"):
+                codes += ["409", "422"]
+            for code in codes:
+                existing = responses.get(code)
+                if existing is None or not existing.get("content"):
+                    responses[code] = error_response(_ERROR_DESCRIPTIONS[code])
+            for code, response in responses.items():
+                if code.startswith("2"):
+                    response.setdefault("headers", {}).update(_QUOTA_HEADERS)
+    info = result.setdefault("info", {})
+    info["description"] = (info.get("description") or "") + _catalogue_markdown()
+    return result

@@ -8,9 +8,23 @@ business: it reads the outbox after commit.
 the API docs). Add a type here before recording it.
 """
 
+import functools
+
 from django.db import transaction
 
 from core.models import OutboxEvent
+
+# Callables `fn(event_id)` run after the recording transaction commits (webhook dispatch registers
+# one from integrations; core never imports it). A failing hook is logged, never raised: the
+# periodic sweep picks up any event whose dispatch did not happen.
+_COMMIT_HOOKS: list = []
+
+
+def on_event_committed(fn):
+    """Register `fn(event_id)` to run after every recorded event's transaction commits."""
+    if fn not in _COMMIT_HOOKS:
+        _COMMIT_HOOKS.append(fn)
+    return fn
 
 # type -> (description, payload fields)
 EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
@@ -39,6 +53,25 @@ def event_record(*, type: str, subject, payload: dict) -> OutboxEvent:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the transaction that makes the change")
     meta = subject._meta
-    return OutboxEvent.objects.create(
+    event = OutboxEvent.objects.create(
         type=type, subject_type=f"{meta.app_label}.{meta.model_name}", subject_id=str(subject.pk), payload=payload
     )
+    for hook in _COMMIT_HOOKS:
+        transaction.on_commit(functools.partial(hook, event.pk), robust=True)
+    return event
+
+
+def events_record_bulk(events) -> list[OutboxEvent]:
+    """Write many events in one INSERT, in the caller's transaction (batch services at scale).
+
+    `events` is an iterable of `(type, subject, payload)`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events_record_bulk must run inside the transaction that makes the change")
+    rows = []
+    for type_, subject, payload in events:
+        if type_ not in EVENT_TYPES:
+            raise ValueError(f"Unknown event type {type_!r}: add it to core.events.EVENT_TYPES")
+        meta = subject._meta
+        rows.append(OutboxEvent(type=type_, subject_type=f"{meta.app_label}.{meta.model_name}",
+                                subject_id=str(subject.pk), payload=payload))
+    return OutboxEvent.objects.bulk_create(rows) if rows else []

@@ -125,6 +125,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not PRODUCTION:
+    # Serve straight from the source folders (no collectstatic needed to develop or test).
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -159,6 +164,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Sign-up, login, verification, password and MFA through allauth.
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -191,8 +197,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.api.AnonRateThrottle",
+        "core.api.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/min"),
@@ -216,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every operation documents the `{code, detail, fields}` error envelope; the event catalogue is appended.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema_add_errors"],
 }
 
 # Celery: Redis broker when REDIS_URL is set, in-process (eager) otherwise.
@@ -234,6 +242,7 @@ CELERY_TIMEZONE = "UTC"
 # Later apps add their periodic jobs here (one place for the whole schedule).
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-idempotency-keys": {"task": "core.tasks.idempotency_purge", "schedule": timedelta(hours=6)},
+    "webhooks-sweep": {"task": "integrations.tasks.webhooks_sweep", "schedule": timedelta(minutes=1)},
 }
 
 # Security
@@ -281,6 +290,13 @@ LOGGING = {
 PROGRAM_NAME = env.str("PROGRAM_NAME", default="Last Mile Partner Program")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))
+# Webhooks (integrations): loopback http only for development and tests; production needs https
+# to public addresses. A subscription is disabled after this many failed attempts in a row.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=not PRODUCTION)
+WEBHOOKS_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOKS_MAX_CONSECUTIVE_FAILURES", default=15)
+WEBHOOKS_TIMEOUT_SECONDS = 10
+WEBHOOKS_RETRY_WINDOW = timedelta(hours=24)
+WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 
 # Stripe: the real client, pointed at STRIPE_API_BASE (a local fake in tests and development).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_local")

@@ -1,0 +1,29 @@
+"""A tiny idempotent endpoint used to test the mechanism in isolation (including a request in flight)."""
+
+import threading
+
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.idempotency import idempotent
+from core.models import OutboxEvent
+
+entered = threading.Event()
+release = threading.Event()
+
+
+class Create(APIView):
+    api_area = "account"
+
+    @idempotent
+    def post(self, request):
+        if request.data.get("wait"):
+            entered.set()
+            release.wait(timeout=10)
+        row = OutboxEvent.objects.create(type="test.created", subject_type="test", subject_id="1",
+                                         payload=request.data)
+        return Response({"id": str(row.id), "echo": request.data}, status=201)
+
+
+urlpatterns = [path("create/", Create.as_view())]

@@ -1,0 +1,69 @@
+"""Production settings refuse to start without their secrets, and pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SETTINGS_MODULE": "dsp_portal.settings",
+    "SECRET_KEY": "x" * 30 + "-a-long-and-random-production-secret-value",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/dsp_portal",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ALLOWED_HOSTS": "portal.example.com",
+}
+
+
+def _run(args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _run(["-c", "import django; django.setup()"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DATABASE_URL"}
+    result = _run(["-c", "import django; django.setup()"], env)
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_logs_are_json_lines_with_the_request_id():
+    code = (
+        "import django, logging, json; django.setup();"
+        "from django.test import Client;"
+        "from django.conf import settings;"
+        "print(settings.LOGGING['handlers']['console']['formatter'], settings.SESSION_COOKIE_SECURE,"
+        " settings.SECURE_HSTS_SECONDS > 0, settings.DEBUG)"
+    )
+    result = _run(["-c", code], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["json", "True", "True", "False"]
+
+
+def test_embedded_default_needs_no_environment(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, settings.EMAIL_BACKEND)"  # noqa: E501
+    clean = {k: v for k, v in os.environ.items()
+             if k not in PRODUCTION_ENV and k not in {"REDIS_URL", "DATABASE_URL", "CELERY_BROKER_URL"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
+                            env={**clean, "DJANGO_SETTINGS_MODULE": "dsp_portal.settings"},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    engine, eager, email = result.stdout.split()
+    assert engine.endswith("sqlite3")
+    assert eager == "True"
+    assert email.endswith("console.EmailBackend")
