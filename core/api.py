@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, throttling
+from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -92,38 +92,6 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-
-
-# --- Throttles that tell the client its remaining quota ---------------------------------------
-
-
-class _QuotaHeadersMixin:
-    """Adds `X-RateLimit-Limit` / `X-RateLimit-Remaining` to every throttled view's response.
-
-    DRF copies `view.headers` onto the response (errors included), so the throttle writes there.
-    With several throttles the tightest remaining quota wins. 429 + Retry-After stay DRF's."""
-
-    def allow_request(self, request, view):
-        allowed = super().allow_request(request, view)
-        if self.rate is None or getattr(self, "key", None) is None:
-            return allowed
-        remaining = max(self.num_requests - len(self.history), 0)
-        headers = getattr(view, "headers", None)
-        if headers is None:
-            return allowed
-        current = headers.get("X-RateLimit-Remaining")
-        if current is None or remaining < int(current):
-            headers["X-RateLimit-Limit"] = str(self.num_requests)
-            headers["X-RateLimit-Remaining"] = str(remaining)
-        return allowed
-
-
-class AnonRateThrottle(_QuotaHeadersMixin, throttling.AnonRateThrottle):
-    pass
-
-
-class UserRateThrottle(_QuotaHeadersMixin, throttling.UserRateThrottle):
-    pass
 
 
 # --- OpenAPI: the shared error envelope ----------------------------------------------------------

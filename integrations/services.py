@@ -1,1 +1,288 @@
-"""Writes that matter: transitions, money, side effects (keyword-only, atomic)."""
+"""Webhook subscriptions and delivery (keyword-only, atomic, raising DomainError).
+
+Delivery reads the outbox (`core.models.OutboxEvent`): `event_fan_out` turns a committed event
+into one `WebhookDelivery` per matching active subscription, and `webhook_delivery_attempt` makes
+one POST. The HTTP call happens outside any transaction: a delivery is first leased (its
+`next_attempt_at` pushed past the timeout) so a concurrent sweep does not send it twice."""
+
+import json
+import logging
+import secrets as pysecrets
+import time
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.errors import Conflict, DomainError, ValidationFailed
+from core.events import EVENT_TYPES
+from core.models import OutboxEvent
+from integrations import crypto, signing
+from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from integrations.urlguard import webhook_url_check
+
+logger = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 1000
+LEASE = timedelta(seconds=60)  # longer than the request timeout: a crashed attempt is retried after it
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=4)
+USER_AGENT = "DSP-Portal-Webhooks/1.0"
+
+
+def _new_secret() -> str:
+    return f"whsec_{pysecrets.token_urlsafe(32)}"
+
+
+def _clean_event_types(event_types) -> list[str]:
+    chosen = sorted(set(event_types or []))
+    unknown = [t for t in chosen if t not in EVENT_TYPES]
+    if unknown:
+        message = _("Unknown event type: %(t)s.") % {"t": ", ".join(unknown)}
+        raise ValidationFailed(message, code="unknown_event_type", fields={"event_types": [message]})
+    if not chosen:
+        message = _("Choose at least one event type.")
+        raise ValidationFailed(message, fields={"event_types": [message]})
+    return chosen
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+
+def webhook_subscription_create(*, owner: User, url: str, event_types, description: str = ""
+                                ) -> tuple[WebhookSubscription, str]:
+    """Subscribe `url`. Returns the row and the secret, which is shown to the owner only now."""
+    url = webhook_url_check((url or "").strip())
+    secret = _new_secret()
+    subscription = WebhookSubscription.objects.create(
+        owner=owner, url=url, event_types=_clean_event_types(event_types), description=(description or "")[:200],
+        secret_encrypted=crypto.encrypt(secret),
+    )
+    return subscription, secret
+
+
+def webhook_subscription_update(*, subscription: WebhookSubscription, **fields) -> WebhookSubscription:
+    """Change url, event types, description or active (re-activating clears the failure run)."""
+    with transaction.atomic():
+        sub = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+        if "url" in fields:
+            sub.url = webhook_url_check((fields["url"] or "").strip())
+        if "event_types" in fields:
+            sub.event_types = _clean_event_types(fields["event_types"])
+        if "description" in fields:
+            sub.description = (fields["description"] or "")[:200]
+        if "active" in fields and bool(fields["active"]) != sub.active:
+            sub.active = bool(fields["active"])
+            if sub.active:
+                sub.consecutive_failures, sub.disabled_at, sub.disabled_reason = 0, None, ""
+            else:
+                sub.disabled_at, sub.disabled_reason = timezone.now(), _("Disabled by its owner.")
+        sub.save()
+    return sub
+
+
+def webhook_subscription_disable(*, subscription: WebhookSubscription) -> WebhookSubscription:
+    return webhook_subscription_update(subscription=subscription, active=False)
+
+
+def webhook_subscription_enable(*, subscription: WebhookSubscription) -> WebhookSubscription:
+    return webhook_subscription_update(subscription=subscription, active=True)
+
+
+def webhook_subscription_delete(*, subscription: WebhookSubscription) -> None:
+    subscription.delete()
+
+
+def webhook_secret_rotate(*, subscription: WebhookSubscription, overlap: timedelta | None = None
+                          ) -> tuple[WebhookSubscription, str]:
+    """A new secret; the old one keeps signing for `overlap` (WEBHOOKS_SECRET_OVERLAP by default)."""
+    overlap = settings.WEBHOOKS_SECRET_OVERLAP if overlap is None else overlap
+    secret = _new_secret()
+    with transaction.atomic():
+        sub = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+        sub.previous_secret_encrypted = sub.secret_encrypted
+        sub.previous_secret_expires_at = timezone.now() + overlap
+        sub.secret_encrypted = crypto.encrypt(secret)
+        sub.save(update_fields=["previous_secret_encrypted", "previous_secret_expires_at", "secret_encrypted"])
+    return sub, secret
+
+
+# --- fan-out ---------------------------------------------------------------------------------
+
+
+def event_fan_out(*, event_id) -> list[int]:
+    """One delivery per active subscription wanting this event type; idempotent. Returns delivery ids."""
+    with transaction.atomic():
+        event = OutboxEvent.objects.select_for_update(skip_locked=True).filter(pk=event_id).first()
+        if event is None or event.dispatched_at is not None:
+            return []  # gone, being fanned out by another worker, or already done
+        now = timezone.now()
+        subscriptions = [s for s in WebhookSubscription.objects.filter(active=True).only("pk", "event_types")
+                         if s.wants(event.type)]
+        WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(subscription=s, event=event, next_attempt_at=now,
+                             retry_until=now + settings.WEBHOOKS_RETRY_WINDOW) for s in subscriptions],
+            ignore_conflicts=True,
+        )
+        event.dispatched_at = now
+        event.save(update_fields=["dispatched_at"])
+        return list(WebhookDelivery.objects.filter(event=event, status=WebhookDelivery.Status.PENDING)
+                    .values_list("pk", flat=True))
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+
+def event_body(event: OutboxEvent) -> bytes:
+    document = {"id": str(event.pk), "type": event.type, "created": event.created_at.isoformat(),
+                "data": event.payload}
+    return json.dumps(document, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+
+def _lease(delivery_id: int, *, force: bool) -> WebhookDelivery | None:
+    """Claim a due delivery for one attempt, or None when it is not due (or not ours to send)."""
+    retryable = (WebhookDelivery.Status.PENDING, WebhookDelivery.Status.FAILED)
+    with transaction.atomic():
+        delivery = (WebhookDelivery.objects.select_for_update(skip_locked=True)
+                    .select_related("subscription", "event").filter(pk=delivery_id).first())
+        if delivery is None or delivery.status not in retryable:
+            return None
+        now = timezone.now()
+        if not force and delivery.next_attempt_at and delivery.next_attempt_at > now:
+            return None
+        if not delivery.subscription.active:
+            delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.GAVE_UP, None
+            delivery.save(update_fields=["status", "next_attempt_at"])
+            return None
+        delivery.next_attempt_at = now + LEASE
+        delivery.save(update_fields=["next_attempt_at"])
+        return delivery
+
+
+def _post(delivery: WebhookDelivery) -> dict:
+    """One POST; returns the attempt's fields. Never raises for the receiver's failures."""
+    subscription, event = delivery.subscription, delivery.event
+    body = event_body(event)
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-DSP-Event-Id": str(event.pk),
+        "X-DSP-Event-Type": event.type,
+        signing.HEADER: signing.sign(secrets=subscription.signing_secrets(), timestamp=timestamp, body=body),
+    }
+    started = time.perf_counter()
+    result = {"status_code": None, "response_excerpt": "", "error": "", "succeeded": False}
+    try:
+        webhook_url_check(subscription.url)  # again: DNS may have changed since the subscription was saved
+        response = requests.post(subscription.url, data=body, headers=headers, allow_redirects=False,
+                                 timeout=settings.WEBHOOKS_TIMEOUT_SECONDS, stream=True)
+        try:
+            raw = response.raw.read(EXCERPT_CHARS * 4, decode_content=True) or b""
+        finally:
+            response.close()
+        result.update(status_code=response.status_code, succeeded=200 <= response.status_code < 300,
+                      response_excerpt=raw.decode("utf-8", errors="replace")[:EXCERPT_CHARS])
+    except DomainError as exc:
+        result["error"] = exc.detail[:300]
+    except requests.RequestException as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}"[:300]
+    result["latency_ms"] = int((time.perf_counter() - started) * 1000)
+    return result
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+def _notify_disabled(subscription_id: int) -> None:
+    sub = WebhookSubscription.objects.select_related("owner").get(pk=subscription_id)
+    send_mail(
+        subject=_("[DSP Portal] Webhook disabled: %(url)s") % {"url": sub.url},
+        message=_("Your webhook subscription to %(url)s was disabled after %(n)d failed deliveries in a row.\n"
+                  "Fix the receiver, then enable it again at %(site)s/integrations/webhooks/%(id)d/.")
+        % {"url": sub.url, "n": sub.consecutive_failures, "site": settings.SITE_URL, "id": sub.pk},
+        from_email=None, recipient_list=[sub.owner.email], fail_silently=True,
+    )
+
+
+def _record(delivery_id: int, number: int, started_at, result: dict) -> WebhookDelivery:
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        sub = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
+        WebhookAttempt.objects.create(delivery=delivery, number=number, started_at=started_at, **result)
+        now = timezone.now()
+        delivery.attempts, delivery.last_attempt_at = number, now
+        if result["succeeded"]:
+            delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.SUCCEEDED, None
+            sub.consecutive_failures = 0
+        else:
+            sub.consecutive_failures = F("consecutive_failures") + 1
+            retry_at = now + _backoff(number)
+            if retry_at > delivery.retry_until:
+                delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.GAVE_UP, None
+            else:
+                delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, retry_at
+        delivery.save(update_fields=["status", "attempts", "last_attempt_at", "next_attempt_at"])
+        sub.save(update_fields=["consecutive_failures"])
+        sub.refresh_from_db(fields=["consecutive_failures"])
+        if (not result["succeeded"] and sub.active
+                and sub.consecutive_failures >= settings.WEBHOOKS_MAX_CONSECUTIVE_FAILURES):
+            sub.active, sub.disabled_at = False, now
+            sub.disabled_reason = _("Disabled after %(n)d failed deliveries in a row.") % {
+                "n": sub.consecutive_failures}
+            sub.save(update_fields=["active", "disabled_at", "disabled_reason"])
+            transaction.on_commit(lambda: _notify_disabled(sub.pk))
+    return delivery
+
+
+def webhook_delivery_attempt(*, delivery_id: int, force: bool = False) -> WebhookDelivery | None:
+    """Make one attempt if the delivery is due (or `force`); None when there was nothing to do."""
+    delivery = _lease(delivery_id, force=force)
+    if delivery is None:
+        return None
+    number = delivery.attempts + 1
+    started_at = timezone.now()
+    result = _post(delivery)
+    return _record(delivery.pk, number, started_at, result)
+
+
+def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Queue another attempt now, whatever the delivery's state (the next attempt gets the next number)."""
+    with transaction.atomic():
+        d = WebhookDelivery.objects.select_for_update().select_related("subscription").get(pk=delivery.pk)
+        if not d.subscription.active:
+            raise Conflict(_("Enable the subscription before redelivering."), code="subscription_disabled")
+        now = timezone.now()
+        d.status, d.next_attempt_at = WebhookDelivery.Status.PENDING, now
+        d.retry_until = now + settings.WEBHOOKS_RETRY_WINDOW
+        d.save(update_fields=["status", "next_attempt_at", "retry_until"])
+        transaction.on_commit(lambda: _enqueue_delivery(d.pk), robust=True)
+    return d
+
+
+def _enqueue_delivery(delivery_id: int) -> None:
+    from integrations.tasks import webhook_deliver  # tasks import this module
+
+    webhook_deliver.delay(delivery_id)
+
+
+def due_delivery_ids(*, limit: int = 500) -> list[int]:
+    now = timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.FAILED],
+                                       next_attempt_at__lte=now)
+        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )
+
+
+def undispatched_event_ids(*, limit: int = 500) -> list:
+    return list(OutboxEvent.objects.filter(dispatched_at__isnull=True).order_by("created_at")
+                .values_list("pk", flat=True)[:limit])
