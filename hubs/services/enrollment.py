@@ -1,0 +1,146 @@
+"""Enrollment and the hub's life: applied -> approved|rejected|waitlisted, approved -> active <-> paused."""
+
+import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.services import user_set_role
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.workflow import transition
+from hubs.models import (
+    HUB_WORKFLOW,
+    BusinessKind,
+    DeliveryMeans,
+    EligibleState,
+    Hub,
+    HubSettings,
+    HubStatus,
+    HubTransition,
+    TargetCity,
+)
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    reason: str = ""
+
+
+def eligibility_check(*, state: str, city: str) -> Eligibility:
+    """Eligible when the state is enabled and the city is one of its target cities."""
+    state = (state or "").strip().upper()
+    city = (city or "").strip()
+    if not EligibleState.objects.filter(code=state, enabled=True).exists():
+        return Eligibility(False, _("The program is not open in %(state)s yet.") % {"state": state or "?"})
+    if not TargetCity.objects.filter(state=state, name__iexact=city, enabled=True).exists():
+        return Eligibility(False, _("The program is not open in %(city)s, %(state)s yet.") % {"city": city,
+                                                                                            "state": state})
+    return Eligibility(True)
+
+
+def _fail(field, message, code="validation_failed"):
+    raise ValidationFailed(message, code=code, fields={field: [message]})
+
+
+def _coordinate(value, *, field, limit):
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        _fail(field, _("Enter a number in decimal degrees."))
+    if not number.is_finite() or abs(number) > limit:
+        _fail(field, _("Must be between -%(limit)s and %(limit)s.") % {"limit": limit})
+    return number.quantize(Decimal("0.000001"))
+
+
+def _clean(data: dict) -> dict:
+    required = ["legal_name", "kind", "street", "city", "state", "postal_code"]
+    out = {name: str(data.get(name) or "").strip() for name in required}
+    for name in required:
+        if not out[name]:
+            _fail(name, _("This field is required."))
+    out["state"] = out["state"].upper()
+    if out["kind"] not in BusinessKind.values:
+        _fail("kind", _("Choose a kind of business."))
+    out["latitude"] = _coordinate(data.get("latitude"), field="latitude", limit=90)
+    out["longitude"] = _coordinate(data.get("longitude"), field="longitude", limit=180)
+    out["time_zone"] = str(data.get("time_zone") or "America/New_York")
+    if out["time_zone"] not in zoneinfo.available_timezones():
+        _fail("time_zone", _("Unknown time zone."))
+    hours = data.get("opening_hours") or {}
+    if not isinstance(hours, dict) or set(hours) - set(WEEKDAYS):
+        _fail("opening_hours", _("Opening hours are given per weekday (mon ... sun)."))
+    out["opening_hours"] = {day: str(hours.get(day) or "").strip()[:40] for day in WEEKDAYS}
+    if not data.get("storage_attested"):
+        _fail("storage_attested", _("Confirm that parcels are kept in a secure storage area."))
+    try:
+        out["storage_size"] = int(data.get("storage_size"))
+        out["staff_count"] = int(data.get("staff_count") or 1)
+    except (TypeError, ValueError):
+        _fail("storage_size", _("Enter a whole number."))
+    if out["storage_size"] < 1:
+        _fail("storage_size", _("The storage area must hold at least one package."))
+    if out["staff_count"] < 1:
+        _fail("staff_count", _("At least one person works at the business."))
+    means = data.get("delivery_means") or []
+    if not means or set(means) - set(DeliveryMeans.values):
+        _fail("delivery_means", _("Choose how parcels are delivered."))
+    out["delivery_means"] = sorted(set(means))
+    if not data.get("terms_accepted"):
+        _fail("terms_accepted", _("You must agree to the program terms."))
+    return out
+
+
+def hub_enroll(*, owner, data: dict, join_waitlist: bool = False) -> Hub:
+    """Create an enrollment. Outside the program's area it is refused unless the owner joins the waitlist."""
+    fields = _clean(data)
+    verdict = eligibility_check(state=fields["state"], city=fields["city"])
+    if not verdict.eligible and not join_waitlist:
+        raise ValidationFailed(verdict.reason, code="outside_program_area", fields={"city": [verdict.reason]})
+    program = HubSettings.load()
+    with transaction.atomic():
+        hub = Hub.objects.create(
+            owner=owner, **fields, terms_accepted_at=timezone.now(), eligible_at_enrollment=verdict.eligible,
+            capacity=min(program.default_capacity, fields["storage_size"]), radius_miles=program.default_radius_miles,
+        )
+        HubTransition.objects.create(hub=hub, actor=owner if owner.is_authenticated else None, from_status="",
+                                     to_status=HubStatus.APPLIED, note="enrolled")
+        if not verdict.eligible:
+            hub = transition(instance=hub, to=HubStatus.WAITLISTED, workflow=HUB_WORKFLOW, log_model=HubTransition,
+                             subject_field="hub", note=verdict.reason)
+        if owner.role == Role.APPLICANT:
+            user_set_role(user=owner, role=Role.HUB_OWNER)
+    return hub
+
+
+DECISIONS = {HubStatus.APPROVED, HubStatus.REJECTED, HubStatus.WAITLISTED, HubStatus.ACTIVE, HubStatus.PAUSED,
+             HubStatus.OFFBOARDED}
+
+
+def hub_decide(*, hub: Hub, to: str, decided_by, note: str = "") -> Hub:
+    """An admin's decision or status change; every one is on the hub's log."""
+    if to not in DECISIONS:
+        raise ValidationFailed(_("Unknown decision."), code="unknown_decision", fields={"decision": ["invalid"]})
+    changes = {"decided_at": timezone.now(), "decided_by": decided_by, "decision_note": note} if to in {
+        HubStatus.APPROVED, HubStatus.REJECTED, HubStatus.WAITLISTED} else {}
+    return transition(instance=hub, to=to, workflow=HUB_WORKFLOW, log_model=HubTransition, subject_field="hub",
+                      actor=decided_by, note=note, changes=changes)
+
+
+def hub_owner_set_paused(*, hub: Hub, owner, paused: bool) -> Hub:
+    """The owner pauses the hub for a vacation, or comes back."""
+    if hub.owner_id != owner.pk:
+        raise NotFound()
+    if hub.status not in (HubStatus.ACTIVE, HubStatus.PAUSED):
+        raise PermissionDenied(_("Only an active hub can pause or resume."), code="hub_not_active")
+    target = HubStatus.PAUSED if paused else HubStatus.ACTIVE
+    if hub.status == target:
+        return hub
+    return transition(instance=hub, to=target, workflow=HUB_WORKFLOW, log_model=HubTransition, subject_field="hub",
+                      actor=owner, note="owner")
