@@ -1,0 +1,100 @@
+import uuid
+from datetime import date
+
+import pytest
+from freezegun import freeze_time
+
+from core.models import OutboxEvent
+from hubs.models import Parcel, ParcelEvent
+from hubs.services import OutcomeItem, parcel_outcomes_record, parcels_close_day
+from tests.hubs.factories import HubFactory, ParcelFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 3, 10)
+
+
+def item(parcel, outcome, **kw):
+    return OutcomeItem(client_id=kw.pop("client_id", uuid.uuid4()), tracking_id=parcel.tracking_id, outcome=outcome,
+                       service_date=parcel.service_date, **kw)
+
+
+def received_parcels(hub, n):
+    return [ParcelFactory(hub=hub, service_date=DAY, status="received") for _ in range(n)]
+
+
+def test_a_batch_sets_outcomes_and_records_events(hub):
+    a, b = received_parcels(hub, 2)
+    results = parcel_outcomes_record(hub=hub, items=[
+        item(a, "delivered", recipient_name="Ann Lee"), item(b, "attempted", reason="nobody_home")])
+    assert [r.result for r in results] == ["applied", "applied"]
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, a.delivered_to, a.delivered_at is not None) == ("delivered", "Ann Lee", True)
+    assert (b.status, b.attempt_reason) == ("attempted", "nobody_home")
+    assert sorted(OutboxEvent.objects.values_list("type", flat=True)) == ["parcel.attempted", "parcel.delivered"]
+
+
+def test_the_same_batch_sent_twice_changes_nothing(hub):
+    parcels = received_parcels(hub, 3)
+    batch = [item(parcels[0], "delivered", recipient_name="Ann"), item(parcels[1], "attempted", reason="refused"),
+             item(parcels[2], "out_for_delivery")]
+    first = parcel_outcomes_record(hub=hub, items=batch)
+    snapshot = list(Parcel.objects.order_by("pk").values())
+    counts = (ParcelEvent.objects.count(), OutboxEvent.objects.count())
+    second = parcel_outcomes_record(hub=hub, items=batch)
+    assert [r.result for r in first] == ["applied"] * 3
+    assert [r.result for r in second] == ["duplicate"] * 3
+    assert [r.status for r in second] == ["delivered", "attempted", "out_for_delivery"]
+    assert list(Parcel.objects.order_by("pk").values()) == snapshot
+    assert (ParcelEvent.objects.count(), OutboxEvent.objects.count()) == counts
+
+
+def test_moves_in_one_batch_apply_in_order(hub):
+    parcel = ParcelFactory(hub=hub, service_date=DAY)  # allocated
+    results = parcel_outcomes_record(hub=hub, items=[
+        item(parcel, "received"), item(parcel, "out_for_delivery"), item(parcel, "delivered", recipient_name="Bo")])
+    assert [r.status for r in results] == ["received", "out_for_delivery", "delivered"]
+    assert list(parcel.events.values_list("to_status", flat=True)) == ["received", "out_for_delivery", "delivered"]
+
+
+def test_bad_items_are_rejected_with_a_code_and_do_not_block_the_rest(hub):
+    done = ParcelFactory(hub=hub, service_date=DAY, status="delivered")
+    ok, no_name, no_reason = received_parcels(hub, 3)
+    theirs = ParcelFactory(hub=HubFactory(), service_date=DAY, status="received")
+    results = parcel_outcomes_record(hub=hub, items=[
+        item(done, "attempted", reason="refused"), item(no_name, "delivered"), item(no_reason, "attempted"),
+        item(theirs, "delivered", recipient_name="X"), item(ok, "returned")])
+    assert [(r.result, r.code) for r in results] == [
+        ("rejected", "invalid_transition"), ("rejected", "recipient_name_required"),
+        ("rejected", "reason_required"), ("rejected", "not_found"), ("applied", "")]
+    theirs.refresh_from_db()
+    assert theirs.status == "received"
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_queries_per_batch_do_not_grow_with_its_size(django_assert_max_num_queries, size):
+    hubs = [HubFactory(capacity=30) for _ in range(max(size // 30, 1) + 1)]
+    parcels = [ParcelFactory(hub=hubs[0], service_date=DAY, status="received") for _ in range(size)]
+    items = [item(p, "delivered", recipient_name="R") if i % 3 else item(p, "attempted", reason="refused")
+             for i, p in enumerate(parcels)]
+    hubs[0].refresh_from_db()
+    # lock + seen ids + bulk update + bulk insert events + bulk insert outbox, and the savepoint pair
+    with django_assert_max_num_queries(7):
+        results = parcel_outcomes_record(hub=hubs[0], items=items)
+    assert all(r.result == "applied" for r in results)
+
+
+@freeze_time("2026-03-11 06:30:00")  # 23:30 PDT on the 10th in Seattle
+def test_items_without_a_date_are_for_the_hubs_local_today(hub):
+    parcel = ParcelFactory(hub=hub, service_date=DAY, status="received")
+    [result] = parcel_outcomes_record(hub=hub, items=[OutcomeItem(uuid.uuid4(), parcel.tracking_id, "returned")])
+    assert result.result == "applied"
+
+
+def test_closing_the_day_returns_what_has_no_outcome_once(hub):
+    received = received_parcels(hub, 2)
+    ParcelFactory(hub=hub, service_date=DAY, status="delivered")
+    assert parcels_close_day(hub=hub, service_date=DAY) == 2
+    assert parcels_close_day(hub=hub, service_date=DAY) == 0
+    assert {p.status for p in Parcel.objects.filter(pk__in=[p.pk for p in received])} == {"returned"}
