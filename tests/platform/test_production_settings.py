@@ -1,5 +1,6 @@
 """Production settings refuse to start without their secrets, and pass `check --deploy`."""
 
+import json
 import os
 import subprocess
 import sys
@@ -42,17 +43,32 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
-def test_production_logs_are_json_lines_with_the_request_id():
+def test_production_is_locked_down():
     code = (
-        "import django, logging, json; django.setup();"
-        "from django.test import Client;"
-        "from django.conf import settings;"
-        "print(settings.LOGGING['handlers']['console']['formatter'], settings.SESSION_COOKIE_SECURE,"
-        " settings.SECURE_HSTS_SECONDS > 0, settings.DEBUG)"
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS > 0,"
+        " settings.DEBUG)"
     )
     result = _run(["-c", code], PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["json", "True", "True", "False"]
+    assert result.stdout.split() == ["True", "True", "True", "False"]
+
+
+def test_production_logs_are_json_lines_carrying_the_request_id():
+    code = (
+        "import django, logging; django.setup();"
+        "from django.http import HttpResponse; from django.test import RequestFactory;"
+        "from core.middleware import RequestIdMiddleware;"
+        "view = lambda request: (logging.getLogger('portal').warning('hello from a view'), HttpResponse())[1];"
+        "RequestIdMiddleware(view)(RequestFactory().get('/', HTTP_X_REQUEST_ID='req-42'))"
+    )
+    result = _run(["-c", code], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    record = next(line for line in lines if line["message"] == "hello from a view")
+    assert record["request_id"] == "req-42"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "portal"
 
 
 def test_embedded_default_needs_no_environment(tmp_path):
