@@ -4,9 +4,11 @@ Other apps (fleet, procurement, claims, routes) call the Partner selectors here;
 and signatures stable."""
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
+from onboarding.business_days import business_days_before, business_days_between
 from onboarding.models import (
     Application,
     ApplicationDocument,
@@ -143,3 +145,44 @@ def application_status_counts() -> dict[str, int]:
     counts = {value: 0 for value in Application.Status.values}
     counts.update(dict(rows))
     return counts
+
+
+# --- The review queue -----------------------------------------------------------------------
+
+AWAITING_REVIEW = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW, Application.Status.NEEDS_INFO)
+
+
+def application_overdue_cutoff(*, today=None, settings=None):
+    """Applications submitted on or before this date are past the review SLA."""
+    settings = settings or onboarding_settings()
+    return business_days_before(today or timezone.localdate(), settings.review_sla_business_days + 1)
+
+
+def application_queue(*, fetched_by, status: str = "open", track: str = "", region=None, age: str = "",
+                      today=None) -> QuerySet[Application]:
+    """The admin review queue, oldest submission first (drafts are the applicant's business, not the queue's)."""
+    qs = application_list(fetched_by=fetched_by).exclude(status=Application.Status.DRAFT)
+    if status == "open":
+        qs = qs.filter(status__in=AWAITING_REVIEW)
+    elif status:
+        qs = qs.filter(status=status)
+    if track:
+        qs = qs.filter(track=track)
+    if region:
+        qs = qs.filter(region=region)
+    if age in ("overdue", "within_sla"):
+        cutoff = application_overdue_cutoff(today=today)
+        overdue = {"submitted_at__date__lte": cutoff, "status__in": AWAITING_REVIEW}
+        qs = qs.filter(**overdue) if age == "overdue" else qs.exclude(**overdue)
+    return qs.order_by("submitted_at", "pk")
+
+
+def application_age_business_days(application: Application, *, today=None) -> int | None:
+    if application.submitted_at is None:
+        return None
+    return business_days_between(timezone.localdate(application.submitted_at), today or timezone.localdate())
+
+
+def application_overdue_count(*, today=None) -> int:
+    cutoff = application_overdue_cutoff(today=today)
+    return Application.objects.filter(status__in=AWAITING_REVIEW, submitted_at__date__lte=cutoff).count()

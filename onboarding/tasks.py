@@ -1,1 +1,14 @@
 """Celery tasks: take ids, call one service."""
+
+from celery import shared_task
+
+from onboarding.emails import application_email
+from onboarding.models import Application
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def application_email_send(application_id: int, kind: str) -> int:
+    application = Application.objects.select_related("applicant").filter(pk=application_id).first()
+    if application is None:
+        return 0
+    return application_email(application, kind)

@@ -1,1 +1,0 @@
-"""HTML pages: parse, call one service or selector, render."""

@@ -1,0 +1,1 @@
+"""HTML pages: parse, call one service or selector, render. Split by who uses them."""
