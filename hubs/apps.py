@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class HubsConfig(AppConfig):
     name = "hubs"
+
+    def ready(self):
+        from hubs.services.payouts import PURPOSE, on_statement_transfer
+        from payments.hooks import register_transfer_listener
+
+        register_transfer_listener(PURPOSE, on_statement_transfer)

@@ -285,7 +285,8 @@ class Statement(models.Model):
     # [{"date": "2026-03-02", "delivered": 28, "attempted": 1, "returned": 1, "earnings": "70.00"}, ...]
     days = models.JSONField(default=list)
     status = models.CharField(max_length=8, choices=StatementStatus.choices, default=StatementStatus.OPEN)
-    transfer_reference = models.CharField(max_length=64, blank=True)
+    transfer = models.ForeignKey("payments.Transfer", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
     paid_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)

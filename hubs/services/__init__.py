@@ -14,4 +14,5 @@ from hubs.services.parcels import (  # noqa: F401
     parcels_allocate,
     parcels_close_day,
 )
+from hubs.services.payouts import hub_payout_onboarding_link, statement_pay, statements_pay_due  # noqa: F401,E402
 from hubs.services.statements import statements_compute, week_start_of  # noqa: F401

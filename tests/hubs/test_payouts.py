@@ -1,0 +1,56 @@
+from datetime import date
+
+import pytest
+from freezegun import freeze_time
+
+from core.models import OutboxEvent
+from hubs import tasks
+from hubs.models import Statement
+from hubs.services import statements_compute
+from payments.models import Transfer
+from payments.services import connected_account_get_or_create
+from tests.hubs.factories import ParcelFactory
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def statement(hub):
+    for _ in range(30):
+        ParcelFactory(hub=hub, service_date=MONDAY, status="delivered")
+    [statement] = statements_compute(week_start=MONDAY)
+    return statement
+
+
+@freeze_time("2026-03-09 10:00:00")
+def test_the_statement_payout_is_made_once_when_the_job_runs_twice(stripe_fake, client, hub, statement):
+    account = connected_account_get_or_create(holder=f"hub:{hub.pk}", email=hub.owner.email)
+    stripe_fake.complete_account_onboarding(account.stripe_account_id)
+
+    tasks.statements_weekly.delay()
+    tasks.statements_weekly.delay()
+
+    assert stripe_fake.count("transfer") == 1
+    transfer = Transfer.objects.get()
+    assert (transfer.amount, transfer.purpose, transfer.idempotency_key) == (
+        statement.earnings, "hub_statement", f"hub-statement-{statement.pk}")
+    assert stripe_fake.get(transfer.stripe_transfer_id)["amount"] == 7500  # 30 x $2.50
+
+    stripe_fake.send_webhook(client, "transfer.paid", transfer.stripe_transfer_id)
+    statement.refresh_from_db()
+    assert statement.status == "paid"
+    assert OutboxEvent.objects.filter(type="statement.paid").count() == 1
+
+    tasks.statements_weekly.delay()
+    assert stripe_fake.count("transfer") == 1
+    assert Statement.objects.get().status == "paid"
+
+
+@freeze_time("2026-03-09 10:00:00")
+def test_a_hub_without_finished_onboarding_is_not_paid_yet(stripe_fake, statement):
+    tasks.statements_weekly.delay()
+    assert stripe_fake.count("transfer") == 0
+    statement.refresh_from_db()
+    assert statement.status == "open"
