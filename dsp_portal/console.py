@@ -30,8 +30,46 @@ def _accounts_panel():
     return stats
 
 
+def _webhooks_panel():
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from integrations.models import WebhookDelivery, WebhookSubscription
+
+    subs = dict(WebhookSubscription.objects.values_list("active").annotate(n=Count("id")))
+    since = timezone.now() - timedelta(hours=24)
+    deliveries = dict(WebhookDelivery.objects.filter(created_at__gte=since).values_list("status")
+                      .annotate(n=Count("id")))
+    url = reverse("integrations:webhook_list")
+    return [
+        Stat(_("Active webhooks"), subs.get(True, 0), url),
+        Stat(_("Disabled webhooks"), subs.get(False, 0), url, _("after repeated failures or by owner")),
+        Stat(_("Deliveries retrying"), deliveries.get(WebhookDelivery.Status.FAILED, 0), hint=_("last 24 hours")),
+        Stat(_("Deliveries given up"), deliveries.get(WebhookDelivery.Status.GAVE_UP, 0), hint=_("last 24 hours")),
+    ]
+
+
+def _onboarding_panel():
+    from django.urls import reverse
+
+    from onboarding.models import Application
+    from onboarding.selectors import application_overdue_count, application_status_counts
+
+    counts = application_status_counts()
+    url = reverse("onboarding:review_queue")
+    stats = [Stat(label, counts.get(value, 0), f"{url}?status={value}") for value, label in Application.Status.choices
+             if value != Application.Status.DRAFT]
+    stats.append(Stat(_("Past review SLA"), application_overdue_count(),
+                      f"{url}?status=open&age=overdue", _("business days")))
+    return stats
+
+
 PANELS: list[tuple[str, object]] = [
     (_("People"), _accounts_panel),
+    (_("Applications"), _onboarding_panel),
+    (_("Webhooks"), _webhooks_panel),
 ]
 
 

@@ -26,6 +26,14 @@ NAV: list[NavItem] = [
     NavItem(_("Console"), "console", "console.view", "speedometer2", _("Program figures and queues to work.")),
     NavItem(_("API tokens"), "accounts:api_tokens", "account.tokens", "key",
             _("Create and revoke tokens for programs that use the REST API.")),
+    NavItem(_("My application"), "onboarding:apply", "onboarding.apply", "pencil-square",
+            _("Apply to run a delivery company, follow the review, answer questions.")),
+    NavItem(_("Applications"), "onboarding:review_queue", "onboarding.review", "inboxes",
+            _("Review DSP applications: checks, veteran status, decisions.")),
+    NavItem(_("My company"), "onboarding:my_company", "partner.view", "building-check",
+            _("Your DSP's details and the onboarding checklist up to the first route.")),
+    NavItem(_("Webhooks"), "integrations:webhook_list", "webhooks.manage", "broadcast",
+            _("Receive signed event notifications at your URL; see every delivery attempt.")),
 ]
 
 
