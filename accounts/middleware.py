@@ -8,7 +8,7 @@ _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/api/")
 
 
 class AdminMfaMiddleware:
-    """With REQUIRE_ADMIN_MFA on, a program admin without TOTP is sent to set it up first."""
+    """With REQUIRE_ADMIN_MFA on, a program admin (or any staff user) without TOTP is sent to set it up first."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,7 +19,7 @@ class AdminMfaMiddleware:
             settings.REQUIRE_ADMIN_MFA
             and user is not None
             and user.is_authenticated
-            and user.is_program_admin
+            and (user.is_program_admin or user.is_staff)
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and not _has_totp(user)
         ):

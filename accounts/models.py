@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_program_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.PROGRAM_ADMIN
+        return self.role == Role.PROGRAM_ADMIN
 
     def get_full_name(self):
         return self.full_name or self.email
