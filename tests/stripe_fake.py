@@ -33,7 +33,7 @@ Handle helpers:
 - `fail_next_transfer(message, code="balance_insufficient")`: the next POST /v1/transfers is refused.
 - `set_transfer_status(transfer_id, "pending"|"paid"|"failed", message=None)`; `reverse_transfer(id)`.
 - `pay_payment_intent(pi_id, card="4242424242424242")`: what Stripe.js does when the buyer pays
-  (card "4000000000000002" is declined).
+  (card "4000000000000341" is declined when charged).
 - `send_webhook(client, event_type, obj_id, *, event_id=None, overrides=None, secret=None,
   timestamp=None)`: builds an event around the fake's current object (`overrides` let a test make
   the body lie), signs it like Stripe (`t=<ts>,v1=<HMAC-SHA256 of "t.payload">` with
@@ -49,12 +49,16 @@ import json
 import socket
 import threading
 import time
+import warnings
 
 import pytest
 from aiohttp import web
-from localstripe import resources as ls
-from localstripe import server as ls_server
-from localstripe.errors import UserError
+
+with warnings.catch_warnings():  # localstripe registers plain-function handlers at import
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from localstripe import resources as ls
+    from localstripe import server as ls_server
+    from localstripe.errors import UserError
 
 WEBHOOK_PATH = "/payments/stripe/webhook/"
 
