@@ -144,3 +144,23 @@ def test_tokens_page_creates_and_revokes(client, user, password):
     client.post(f"/account/tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_admin_issues_an_integrator_token_from_the_page(client, admin_user, make_user, password):
+    integrator = make_user(Role.INTEGRATOR)
+    client.login(email=admin_user.email, password=password)
+    response = client.post("/account/tokens/", {"issue_to": integrator.email, "name": "Acme sync",
+                                                "scopes": ["routes:read"]})
+    assert response.status_code == 200
+    token = ApiToken.objects.get(user=integrator)
+    assert token.created_by == admin_user
+    assert f"dsp_{token.key_prefix}_" in response.content.decode()
+
+
+def test_the_issue_to_field_is_ignored_for_non_admins(client, user, make_user, password):
+    other = make_user()
+    client.login(email=user.email, password=password)
+    assert "issue_to" not in client.get("/account/tokens/").content.decode()
+    client.post("/account/tokens/", {"issue_to": other.email, "name": "x", "scopes": ["routes:read"]})
+    assert not ApiToken.objects.filter(user=other).exists()
+    assert ApiToken.objects.get(user=user).name == "x"
