@@ -1,0 +1,10 @@
+"""Fleet models, one module per area (procurement adds its catalog and order modules alongside)."""
+
+from fleet.models.drivers import DRIVER_WORKFLOW, CheckStatus, Driver, DriverEvent, LicenceClass
+from fleet.models.insurance import Coverage, ExpiryReminder, InsurancePolicy
+from fleet.models.vehicles import VEHICLE_WORKFLOW, Acquisition, OdometerReading, Vehicle, VehicleEvent
+
+__all__ = [
+    "DRIVER_WORKFLOW", "VEHICLE_WORKFLOW", "Acquisition", "CheckStatus", "Coverage", "Driver", "DriverEvent",
+    "ExpiryReminder", "InsurancePolicy", "LicenceClass", "OdometerReading", "Vehicle", "VehicleEvent",
+]

@@ -1,0 +1,83 @@
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, ValidationFailed
+from core.money import money
+from core.workflow import lock
+from fleet.models import Acquisition, InsurancePolicy, Vehicle
+from fleet.services.common import apply_fields, full_clean
+
+EDITABLE = {"coverage", "carrier", "policy_number", "per_occurrence_limit", "aggregate_limit", "effective_on",
+            "expires_on", "covers_all_vehicles"}
+
+
+def _vehicles_of(partner, vehicles):
+    ids = {v.pk if isinstance(v, Vehicle) else int(v) for v in (vehicles or [])}
+    found = list(Vehicle.objects.filter(partner=partner, pk__in=ids))
+    if len(found) != len(ids):
+        raise ValidationFailed(_("Choose vans of your own fleet."), fields={"vehicles": ["not_found"]})
+    return found
+
+
+def _check(policy, vehicles):
+    if policy.effective_on and policy.expires_on and policy.expires_on <= policy.effective_on:
+        raise ValidationFailed(_("The policy must expire after it takes effect."),
+                               fields={"expires_on": [_("Must be after the effective date.")]})
+    if not policy.attaches_to_vehicles and (vehicles or policy.covers_all_vehicles):
+        raise ValidationFailed(_("%(c)s covers the company, not particular vans.") % {
+            "c": policy.get_coverage_display()}, fields={"vehicles": ["company_wide"]})
+    if policy.aggregate_limit is not None and policy.aggregate_limit < policy.per_occurrence_limit:
+        raise ValidationFailed(_("The aggregate limit cannot be below the per-occurrence limit."),
+                               fields={"aggregate_limit": ["below_occurrence"]})
+
+
+def _save(policy, **kwargs):
+    try:
+        with transaction.atomic():
+            policy.save(**kwargs)
+    except IntegrityError:
+        raise Conflict(_("This policy term is already recorded."), code="policy_exists") from None
+
+
+def policy_create(*, partner, coverage: str, carrier: str, policy_number: str, per_occurrence_limit,
+                  effective_on, expires_on, aggregate_limit=None, vehicles=(), covers_all_vehicles: bool = False,
+                  acquired_via: str = Acquisition.DIRECT, source_reference: str = "", by=None) -> InsurancePolicy:
+    """Record a policy (by the partner, or on fulfilment of a program insurance order)."""
+    with transaction.atomic():
+        policy = InsurancePolicy(
+            partner=partner, coverage=coverage, carrier=(carrier or "").strip(),
+            policy_number=(policy_number or "").strip(), per_occurrence_limit=money(per_occurrence_limit),
+            aggregate_limit=money(aggregate_limit) if aggregate_limit not in (None, "") else None,
+            effective_on=effective_on, expires_on=expires_on, covers_all_vehicles=covers_all_vehicles,
+            acquired_via=acquired_via, source_reference=source_reference,
+            created_by=by if by and by.is_authenticated else None)
+        full_clean(policy, exclude=["partner", "created_by"])
+        listed = _vehicles_of(partner, vehicles)
+        _check(policy, listed)
+        _save(policy)
+        policy.vehicles.set(listed)
+    return policy
+
+
+def policy_update(*, policy, by=None, vehicles=None, **fields) -> InsurancePolicy:
+    with transaction.atomic():
+        row = lock(policy)
+        for name in ("per_occurrence_limit", "aggregate_limit"):
+            if name in fields and fields[name] not in (None, ""):
+                fields[name] = money(fields[name])
+        changed = apply_fields(row, fields, EDITABLE)
+        full_clean(row, exclude=["partner", "created_by"])
+        listed = _vehicles_of(row.partner, vehicles) if vehicles is not None else list(row.vehicles.all())
+        _check(row, listed)
+        if changed:
+            _save(row, update_fields=[*changed, "updated_at"])
+        if vehicles is not None:
+            row.vehicles.set(listed)
+    return row
+
+
+def policy_delete(*, policy, by=None) -> None:
+    """For policies entered by mistake; an expired policy simply stays on file."""
+    with transaction.atomic():
+        row = lock(policy)
+        row.delete()
