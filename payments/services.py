@@ -152,7 +152,7 @@ def transfer_create(*, account: ConnectedAccount, amount, purpose: str, referenc
         raise _key_reused()
     if existing.status != T.PENDING or existing.stripe_transfer_id:
         return existing
-    return _transfer_send(existing)
+    return _transfer_send_locked(existing)
 
 
 def transfer_retry(*, transfer: Transfer, actor=None) -> Transfer:
@@ -169,7 +169,7 @@ def transfer_retry(*, transfer: Transfer, actor=None) -> Transfer:
             if row.stripe_transfer_id:
                 changes.update(attempt=row.attempt + 1, stripe_transfer_id="")
             row = _transfer_move(row, T.PENDING, actor=actor, note=_("retry"), changes=changes)
-    return _transfer_send(row)
+    return _transfer_send_locked(row)
 
 
 def _require_ready(account: ConnectedAccount) -> None:
@@ -183,6 +183,15 @@ def _require_ready(account: ConnectedAccount) -> None:
     if not account.ready_for_transfers:
         raise Conflict(_("The payee has not finished Stripe onboarding, so they cannot be paid yet."),
                        code="account_not_ready")
+
+
+def _transfer_send_locked(transfer: Transfer) -> Transfer:
+    """Send under the row lock: a concurrent call with the same key waits, then finds it sent."""
+    with transaction.atomic():
+        row = Transfer.objects.select_for_update().select_related("account").get(pk=transfer.pk)
+        if row.status != T.PENDING or row.stripe_transfer_id:
+            return row
+        return _transfer_send(row)
 
 
 def _transfer_send(transfer: Transfer) -> Transfer:

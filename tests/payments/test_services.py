@@ -285,3 +285,34 @@ def test_partial_refund_cannot_exceed_what_was_paid(stripe_fake):
     with pytest.raises(DomainError) as excinfo:
         payment_refund(payment=payment, idempotency_key="r-2", amount=Decimal("60.01"))
     assert excinfo.value.code == "refund_too_large"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_payout_runs_with_the_same_key_pay_once(stripe_fake, onboarded_account):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(5)
+            results.append(_pay(onboarded_account).pk)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Transfer.objects.get().status == Transfer.Status.SUBMITTED
+    assert stripe_fake.count("transfer") == 1
+    assert stripe_fake.posts("/v1/transfers") == 1
