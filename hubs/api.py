@@ -1,1 +1,213 @@
-"""REST views: thin, like the HTML ones."""
+"""REST views: thin, like the HTML ones. A hub owner sees only their hub; another hub's ids are 404."""
+
+from dataclasses import asdict
+
+from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_date
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import ValidationFailed
+from core.idempotency import idempotent
+from hubs import selectors, services
+from hubs.models import Hub
+from hubs.serializers import (
+    AdminHubSerializer,
+    AllocationSerializer,
+    CoverageSerializer,
+    DecisionSerializer,
+    EnrollmentSerializer,
+    HubSerializer,
+    OutcomeBatchSerializer,
+    OutcomeResultSerializer,
+    ParcelSerializer,
+    SingleOutcomeSerializer,
+    StatementSerializer,
+)
+from hubs.services import OutcomeItem
+
+
+def _date(value, *, field="date", default=None):
+    if not value:
+        return default
+    day = parse_date(value)
+    if day is None:
+        raise ValidationFailed("Use a date like 2026-03-10.", fields={field: ["invalid"]})
+    return day
+
+
+class EnrollmentView(APIView):
+    api_area = "hubs"
+    permission_required = {"GET": "hubs.operate", "POST": "hubs.enroll"}
+
+    @extend_schema(responses=HubSerializer, summary="Your hub and its status")
+    def get(self, request):
+        return Response(HubSerializer(selectors.hub_get_for_owner(user=request.user)).data)
+
+    @extend_schema(request=EnrollmentSerializer, responses={201: HubSerializer}, summary="Enroll a business")
+    @idempotent
+    def post(self, request):
+        data = EnrollmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        join = fields.pop("join_waitlist")
+        hub = services.hub_enroll(owner=request.user, data=fields, join_waitlist=join)
+        return Response(HubSerializer(hub).data, status=status.HTTP_201_CREATED)
+
+
+class ParcelListView(generics.ListAPIView):
+    api_area = "hubs"
+    permission_required = "hubs.operate"
+    serializer_class = ParcelSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("date", str, description="Service date; default: the hub's today")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ParcelSerializer.Meta.model.objects.none()
+        hub = selectors.hub_get_for_owner(user=self.request.user)
+        day = _date(self.request.query_params.get("date"), default=hub.local_today())
+        return selectors.parcels_for_day(hub=hub, service_date=day)
+
+
+class ParcelDetailView(APIView):
+    api_area = "hubs"
+    permission_required = "hubs.operate"
+
+    @extend_schema(responses=ParcelSerializer)
+    def get(self, request, pk):
+        return Response(ParcelSerializer(selectors.parcel_get_for_owner(user=request.user, parcel_id=pk)).data)
+
+
+class ParcelOutcomeView(APIView):
+    """One outcome for one parcel, optionally with a proof-of-delivery photo (multipart)."""
+
+    api_area = "hubs"
+    permission_required = "hubs.operate"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=SingleOutcomeSerializer, responses=OutcomeResultSerializer)
+    @idempotent
+    def post(self, request, pk):
+        parcel = selectors.parcel_get_for_owner(user=request.user, parcel_id=pk)
+        data = SingleOutcomeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = OutcomeItem(tracking_id=parcel.tracking_id, **{**data.validated_data,
+                                                              "service_date": parcel.service_date})
+        [result] = services.parcel_outcomes_record(hub=parcel.hub, items=[item], actor=request.user)
+        if result.result == "rejected":
+            code = 404 if result.code == "not_found" else 409 if result.code == "invalid_transition" else 400
+            return Response({"code": result.code, "detail": result.detail, "fields": {}}, status=code)
+        return Response(asdict(result))
+
+
+class OutcomeBatchView(APIView):
+    """A batch of outcomes from the phone's queue. Each item carries a client-generated id: an item
+    already applied answers `duplicate` and changes nothing, so a resent batch is harmless."""
+
+    api_area = "hubs"
+    permission_required = "hubs.operate"
+
+    @extend_schema(request=OutcomeBatchSerializer, responses=OutcomeResultSerializer(many=True))
+    @idempotent
+    def post(self, request):
+        hub = selectors.hub_get_for_owner(user=request.user)
+        data = OutcomeBatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = [OutcomeItem(**item) for item in data.validated_data["items"]]
+        results = services.parcel_outcomes_record(hub=hub, items=items, actor=request.user)
+        return Response({"results": [asdict(r) for r in results]})
+
+
+class StatementListView(generics.ListAPIView):
+    api_area = "hubs"
+    permission_required = "hubs.operate"
+    serializer_class = StatementSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StatementSerializer.Meta.model.objects.none()
+        return selectors.statements_for_hub(hub=selectors.hub_get_for_owner(user=self.request.user))
+
+
+class StatementDetailView(APIView):
+    api_area = "hubs"
+    permission_required = "hubs.operate"
+
+    @extend_schema(responses=StatementSerializer)
+    def get(self, request, pk):
+        return Response(StatementSerializer(selectors.statement_get_for_owner(user=request.user, statement_id=pk)).data)
+
+
+class AdminHubListView(generics.ListAPIView):
+    api_area = "hubs"
+    permission_required = "hubs.review"
+    serializer_class = AdminHubSerializer
+    filterset_fields = ["status", "state", "kind"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Hub.objects.none()
+        return selectors.hub_review_list().order_by("-pk")
+
+
+class AdminHubDecideView(APIView):
+    api_area = "hubs"
+    permission_required = "hubs.review"
+
+    @extend_schema(request=DecisionSerializer, responses=HubSerializer)
+    def post(self, request, pk):
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hub = services.hub_decide(hub=get_object_or_404(Hub, pk=pk), to=data.validated_data["decision"],
+                                  decided_by=request.user, note=data.validated_data["note"])
+        return Response(HubSerializer(hub).data)
+
+
+class AllocationView(APIView):
+    """For the routing side and integrators: give a hub its parcels for a service day."""
+
+    api_area = "hubs"
+    permission_required = "hubs.allocate"
+
+    @extend_schema(request=AllocationSerializer, responses={201: ParcelSerializer(many=True)})
+    @idempotent
+    def post(self, request):
+        data = AllocationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hub = get_object_or_404(Hub, pk=data.validated_data["hub"])
+        parcels = services.parcels_allocate(hub=hub, service_date=data.validated_data["service_date"],
+                                            parcels=data.validated_data["parcels"])
+        return Response(ParcelSerializer(parcels, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class CoverageView(APIView):
+    """Which active hubs cover a point on a day, and how much room they have."""
+
+    api_area = "hubs"
+    permission_required = "hubs.allocate"
+
+    @extend_schema(parameters=[OpenApiParameter("latitude", float, required=True),
+                               OpenApiParameter("longitude", float, required=True),
+                               OpenApiParameter("date", str, required=True)],
+                   responses=CoverageSerializer(many=True))
+    def get(self, request):
+        try:
+            lat = float(request.query_params["latitude"])
+            lng = float(request.query_params["longitude"])
+        except (KeyError, ValueError):
+            raise ValidationFailed("latitude and longitude are required numbers.",
+                                   fields={"latitude": ["invalid"]}) from None
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValidationFailed("Coordinates out of range.", fields={"latitude": ["out_of_range"]})
+        day = _date(request.query_params.get("date"))
+        if day is None:
+            raise ValidationFailed("date is required.", fields={"date": ["required"]})
+        found = selectors.hubs_active_near(latitude=lat, longitude=lng, service_date=day)
+        return Response(CoverageSerializer(found, many=True).data)
