@@ -112,7 +112,7 @@ def step_problems(application: Application, step: Step, *, settings, document_ki
 
 
 def application_problems(application: Application, *, settings) -> list[Problem]:
-    kinds = set(application.documents.values_list("kind", flat=True))
+    kinds = {doc.kind for doc in application.documents.all()}
     return [p for step in STEPS for p in step_problems(application, step, settings=settings, document_kinds=kinds)]
 
 

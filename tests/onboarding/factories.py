@@ -88,3 +88,54 @@ def clear_checks(application, by=None):
     for kind in BackgroundCheck.Kind.values:
         BackgroundCheck.objects.update_or_create(application=application, kind=kind,
                                                  defaults={"status": BackgroundCheck.Result.CLEAR, "recorded_by": by})
+
+
+def add_documents(application, kinds=None):
+    """Attach small valid PDFs for the required documents (or the given kinds)."""
+    from django.core.files.base import ContentFile
+
+    from onboarding.models import ApplicationDocument
+    from onboarding.steps import required_document_kinds
+    from tests.onboarding.conftest import PDF_BYTES
+
+    for kind in kinds or required_document_kinds(application):
+        ApplicationDocument.objects.filter(application=application, kind=kind).delete()
+        doc = ApplicationDocument(application=application, kind=kind, original_name=f"{kind}.pdf",
+                                  content_type="application/pdf", size=len(PDF_BYTES), sha256="0" * 64,
+                                  uploaded_by=application.applicant)
+        doc.file.save(f"{kind}.pdf", ContentFile(PDF_BYTES), save=False)
+        doc.save()
+    return application
+
+
+def application_in(status, **kwargs):
+    """An application brought to `status` through the real services (so its log and checks are real)."""
+    from onboarding import services
+    from tests.factories import AdminFactory
+
+    application = add_documents(ApplicationFactory(**kwargs))
+    if status == "draft":
+        return application
+    reviewer = AdminFactory()
+    steps = {
+        "submitted": [lambda a: services.application_submit(application=a, submitted_by=a.applicant)],
+        "in_review": ["submitted", lambda a: services.application_review_start(application=a, reviewer=reviewer)],
+        "needs_info": ["in_review", lambda a: services.application_request_info(application=a, decided_by=reviewer,
+                                                                                note="Add a bank statement.")],
+        "rejected": ["in_review", lambda a: services.application_reject(application=a, decided_by=reviewer,
+                                                                        note="Not enough experience.")],
+        "onboarded": ["in_review", lambda a: clear_checks(a, reviewer),
+                      lambda a: services.application_approve(application=a, decided_by=reviewer)],
+        "withdrawn": [lambda a: services.application_withdraw(application=a, withdrawn_by=a.applicant)],
+    }
+
+    def run(target, app):
+        for step in steps[target]:
+            result = run(step, app) if isinstance(step, str) else step(app)
+            app = result if isinstance(result, Application) else app
+        return app
+
+    application = run(status, application)
+    application.refresh_from_db()
+    application.reviewer = reviewer
+    return application
