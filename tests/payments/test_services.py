@@ -316,3 +316,20 @@ def test_two_concurrent_payout_runs_with_the_same_key_pay_once(stripe_fake, onbo
     assert Transfer.objects.get().status == Transfer.Status.SUBMITTED
     assert stripe_fake.count("transfer") == 1
     assert stripe_fake.posts("/v1/transfers") == 1
+
+
+def test_reconcile_task_confirms_transfers_whose_webhook_never_came(stripe_fake, onboarded_account):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from payments.tasks import transfers_reconcile
+
+    transfer = _pay(onboarded_account)
+    assert transfers_reconcile() == 0  # too recent: the webhook may still arrive
+
+    with freeze_time(timedelta(hours=2), tick=True):
+        assert transfers_reconcile() == 1
+
+    transfer.refresh_from_db()
+    assert transfer.status == Transfer.Status.PAID
