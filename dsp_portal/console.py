@@ -66,8 +66,27 @@ def _onboarding_panel():
     return stats
 
 
+def _hubs_panel():
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from hubs.models import HubStatus
+    from hubs.selectors import console_figures, success_rate
+
+    figures = console_figures(today=timezone.localdate())
+    url = reverse("hubs:review_list")
+    shown = (HubStatus.APPLIED, HubStatus.WAITLISTED, HubStatus.ACTIVE, HubStatus.PAUSED)
+    stats = [Stat(label, figures["by_status"].get(value, 0), f"{url}?status={value}")
+             for value, label in HubStatus.choices if value in shown]
+    rate = success_rate(figures["delivered"], figures["finished"])
+    stats.append(Stat(_("Hub parcels today"), figures["total"]))
+    stats.append(Stat(_("Hub success rate today"), "–" if rate is None else f"{rate}%"))
+    return stats
+
+
 PANELS: list[tuple[str, object]] = [
     (_("People"), _accounts_panel),
+    (_("Hubs"), _hubs_panel),
     (_("Applications"), _onboarding_panel),
     (_("Webhooks"), _webhooks_panel),
 ]

@@ -242,6 +242,8 @@ CELERY_TIMEZONE = "UTC"
 # Later apps add their periodic jobs here (one place for the whole schedule).
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-idempotency-keys": {"task": "core.tasks.idempotency_purge", "schedule": timedelta(hours=6)},
+    "hubs-close-days": {"task": "hubs.tasks.parcels_close_days", "schedule": timedelta(days=1)},
+    "hubs-weekly-statements": {"task": "hubs.tasks.statements_weekly", "schedule": timedelta(days=1)},
     "webhooks-sweep": {"task": "integrations.tasks.webhooks_sweep", "schedule": timedelta(minutes=1)},
 }
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 SEEDERS = [
     "accounts.demo",
+    "hubs.demo",
     "integrations.demo",
 ]
 
