@@ -1,1 +1,38 @@
-"""Celery tasks: take ids, call one service."""
+"""Celery tasks: take ids, call one service.
+
+The route-planning engine fans a big station-day out as a chord: one `routes.sector_solve` per
+sector (JSON problems: stops, fleet share and the distance provider's spec, never a matrix), and
+`routes.sectors_stitch` as the callback. With eager Celery (tests, `make run`) it all runs
+in-process. Note: a chord needs a result backend in production (CELERY_RESULT_BACKEND).
+"""
+
+import time
+
+from celery import chord, shared_task
+
+from routes.solver import Problem, Solution, solve_single
+from routes.solver.decompose import IMPROVE_SHARE, split, stitch
+
+
+@shared_task(name="routes.sector_solve")
+def sector_solve(problem: dict, seconds: float, seed: int = 0) -> dict:
+    return solve_single(Problem.from_dict(problem), seconds=seconds, seed=seed).to_dict()
+
+
+@shared_task(name="routes.sectors_stitch")
+def sectors_stitch(solutions: list[dict], problem: dict, sectors: list[list[int]], types: list[list[int]],
+                   improve_seconds: float, seed: int = 0) -> dict:
+    deadline = time.monotonic() + improve_seconds
+    parts = [Solution.from_dict(s) for s in solutions]
+    return stitch(Problem.from_dict(problem), sectors, types, parts, deadline=deadline, seed=seed).to_dict()
+
+
+def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None):
+    """Start the sector chord; `then` (a signature) receives the stitched solution dict.
+    Sectors run in parallel on the workers, so each gets the whole sector share of the budget."""
+    sectors = split(problem)
+    each = seconds * (1 - IMPROVE_SHARE)
+    header = [sector_solve.s(s.problem.to_dict(), each, seed + k) for k, s in enumerate(sectors)]
+    body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],
+                            seconds * IMPROVE_SHARE, seed)
+    return chord(header)(body | then if then is not None else body)

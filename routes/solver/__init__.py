@@ -1,0 +1,37 @@
+"""Route-planning engine: a small solver interface independent of Django models.
+
+    from routes.solver import Problem, Stop, VehicleType, Point, solve
+    solution = solve(problem, seconds=settings.ROUTES_SOLVER_SECONDS, seed=0)
+
+`solve` picks the decomposition for big problems (see decompose.py); `solve_single` always solves
+in one piece. Both return a `Solution` (routes as stop indices, unassigned stops with reasons).
+"""
+
+from routes.solver.types import NO_LIMIT, Point, Problem, Route, Solution, Stop, Unassigned, VehicleType
+
+__all__ = [
+    "NO_LIMIT",
+    "Point",
+    "Problem",
+    "Route",
+    "Solution",
+    "Stop",
+    "Unassigned",
+    "VehicleType",
+    "solve",
+    "solve_single",
+]
+
+
+def solve_single(problem: Problem, *, seconds: float, seed: int = 0, initial=None) -> Solution:
+    from routes.solver.pyvrp_adapter import solve as adapter_solve
+
+    return adapter_solve(problem, seconds=seconds, seed=seed, initial=initial)
+
+
+def solve(problem: Problem, *, seconds: float, seed: int = 0) -> Solution:
+    from routes.solver.decompose import needs_decomposition, solve_decomposed
+
+    if needs_decomposition(problem):
+        return solve_decomposed(problem, seconds=seconds, seed=seed)
+    return solve_single(problem, seconds=seconds, seed=seed)

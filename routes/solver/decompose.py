@@ -1,0 +1,248 @@
+"""Big station-days: sectors around the depot sized to whole routes, solved independently
+(in-process here, a Celery chord in routes.tasks), stitched, then improved across sector borders.
+
+A 10,000-package day is ~8,000 stops: one solve would need two 8,000 x 8,000 int64 matrices (1 GB)
+and most of a minute just for the library's first descent. Sectors of a few routes each keep every
+matrix small and let the search spend its time improving.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from routes.solver.distances import EARTH_RADIUS_M, provider_from_spec
+from routes.solver.types import NO_LIMIT, Problem, Solution, Unassigned, VehicleType
+
+VANS_PER_SECTOR = 3
+FILL = 0.92  # of a van's capacity or shift a sector's estimate counts on (the rest is slack)
+IMPROVE_SHARE = 0.25  # of the budget spent re-solving pairs of neighbouring sectors
+
+
+@dataclass
+class Sector:
+    stops: list[int]  # indices into the parent problem's stops
+    problem: Problem
+    vans: float  # estimated vans needed
+    types: list[int]  # the parent's vehicle type for each of the sector problem's types
+
+
+def needs_decomposition(problem: Problem) -> bool:
+    try:
+        from django.conf import settings
+
+        above = settings.ROUTES_DECOMPOSE_ABOVE
+    except Exception:  # outside Django (plain scripts)
+        above = 1200
+    return len(problem.stops) > above
+
+
+def subproblem(problem: Problem, stops: list[int], vehicles: list[VehicleType] | None = None) -> Problem:
+    sub = replace(problem, stops=[problem.stops[i] for i in stops], vehicles=vehicles or problem.vehicles)
+    if problem.distance is not None:
+        index = np.array([0, *(i + 1 for i in stops)])
+        sub.distance = problem.distance[np.ix_(index, index)]
+        sub.duration = problem.duration[np.ix_(index, index)] if problem.duration is not None else sub.distance
+    return sub
+
+
+# -- splitting -------------------------------------------------------------------------------------
+
+
+def _geo(problem: Problem) -> bool:
+    return problem.distance is None
+
+
+def _planar(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Stop offsets from the depot in metres (geographic) or instance units (benchmarks)."""
+    xs = np.array([s.point.x for s in problem.stops]) - problem.depot.x
+    ys = np.array([s.point.y for s in problem.stops]) - problem.depot.y
+    if _geo(problem):
+        metres_per_degree = math.pi * EARTH_RADIUS_M / 180
+        xs = xs * metres_per_degree * math.cos(math.radians(problem.depot.y))
+        ys = ys * metres_per_degree
+    return xs, ys
+
+
+def _seconds_per_unit(problem: Problem) -> float:
+    """Travel seconds per planar unit: from the provider's speed and circuity, 1 for benchmarks."""
+    if not _geo(problem):
+        return 1.0
+    spec = provider_from_spec(problem.provider).spec()
+    return spec.get("circuity", 1.3) / (spec.get("speed_kmh", 25.0) / 3.6)
+
+
+def _nearest_neighbour(xs: np.ndarray, ys: np.ndarray, block: int = 1024) -> np.ndarray:
+    nn = np.empty(len(xs))
+    for start in range(0, len(xs), block):
+        rows = slice(start, start + block)
+        d = np.hypot(xs[rows, None] - xs[None, :], ys[rows, None] - ys[None, :])
+        d[np.arange(d.shape[0]), np.arange(start, start + d.shape[0])] = np.inf
+        nn[rows] = d.min(axis=1) if len(xs) > 1 else 0.0
+    return nn
+
+
+def split(problem: Problem, *, vans_per_sector: int = VANS_PER_SECTOR) -> list[Sector]:
+    """Sweep the stops by polar angle around the depot and cut whenever the running estimate of
+    vans needed (capacity, or working time within the shift) reaches a whole number of vans."""
+    xs, ys = _planar(problem)
+    order = np.lexsort((np.hypot(xs, ys), np.arctan2(ys, xs)))
+    order = np.roll(order, -int(np.argmax(np.diff(np.arctan2(ys, xs)[order], append=np.inf))) - 1)
+    per_unit = _seconds_per_unit(problem)
+    travel = 1.5 * _nearest_neighbour(xs, ys) * per_unit
+    radial = np.hypot(xs, ys) * per_unit
+    capacity = max(v.capacity for v in problem.vehicles)
+    shift = max(min(v.shift_end, NO_LIMIT) - v.shift_start for v in problem.vehicles)
+    cuts, start, demand, work, stem = [], 0, 0.0, 0.0, 0.0
+    for k, i in enumerate(order):
+        s = problem.stops[i]
+        demand, work, stem = demand + s.demand, work + s.service + travel[i], stem + radial[i]
+        usable = max(shift - 2 * stem / (k - start + 1), shift * 0.25)
+        vans = max(demand / capacity, work / usable)
+        if vans >= vans_per_sector * FILL:
+            cuts.append((start, k + 1, vans))
+            start, demand, work, stem = k + 1, 0.0, 0.0, 0.0
+    if start < len(order):
+        if cuts and vans < vans_per_sector * 0.5:  # a small tail joins the last sector
+            first, _, previous = cuts.pop()
+            cuts.append((first, len(order), previous + vans))
+        else:
+            cuts.append((start, len(order), vans))
+    sectors = []
+    for (a, b, vans), (fleet, types) in zip(cuts, _share_fleet(problem.vehicles, [c[2] for c in cuts]), strict=True):
+        stops = [int(i) for i in order[a:b]]
+        sectors.append(Sector(stops=stops, problem=subproblem(problem, stops, fleet), vans=vans, types=types))
+    return sectors
+
+
+def _share_fleet(vehicles: list[VehicleType], estimates: list[float]):
+    """Each sector gets room for its estimate plus slack, within the fleet (largest types first)."""
+    total = sum(v.count for v in vehicles)
+    wanted = [math.ceil(e * 1.3) + 1 for e in estimates]
+    if sum(wanted) > total:
+        wanted = [max(1, math.floor(total * w / sum(wanted))) for w in wanted]
+    fleets = []
+    for want in wanted:
+        fleet, types, left = [], [], want
+        for k in sorted(range(len(vehicles)), key=lambda k: -vehicles[k].capacity):
+            take = min(vehicles[k].count, left)
+            if take:
+                fleet.append(replace(vehicles[k], count=take))
+                types.append(k)
+            left -= take
+        fleets.append((fleet, types))
+    return fleets
+
+
+# -- solving and stitching -------------------------------------------------------------------------
+
+Runner = Callable[[list[tuple[Problem, float, int]]], list[Solution]]
+
+
+def run_in_process(jobs: list[tuple[Problem, float, int]]) -> list[Solution]:
+    from routes.solver import solve_single
+
+    return [solve_single(p, seconds=s, seed=seed) for p, s, seed in jobs]
+
+
+def solve_decomposed(
+    problem: Problem, *, seconds: float, seed: int = 0, workers: int = 1, runner: Runner | None = None,
+    vans_per_sector: int = VANS_PER_SECTOR,
+) -> Solution:
+    """Split, solve the sectors (`workers` at a time share the wall clock), stitch and improve."""
+    started = time.monotonic()
+    sectors = split(problem, vans_per_sector=vans_per_sector)
+    budget = seconds * (1 - IMPROVE_SHARE) - (time.monotonic() - started)
+    each = max(0.5, budget * min(workers, len(sectors)) / len(sectors))
+    jobs = [(s.problem, each, seed + k) for k, s in enumerate(sectors)]
+    solutions = (runner or run_in_process)(jobs)
+    deadline = started + seconds
+    return stitch(problem, [s.stops for s in sectors], [s.types for s in sectors], solutions, deadline=deadline,
+                  seed=seed)
+
+
+def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], solutions: list[Solution], *,
+           deadline: float, seed: int = 0) -> Solution:
+    """Sector plans -> one plan in the parent's stop indices; then leftovers and border repairs."""
+    started = time.monotonic()
+    routes, unassigned = [], []
+    for stops, kinds, sol in zip(sectors, types, solutions, strict=True):
+        for r in sol.routes:
+            routes.append(replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type]))
+        unassigned += [replace(u, stop=stops[u.stop]) for u in sol.unassigned]
+    routes, unassigned = _place_leftovers(problem, routes, unassigned, seed)
+    routes = _improve_borders(problem, routes, deadline, seed)
+    unassigned.sort(key=lambda u: u.stop)
+    return Solution(
+        routes=routes, unassigned=unassigned, distance=sum(r.distance for r in routes),
+        duration=sum(r.duration for r in routes), seconds=round(sum(s.seconds for s in solutions), 3)
+        + round(time.monotonic() - started, 3), feasible=not unassigned, sectors=len(sectors),
+    )
+
+
+def _spare_fleet(problem: Problem, routes) -> tuple[list[VehicleType], list[int]]:
+    """The vans no route uses yet, as vehicle types, with each one's parent type index."""
+    used = [0] * len(problem.vehicles)
+    for r in routes:
+        used[r.vehicle_type] += 1
+    kinds = [k for k, v in enumerate(problem.vehicles) if v.count > used[k]]
+    return [replace(problem.vehicles[k], count=problem.vehicles[k].count - used[k]) for k in kinds], kinds
+
+
+def _place_leftovers(problem: Problem, routes, unassigned: list[Unassigned], seed: int):
+    """Stops a sector had no room for get the vans no sector used, in one small extra solve."""
+    from routes.solver import solve_single
+
+    waiting = [u.stop for u in unassigned if u.reason == "no_room"]
+    spare, kinds = _spare_fleet(problem, routes)
+    if not waiting or not spare:
+        return routes, unassigned
+    sol = solve_single(subproblem(problem, waiting, spare), seconds=max(1.0, 0.002 * len(waiting)), seed=seed)
+    routes = routes + [replace(r, stops=[waiting[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
+                       for r in sol.routes]
+    still = {waiting[u.stop] for u in sol.unassigned}
+    return routes, [u for u in unassigned if u.reason != "no_room" or u.stop in still]
+
+
+def _improve_borders(problem: Problem, routes, deadline: float, seed: int):
+    """Re-solve neighbouring route groups together, warm-started from the stitched routes, while time
+    remains: stops near a border may belong on the other side. A group's result replaces its routes
+    only when it is no longer and serves the same stops."""
+    from routes.solver import solve_single
+
+    groups = _border_groups(problem, routes)
+    routes = list(routes)
+    for n, group in enumerate(groups):
+        left = deadline - time.monotonic()
+        if left < 0.5:
+            break
+        stops = [i for k in group for i in routes[k].stops]
+        local = {i: j for j, i in enumerate(stops)}
+        # The group may use its own vans plus any spare ones, but no van another route holds.
+        spare, kinds = _spare_fleet(problem, [r for k, r in enumerate(routes) if k not in group])
+        sub = subproblem(problem, stops, spare)
+        initial = [[local[i] for i in routes[k].stops] for k in group]
+        sol = solve_single(sub, seconds=left / (len(groups) - n), seed=seed + n, initial=initial)
+        if sol.unassigned or sol.distance >= sum(routes[k].distance for k in group) or len(sol.routes) > len(group):
+            continue
+        for slot, k in enumerate(group):
+            r = sol.routes[slot] if slot < len(sol.routes) else None
+            routes[k] = r and replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
+    return [r for r in routes if r is not None]
+
+
+def _border_groups(problem: Problem, routes, size: int = 4) -> list[list[int]]:
+    """Routes ordered by the polar angle of their centroid, taken `size` at a time, offset by half a
+    group so each group straddles what used to be a sector border."""
+    if len(routes) < 2:
+        return []
+    xs, ys = _planar(problem)
+    angles = [float(np.arctan2(ys[r.stops].mean(), xs[r.stops].mean())) for r in routes]
+    order = [int(k) for k in np.argsort(angles)]
+    half = size // 2
+    order = order[half:] + order[:half]
+    return [order[k:k + size] for k in range(0, len(order), size) if len(order[k:k + size]) > 1]
