@@ -11,6 +11,8 @@ from django.db import transaction
 
 SEEDERS = [
     "accounts.demo",
+    "onboarding.demo",
+    "fleet.demo",
     "hubs.demo",
     "integrations.demo",
 ]
