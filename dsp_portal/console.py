@@ -84,11 +84,33 @@ def _hubs_panel():
     return stats
 
 
+def _fleet_panel():
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from fleet.selectors import fleet_compliance_overview
+
+    rows = fleet_compliance_overview(on_date=timezone.localdate())
+    url = reverse("fleet:compliance_overview")
+    vans = sum(r["vans"].get("active", 0) for r in rows)
+    grounded = sum(r["vans"].get("grounded", 0) for r in rows)
+    drivers = sum(r["drivers"].get("active", 0) for r in rows)
+    return [
+        Stat(_("Partners with a fleet"), len(rows), url),
+        Stat(_("Partners with compliance problems"), sum(1 for r in rows if r["problem_count"]), url),
+        Stat(_("Partners without company cover"), sum(1 for r in rows if not r["company_ok"]), url),
+        Stat(_("Active vans"), vans),
+        Stat(_("Grounded vans"), grounded, url),
+        Stat(_("Active drivers"), drivers),
+    ]
+
+
 PANELS: list[tuple[str, object]] = [
     (_("People"), _accounts_panel),
     (_("Hubs"), _hubs_panel),
     (_("Applications"), _onboarding_panel),
     (_("Webhooks"), _webhooks_panel),
+    (_("Fleet"), _fleet_panel),
 ]
 
 

@@ -37,6 +37,10 @@ NAV: list[NavItem] = [
             _("Review DSP applications: checks, veteran status, decisions.")),
     NavItem(_("My company"), "onboarding:my_company", "partner.view", "building-check",
             _("Your DSP's details and the onboarding checklist up to the first route.")),
+    NavItem(_("Fleet"), "fleet:dashboard", "fleet.manage", "truck",
+            _("Vans, drivers and insurance: what is legal to go out today, and what expires soon.")),
+    NavItem(_("Fleet compliance"), "fleet:compliance_overview", "fleet.oversee", "shield-check",
+            _("Every partner's vans, drivers and insurance against the program's compliance rules.")),
     NavItem(_("Webhooks"), "integrations:webhook_list", "webhooks.manage", "broadcast",
             _("Receive signed event notifications at your URL; see every delivery attempt.")),
 ]

@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "hubs-close-days": {"task": "hubs.tasks.parcels_close_days", "schedule": timedelta(days=1)},
     "hubs-weekly-statements": {"task": "hubs.tasks.statements_weekly", "schedule": timedelta(days=1)},
     "webhooks-sweep": {"task": "integrations.tasks.webhooks_sweep", "schedule": timedelta(minutes=1)},
+    # Expiry reminders (30/7/1 days) and grounding of vans whose cover lapsed; safe to run twice.
+    "fleet-expiry-daily": {"task": "fleet.tasks.fleet_expiry_daily", "schedule": timedelta(days=1)},
 }
 
 # Security

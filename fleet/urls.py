@@ -1,3 +1,23 @@
+from django.urls import path
+
+from fleet import views
+
 app_name = "fleet"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("vehicles/", views.vehicle_list, name="vehicle_list"),
+    path("vehicles/new/", views.vehicle_create, name="vehicle_create"),
+    path("vehicles/<int:vehicle_id>/", views.vehicle_detail, name="vehicle_detail"),
+    path("vehicles/<int:vehicle_id>/edit/", views.vehicle_edit, name="vehicle_edit"),
+    path("drivers/", views.driver_list, name="driver_list"),
+    path("drivers/new/", views.driver_create, name="driver_create"),
+    path("drivers/import/", views.driver_import, name="driver_import"),
+    path("drivers/<int:driver_id>/", views.driver_detail, name="driver_detail"),
+    path("drivers/<int:driver_id>/edit/", views.driver_edit, name="driver_edit"),
+    path("insurance/", views.policy_list, name="policy_list"),
+    path("insurance/new/", views.policy_create, name="policy_create"),
+    path("insurance/<int:policy_id>/", views.policy_detail, name="policy_detail"),
+    path("insurance/<int:policy_id>/edit/", views.policy_edit, name="policy_edit"),
+    path("compliance/", views.compliance_overview, name="compliance_overview"),
+]

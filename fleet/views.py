@@ -1,1 +1,285 @@
-"""HTML pages: parse, call one service or selector, render."""
+"""HTML pages: parse, call one service or selector, render. Every object is looked up within the user's partner."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import permission_required
+from core.errors import DomainError, NotFound
+from fleet import selectors, services
+from fleet.forms import DriverForm, DriverImportForm, OdometerForm, PolicyForm, TransitionForm, VehicleForm
+from fleet.models import DRIVER_WORKFLOW, VEHICLE_WORKFLOW, CheckStatus, Coverage, Driver, Vehicle
+
+FLEET = "fleet.manage"
+
+
+def _partner(request):
+    try:
+        return selectors.fleet_partner_for_user(user=request.user)
+    except NotFound:
+        raise Http404 from None
+
+
+def _found(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except NotFound:
+        raise Http404 from None
+
+
+def _attempt(form, action):
+    """Run a service; a refusal becomes form errors. Returns the result, or None when refused."""
+    try:
+        return action()
+    except DomainError as exc:
+        placed = False
+        for name, errors in exc.fields.items():
+            if name in form.fields:
+                for error in errors:
+                    form.add_error(name, exc.detail if error in ("invalid", "not_found", "required") else error)
+                placed = True
+        if not placed:
+            form.add_error(None, exc.detail)
+        return None
+
+
+def _targets(workflow, status, labels):
+    return [(t, labels[t]) for t in workflow.targets(status)]
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+
+@permission_required(FLEET)
+def dashboard(request):
+    partner = _partner(request)
+    today = timezone.localdate()
+    report = selectors.fleet_compliance(partner=partner, on_date=today)
+    vans = selectors.vehicle_status_counts(partner=partner)
+    drivers = selectors.driver_status_counts(partner=partner)
+    return render(request, "fleet/dashboard.html", {
+        "partner": partner, "today": today, "report": report,
+        "vans": [(Vehicle.Status(s).label, s, n) for s, n in vans.items()],
+        "drivers": [(Driver.Status(s).label, s, n) for s, n in drivers.items()],
+        "van_total": sum(vans.values()), "driver_total": sum(drivers.values()),
+        "assignable_vans": selectors.vehicles_assignable(partner=partner, on_date=today).count(),
+        "assignable_drivers": selectors.drivers_assignable(partner=partner, on_date=today).count(),
+        "expiring": selectors.fleet_expiring(partner=partner, on_date=today, within_days=30),
+    })
+
+
+# --- Vehicles ------------------------------------------------------------------------------------
+
+
+@permission_required(FLEET)
+def vehicle_list(request):
+    partner = _partner(request)
+    return render(request, "fleet/vehicle_list.html", {
+        "vehicles": selectors.vehicle_list(partner=partner, filters=request.GET),
+        "statuses": Vehicle.Status.choices, "ownerships": Vehicle.Ownership.choices, "filters": request.GET})
+
+
+@permission_required(FLEET)
+def vehicle_create(request):
+    partner = _partner(request)
+    form = VehicleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        vehicle = _attempt(form, lambda: services.vehicle_register(partner=partner, by=request.user,
+                                                                   **form.cleaned_data))
+        if vehicle:
+            messages.success(request, _("Van added."))
+            return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
+    return render(request, "fleet/form.html", {"form": form, "title": _("Add a van"),
+                                               "back": "fleet:vehicle_list"})
+
+
+@permission_required(FLEET)
+def vehicle_edit(request, vehicle_id):
+    vehicle = _found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
+    form = VehicleForm(request.POST or None, instance=Vehicle.objects.get(pk=vehicle.pk))
+    if request.method == "POST" and form.is_valid() and _attempt(
+            form, lambda: services.vehicle_update(vehicle=vehicle, by=request.user, **form.cleaned_data)):
+        messages.success(request, _("Van updated."))
+        return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
+    return render(request, "fleet/form.html", {"form": form, "title": _("Edit %(v)s") % {"v": vehicle},
+                                               "back": "fleet:vehicle_list"})
+
+
+@permission_required(FLEET)
+def vehicle_detail(request, vehicle_id):
+    vehicle = _found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
+    labels = dict(Vehicle.Status.choices)
+    transition_form = TransitionForm(targets=_targets(VEHICLE_WORKFLOW, vehicle.status, labels))
+    odometer_form = OdometerForm()
+    if request.method == "POST" and request.POST.get("action") == "transition":
+        transition_form = TransitionForm(request.POST, targets=_targets(VEHICLE_WORKFLOW, vehicle.status, labels))
+        if transition_form.is_valid() and _attempt(transition_form, lambda: services.vehicle_transition(
+                vehicle=vehicle, by=request.user, **transition_form.cleaned_data)):
+            messages.success(request, _("Status changed."))
+            return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
+    elif request.method == "POST" and request.POST.get("action") == "odometer":
+        odometer_form = OdometerForm(request.POST)
+        if odometer_form.is_valid() and _attempt(odometer_form, lambda: services.odometer_record(
+                vehicle=vehicle, by=request.user, **odometer_form.cleaned_data)):
+            messages.success(request, _("Reading recorded."))
+            return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
+    today = timezone.localdate()
+    report = selectors.fleet_compliance(partner=vehicle.partner, on_date=today)
+    return render(request, "fleet/vehicle_detail.html", {
+        "vehicle": vehicle, "problems": report.vehicles.get(vehicle.pk, []), "company_problems": report.company,
+        "transition_form": transition_form, "odometer_form": odometer_form, "today": today,
+        "miles": selectors.vehicle_latest_miles(vehicle=vehicle), **selectors.vehicle_detail(vehicle=vehicle)})
+
+
+# --- Drivers -------------------------------------------------------------------------------------
+
+
+@permission_required(FLEET)
+def driver_list(request):
+    partner = _partner(request)
+    return render(request, "fleet/driver_list.html", {
+        "drivers": selectors.driver_list(partner=partner, filters=request.GET), "today": timezone.localdate(),
+        "statuses": Driver.Status.choices, "checks": CheckStatus.choices, "filters": request.GET})
+
+
+@permission_required(FLEET)
+def driver_create(request):
+    partner = _partner(request)
+    form = DriverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        driver = _attempt(form, lambda: services.driver_create(partner=partner, by=request.user, **form.cleaned_data))
+        if driver:
+            messages.success(request, _("Driver added."))
+            return redirect("fleet:driver_detail", driver_id=driver.pk)
+    return render(request, "fleet/form.html", {"form": form, "title": _("Add a driver"), "back": "fleet:driver_list"})
+
+
+@permission_required(FLEET)
+def driver_edit(request, driver_id):
+    driver = _found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
+    form = DriverForm(request.POST or None, instance=Driver.objects.get(pk=driver.pk))
+    if request.method == "POST" and form.is_valid() and _attempt(
+            form, lambda: services.driver_update(driver=driver, by=request.user, **form.cleaned_data)):
+        messages.success(request, _("Driver updated."))
+        return redirect("fleet:driver_detail", driver_id=driver.pk)
+    return render(request, "fleet/form.html", {"form": form, "title": _("Edit %(d)s") % {"d": driver},
+                                               "back": "fleet:driver_list"})
+
+
+@permission_required(FLEET)
+def driver_detail(request, driver_id):
+    driver = _found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
+    labels = dict(Driver.Status.choices)
+    form = TransitionForm(targets=_targets(DRIVER_WORKFLOW, driver.status, labels))
+    if request.method == "POST" and request.POST.get("action") == "transition":
+        form = TransitionForm(request.POST, targets=_targets(DRIVER_WORKFLOW, driver.status, labels))
+        if form.is_valid() and _attempt(form, lambda: services.driver_transition(driver=driver, by=request.user,
+                                                                                 **form.cleaned_data)):
+            messages.success(request, _("Status changed."))
+            return redirect("fleet:driver_detail", driver_id=driver.pk)
+    elif request.method == "POST" and request.POST.get("action") == "invite":
+        try:
+            services.driver_invite_user(driver=driver, by=request.user)
+            messages.success(request, _("Account created; a password-set link was e-mailed to %(e)s.")
+                             % {"e": driver.email})
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        return redirect("fleet:driver_detail", driver_id=driver.pk)
+    today = timezone.localdate()
+    report = selectors.fleet_compliance(partner=driver.partner, on_date=today)
+    return render(request, "fleet/driver_detail.html", {
+        "driver": driver, "problems": report.drivers.get(driver.pk, []), "form": form, "today": today,
+        "events": selectors.driver_events(driver=driver)})
+
+
+@permission_required(FLEET)
+def driver_import(request):
+    """Upload -> preview with row errors -> import all (only when clean) or only the good rows."""
+    partner = _partner(request)
+    form = DriverImportForm()
+    preview = content = None
+    if request.method == "POST":
+        step = request.POST.get("step", "preview")
+        if step == "preview":
+            form = DriverImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                content = form.cleaned_data["file"].read()
+                preview = _attempt(form, lambda: services.driver_import_preview(partner=partner, content=content))
+                content = content.decode("utf-8-sig", errors="replace") if preview else None
+        else:
+            content = request.POST.get("content", "")
+            try:
+                result = services.driver_import(partner=partner, content=content, by=request.user,
+                                                only_good_rows=step == "good_rows")
+            except DomainError as exc:
+                messages.error(request, exc.detail)
+                preview = _attempt(form, lambda: services.driver_import_preview(partner=partner, content=content))
+            else:
+                messages.success(request, _("%(n)d driver(s) imported; %(s)d row(s) skipped.")
+                                 % {"n": len(result.created), "s": len(result.skipped)})
+                return redirect("fleet:driver_list")
+    return render(request, "fleet/driver_import.html", {"form": form, "preview": preview, "content": content,
+                                                        "columns": services.DRIVER_CSV_COLUMNS})
+
+
+# --- Insurance -----------------------------------------------------------------------------------
+
+
+@permission_required(FLEET)
+def policy_list(request):
+    partner = _partner(request)
+    today = timezone.localdate()
+    return render(request, "fleet/policy_list.html", {
+        "policies": selectors.policy_list(partner=partner, filters={**request.GET.dict(), "on_date": today}),
+        "coverages": Coverage.choices, "filters": request.GET, "today": today})
+
+
+def _policy_fields(form):
+    data = dict(form.cleaned_data)
+    data["vehicles"] = list(data.get("vehicles") or [])
+    return data
+
+
+@permission_required(FLEET)
+def policy_create(request):
+    partner = _partner(request)
+    form = PolicyForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        policy = _attempt(form, lambda: services.policy_create(partner=partner, by=request.user,
+                                                               **_policy_fields(form)))
+        if policy:
+            messages.success(request, _("Policy recorded."))
+            return redirect("fleet:policy_detail", policy_id=policy.pk)
+    return render(request, "fleet/form.html", {"form": form, "title": _("Add an insurance policy"),
+                                               "back": "fleet:policy_list"})
+
+
+@permission_required(FLEET)
+def policy_edit(request, policy_id):
+    policy = _found(selectors.partner_policy_get, user=request.user, policy_id=policy_id)
+    form = PolicyForm(request.POST or None, instance=policy.__class__.objects.get(pk=policy.pk),
+                      partner=policy.partner)
+    if request.method == "POST" and form.is_valid() and _attempt(
+            form, lambda: services.policy_update(policy=policy, by=request.user, **_policy_fields(form))):
+        messages.success(request, _("Policy updated."))
+        return redirect("fleet:policy_detail", policy_id=policy.pk)
+    return render(request, "fleet/form.html", {"form": form, "title": _("Edit %(p)s") % {"p": policy},
+                                               "back": "fleet:policy_list"})
+
+
+@permission_required(FLEET)
+def policy_detail(request, policy_id):
+    policy = _found(selectors.partner_policy_get, user=request.user, policy_id=policy_id)
+    return render(request, "fleet/policy_detail.html", {"policy": policy, "today": timezone.localdate()})
+
+
+# --- Program admins ------------------------------------------------------------------------------
+
+
+@permission_required("fleet.oversee")
+def compliance_overview(request):
+    today = timezone.localdate()
+    return render(request, "fleet/compliance_overview.html", {
+        "rows": selectors.fleet_compliance_overview(on_date=today), "today": today})

@@ -11,6 +11,7 @@ from django.db import transaction
 
 SEEDERS = [
     "accounts.demo",
+    "fleet.demo",
     "onboarding.demo",
     "fleet.demo",
     "hubs.demo",

@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fleet.models import Driver, InsurancePolicy, Vehicle
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class VehicleForm(forms.ModelForm):
+    odometer_miles = forms.IntegerField(label=_("odometer (miles)"), min_value=0, required=False)
+
+    class Meta:
+        model = Vehicle
+        fields = ["vin", "plate", "plate_state", "make", "model", "year", "package_capacity", "ownership"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["odometer_miles"]
+
+
+class DriverForm(forms.ModelForm):
+    class Meta:
+        model = Driver
+        fields = ["first_name", "last_name", "email", "phone", "licence_number", "licence_state", "licence_class",
+                  "licence_expires_on", "background_check", "driving_record_check"]
+        widgets = {"licence_expires_on": DateInput()}
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = InsurancePolicy
+        fields = ["coverage", "carrier", "policy_number", "per_occurrence_limit", "aggregate_limit", "effective_on",
+                  "expires_on", "covers_all_vehicles", "vehicles"]
+        widgets = {"effective_on": DateInput(), "expires_on": DateInput(),
+                   "vehicles": forms.CheckboxSelectMultiple()}
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vehicles"].queryset = Vehicle.objects.filter(partner=partner).exclude(
+            status=Vehicle.Status.RETIRED).order_by("plate")
+        self.fields["vehicles"].help_text = _("Auto liability and cargo only; leave empty for company-wide cover.")
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("new status"))
+    note = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = targets
+
+
+class OdometerForm(forms.Form):
+    miles = forms.IntegerField(label=_("miles"), min_value=0)
+    read_on = forms.DateField(label=_("read on"), required=False, widget=DateInput())
+
+
+class DriverImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("Columns: first_name, last_name, email, phone, "
+                                                            "licence_number, licence_state, licence_class, "
+                                                            "licence_expires_on (YYYY-MM-DD)."))
