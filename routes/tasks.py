@@ -11,7 +11,7 @@ import time
 from celery import chord, shared_task
 
 from routes.solver import Problem, Solution, solve_single
-from routes.solver.decompose import IMPROVE_SHARE, split, stitch
+from routes.solver.decompose import IMPROVE_SHARE, VANS_PER_SECTOR, split, stitch
 
 
 @shared_task(name="routes.sector_solve")
@@ -27,10 +27,11 @@ def sectors_stitch(solutions: list[dict], problem: dict, sectors: list[list[int]
     return stitch(Problem.from_dict(problem), sectors, types, parts, deadline=deadline, seed=seed).to_dict()
 
 
-def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None):
+def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
+                   vans_per_sector: int = VANS_PER_SECTOR):
     """Start the sector chord; `then` (a signature) receives the stitched solution dict.
     Sectors run in parallel on the workers, so each gets the whole sector share of the budget."""
-    sectors = split(problem)
+    sectors = split(problem, vans_per_sector=vans_per_sector)
     each = seconds * (1 - IMPROVE_SHARE)
     header = [sector_solve.s(s.problem.to_dict(), each, seed + k) for k, s in enumerate(sectors)]
     body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],

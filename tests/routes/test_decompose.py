@@ -1,0 +1,44 @@
+"""Big station-days: sectors sized to whole routes, stitched into one plan covering every stop once."""
+
+from collections import Counter
+
+from routes.solver import Solution, synthetic
+from routes.solver.decompose import solve_decomposed, split
+from routes.tasks import solve_in_chord
+from tests.routes.evaluator import violations
+
+
+def _station_day(n, seed=4):
+    stops, _ = synthetic.merge_stops([p for p in synthetic.packages(n, seed=seed) if not p.hub])
+    return synthetic.station_problem(stops)
+
+
+def test_sectors_partition_the_stops_and_share_the_fleet():
+    problem = _station_day(1500)
+
+    sectors = split(problem, vans_per_sector=2)
+
+    assert len(sectors) > 2
+    assert sorted(i for s in sectors for i in s.stops) == list(range(len(problem.stops)))
+    assert sum(v.count for s in sectors for v in s.problem.vehicles) <= sum(v.count for v in problem.vehicles)
+
+
+def test_the_stitched_plan_covers_every_stop_exactly_once_within_the_rules():
+    problem = _station_day(1200)
+
+    solution = solve_decomposed(problem, seconds=4, seed=1, vans_per_sector=2)
+
+    assert solution.sectors > 2
+    assert violations(problem, solution) == []
+    assert Counter(i for r in solution.routes for i in r.stops) == Counter(range(len(problem.stops)))
+
+
+def test_the_sector_chord_runs_in_process_with_eager_celery(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    problem = _station_day(700)
+
+    result = solve_in_chord(problem, seconds=3, seed=0, vans_per_sector=1)
+
+    solution = Solution.from_dict(result.get())
+    assert solution.sectors > 1
+    assert violations(problem, solution) == []

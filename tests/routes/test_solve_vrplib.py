@@ -1,0 +1,59 @@
+"""`manage.py solve_vrplib`: JSON routes numbered as in the .sol files, cost under the BKS conventions."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
+A_N32 = BENCH / "cvrp" / "A-n32-k5.vrp"
+pytestmark = pytest.mark.skipif(not A_N32.exists(), reason="../shared/bench is not beside the checkout")
+
+
+def _read_cvrp(path):
+    """A small reader of our own (TSPLIB sections), so the check does not trust the code under test."""
+    section, coords, demand, capacity = None, {}, {}, None
+    for line in path.read_text().splitlines():
+        words = line.replace(":", " ").split()
+        if not words:
+            continue
+        if words[0] == "CAPACITY":
+            capacity = int(words[1])
+        elif words[0] in ("NODE_COORD_SECTION", "DEMAND_SECTION", "DEPOT_SECTION", "EOF"):
+            section = words[0]
+        elif section == "NODE_COORD_SECTION":
+            coords[int(words[0]) - 1] = (float(words[1]), float(words[2]))
+        elif section == "DEMAND_SECTION":
+            demand[int(words[0]) - 1] = int(words[1])
+    return coords, demand, capacity
+
+
+def test_a_n32_k5_prints_routes_numbered_like_the_sol_file_with_their_true_cost(tmp_path, capsys):
+    out = tmp_path / "plan.json"
+
+    call_command("solve_vrplib", str(A_N32), "--seconds", "1", "--seed", "3", "--out", str(out))
+
+    printed = json.loads(capsys.readouterr().out)
+    assert json.loads(out.read_text()) == printed
+    assert printed["instance"] == "A-n32-k5"
+    coords, demand, capacity = _read_cvrp(A_N32)
+    assert sorted(c for route in printed["routes"] for c in route) == list(range(1, 32))
+    cost = 0
+    for route in printed["routes"]:
+        assert sum(demand[c] for c in route) <= capacity
+        path = [0, *route, 0]
+        cost += sum(round(math.dist(coords[a], coords[b])) for a, b in zip(path, path[1:], strict=False))
+    assert printed["cost"] == cost
+    assert cost <= 784 * 1.02  # the proven optimum is 784; PyVRP reaches it in about a second
+
+
+def test_solomon_costs_are_in_instance_units_with_one_decimal(capsys):
+    call_command("solve_vrplib", str(BENCH / "vrptw" / "C101.txt"), "--seconds", "1")
+
+    printed = json.loads(capsys.readouterr().out)
+    assert sorted(c for route in printed["routes"] for c in route) == list(range(1, 101))
+    assert len(printed["routes"]) <= 25
+    assert printed["cost"] == round(printed["cost"], 1)
+    assert printed["cost"] >= 827.3
