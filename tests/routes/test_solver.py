@@ -22,7 +22,7 @@ def _brute_force_cvrp(matrix, demand, capacity):
         for subset in itertools.combinations(range(1, n + 1), size):
             if sum(demand[i - 1] for i in subset) <= capacity:
                 tour[frozenset(subset)] = min(
-                    sum(matrix[a][b] for a, b in zip((0, *perm), (*perm, 0), strict=False)) 
+                    sum(matrix[a][b] for a, b in zip((0, *perm), (*perm, 0), strict=False))
                     for perm in itertools.permutations(subset)
                 )
     best = {frozenset(): 0}
