@@ -110,7 +110,7 @@ _ERROR_DESCRIPTIONS = {
     "400": "Invalid input (`validation_failed` with `fields`) or a refused request.",
     "401": "Missing, invalid, expired or revoked credentials.",
     "403": "Signed in, but the role or the token's scopes do not allow this.",
-    "404": "Not found, or not yours.",
+    "404": "Not found, not yours, or an invalid list `cursor`.",
     "405": "Method not allowed.",
     "406": "Not acceptable.",
     "409": "Conflict with the current state, or an `Idempotency-Key` still in progress.",
@@ -151,9 +151,8 @@ def schema_add_errors(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            codes = ["400", "401", "403", "405", "406", "415", "429"]
-            if "{" in path:
-                codes.append("404")
+            # 404 everywhere: a path id that is not yours, or a list's invalid `cursor`.
+            codes = ["400", "401", "403", "404", "405", "406", "415", "429"]
             if method in ("post", "put", "patch", "delete"):
                 codes += ["409", "422"]
             for code in codes:

@@ -22,10 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_rolled_back_change_leaves_no_event(integrator, subscribe, receiver, django_capture_on_commit_callbacks):
     subscribe(receiver.url)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            event_record(type="application.decided", subject=integrator, payload={"id": 1, "status": "approved"})
-            raise RuntimeError("the change failed after the event was written")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        event_record(type="application.decided", subject=integrator, payload={"id": 1, "status": "approved"})
+        raise RuntimeError("the change failed after the event was written")
     webhooks_sweep()
     assert OutboxEvent.objects.count() == 0
     assert receiver.requests == []

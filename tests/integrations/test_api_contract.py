@@ -1,0 +1,113 @@
+"""The API contract: schemathesis drives every GET operation of the live schema (and two safe
+webhook POSTs) through the WSGI app with a bearer token for each role. No response may be a 5xx,
+and every response must match the schema (status code, body shape).
+
+Bounded for CI: a few derandomized examples per operation, no shrinking, no deadline. Failures are
+collected across operations and reported together, each with a curl command to reproduce it."""
+
+import warnings
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from accounts.models import User
+from accounts.permissions import ALL_SCOPES
+from accounts.services import api_token_create
+from dsp_portal.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {
+    "applicant": "applicant@demo.dspportal.example",
+    "partner_owner": "owner@demo.dspportal.example",
+    "hub_owner": "hub@demo.dspportal.example",
+    "driver": "driver@demo.dspportal.example",
+    "program_admin": "admin@demo.dspportal.example",
+    "integrator": "integrator@demo.dspportal.example",
+}
+EXAMPLES_PER_OPERATION = 4
+# Writes that are safe to fuzz: no outgoing network (no URL to resolve), no money moved.
+SAFE_WRITES = {("POST", "/api/v1/webhooks/subscriptions/{id}/rotate/"),
+               ("POST", "/api/v1/webhooks/deliveries/{id}/redeliver/")}
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+# Contract failures found in other apps' endpoints, reported to their owners and tolerated here
+# (as warnings) until fixed: delete an entry once its endpoint passes. Any failure elsewhere fails.
+KNOWN_FAILURES = {
+    ("GET", "/api/v1/applications/"): "onboarding: Check.recorded_by may be null but is declared a string; "
+                                      "blank discharge_type \"\" is not in DischargeTypeEnum",
+    ("GET", "/api/v1/hubs/parcels/"): "hubs: blank attempt_reason \"\" is not in AttemptReasonEnum",
+    ("GET", "/api/v1/fleet/compliance/overview/"): "fleet: returns a list, schema declares an object",
+    ("GET", "/api/v1/fleet/drivers/"): "fleet: ?status=<text with a NUL byte> answers 500",
+    ("GET", "/api/v1/fleet/vehicles/"): "fleet: ?status=<text with a NUL byte> answers 500",
+}
+
+
+_loaded: dict = {}
+
+
+def _schema():
+    """Generated once per run (drf-spectacular takes seconds); every role reuses it."""
+    if "schema" not in _loaded:
+        _loaded["schema"] = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    return _loaded["schema"]
+
+
+def _operations(schema):
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() == "GET" or (operation.method.upper(), operation.path) in SAFE_WRITES:
+            yield operation
+
+
+def _exercise(operation, headers, failures, known):
+    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, deadline=None, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy())
+    def run(case):
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:  # one group carrying every failed check
+            key = (operation.method.upper(), operation.path)
+            (known if key in KNOWN_FAILURES else failures).append(
+                f"{key[0]} {key[1]} -> {response.status_code}: {str(exc).strip()[:600]}\n"
+                f"    {case.as_curl_command(headers=headers)}")
+
+    run()
+
+
+@pytest.fixture
+def _wsgi_in_test_transaction():
+    """Calling the WSGI app directly fires request_started/finished, whose close_old_connections
+    would close the test's transaction; Django's own test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_operation_honours_the_schema_for(role, _wsgi_in_test_transaction):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - rows for the lists to show
+    user = User.objects.get(email=ROLES[role])
+    _token, raw = api_token_create(user=user, created_by=user, name="contract", scopes=ALL_SCOPES)
+    headers = {"Authorization": f"Bearer {raw}"}
+    schema = _schema()
+
+    failures: list[str] = []
+    known: list[str] = []
+    operations = list(_operations(schema))
+    assert len(operations) > 5
+    for operation in operations:
+        _exercise(operation, headers, failures, known)
+    for failure in known:
+        warnings.warn(f"known contract failure as {role}: {failure}", stacklevel=1)
+    assert not failures, f"{len(failures)} contract failure(s) as {role}:\n" + "\n".join(failures)
