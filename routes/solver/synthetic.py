@@ -65,16 +65,25 @@ def packages(n: int, *, seed: int = 0) -> list[Package]:
 
 
 def merge_stops(pkgs: list[Package]) -> tuple[list[Stop], list[list[str]]]:
-    """Packages at one address (and with the same window) become one stop: 120 s + 30 s per extra."""
-    groups: dict[tuple, list[Package]] = {}
+    """Packages at one address become one stop (120 s + 30 s per extra package) whose window is the
+    intersection of theirs; a package whose window does not overlap the others' gets its own stop."""
+    by_address: dict[str, list[list[Package]]] = {}
     for p in pkgs:
-        groups.setdefault((p.address, p.early, p.late), []).append(p)
+        groups = by_address.setdefault(p.address, [])
+        for group in groups:
+            early, late = max(q.early for q in group), min(q.late for q in group)
+            if max(early, p.early) < min(late, p.late):
+                group.append(p)
+                break
+        else:
+            groups.append([p])
     stops, members = [], []
-    for (address, early, late), group in groups.items():
-        service = SERVICE_FIRST + SERVICE_EXTRA * (len(group) - 1)
-        stops.append(Stop(Point(group[0].lon, group[0].lat), demand=len(group), service=service, early=early,
-                          late=late, key=address))
-        members.append([p.tracking_id for p in group])
+    for address, groups in by_address.items():
+        for group in groups:
+            service = SERVICE_FIRST + SERVICE_EXTRA * (len(group) - 1)
+            stops.append(Stop(Point(group[0].lon, group[0].lat), demand=len(group), service=service,
+                              early=max(q.early for q in group), late=min(q.late for q in group), key=address))
+            members.append([q.tracking_id for q in group])
     return stops, members
 
 
