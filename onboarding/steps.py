@@ -20,7 +20,8 @@ class Step:
     key: str
     title: str
     fields: tuple[str, ...]
-    documents: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()  # upload fields shown on the step
+    checked_documents: tuple[str, ...] = ()  # those whose absence makes this step incomplete
 
 
 STEPS: list[Step] = [
@@ -31,8 +32,10 @@ STEPS: list[Step] = [
           "military_branch", "service_start", "service_end", "discharge_type")),
     Step(3, "business", gettext_lazy("Business"),
          ("entity_name", "entity_type", "formation_state", "ein", "region", "planned_vans", "planned_drivers")),
-    Step(4, "funds", gettext_lazy("Funds"), ("liquid_capital",), (Kind.PROOF_OF_FUNDS,)),
-    Step(5, "documents", gettext_lazy("Documents"), (), (Kind.GOVERNMENT_ID, Kind.RESUME, Kind.DD214)),
+    Step(4, "funds", gettext_lazy("Funds"), ("liquid_capital",), (Kind.PROOF_OF_FUNDS,), (Kind.PROOF_OF_FUNDS,)),
+    Step(5, "documents", gettext_lazy("Documents"), (),
+         (Kind.GOVERNMENT_ID, Kind.PROOF_OF_FUNDS, Kind.RESUME, Kind.DD214),
+         (Kind.GOVERNMENT_ID, Kind.RESUME, Kind.DD214)),
     Step(6, "consent", gettext_lazy("Consent"),
          ("consent_background_check", "consent_credit_check", "consent_mvr_check", "accepted_terms")),
 ]
@@ -105,7 +108,7 @@ def step_problems(application: Application, step: Step, *, settings, document_ki
         found.append(("liquid_capital", _("The program requires at least $%(min)s of liquid capital.")
                       % {"min": f"{settings.capital_minimum:,.0f}"}, "capital_below_minimum"))
     required_docs = set(required_document_kinds(application))
-    for kind in step.documents:
+    for kind in step.checked_documents:
         if kind in required_docs and kind not in document_kinds:
             found.append((kind, _("Upload your %(doc)s.") % {"doc": Kind(kind).label}, "document_missing"))
     return [Problem(step.number, name, str(message), code) for name, message, code in found]
