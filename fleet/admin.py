@@ -1,1 +1,30 @@
-from django.contrib import admin  # noqa: F401
+from django.contrib import admin
+
+from fleet.models import Driver, DriverEvent, ExpiryReminder, InsurancePolicy, OdometerReading, Vehicle, VehicleEvent
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["vin", "plate", "plate_state", "make", "model", "year", "partner", "status"]
+    list_filter = ["status", "ownership", "acquired_via"]
+    search_fields = ["vin", "plate", "partner__legal_name"]
+    readonly_fields = ["status", "status_reason", "status_changed_at"]  # statuses change through services
+
+
+@admin.register(Driver)
+class DriverAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "partner", "licence_state", "licence_expires_on", "status"]
+    list_filter = ["status", "background_check", "driving_record_check"]
+    search_fields = ["last_name", "first_name", "email", "licence_number", "partner__legal_name"]
+    readonly_fields = ["status", "status_changed_at", "user"]
+
+
+@admin.register(InsurancePolicy)
+class InsurancePolicyAdmin(admin.ModelAdmin):
+    list_display = ["coverage", "carrier", "policy_number", "partner", "effective_on", "expires_on"]
+    list_filter = ["coverage", "acquired_via"]
+    search_fields = ["policy_number", "carrier", "partner__legal_name"]
+    filter_horizontal = ["vehicles"]
+
+
+admin.site.register([VehicleEvent, DriverEvent, OdometerReading, ExpiryReminder])
