@@ -11,7 +11,6 @@ from django.db import transaction
 
 SEEDERS = [
     "accounts.demo",
-    "fleet.demo",
     "onboarding.demo",
     "fleet.demo",
     "hubs.demo",
