@@ -146,7 +146,7 @@ def schema_add_errors(result, generator, request, public):
 
     Also documents the rate-limit headers and appends the webhook event catalogue to the description."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue

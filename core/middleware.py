@@ -34,3 +34,22 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = _request_id.get()
         return True
+
+
+class RejectNulMiddleware:
+    """A NUL character in the query string can never be valid input, and PostgreSQL refuses it in text
+    (a 500 deep in a filter). Answer 400 up front, for every page and endpoint alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            from django.http import JsonResponse
+            from django.shortcuts import render
+
+            detail = "The query string contains a NUL character."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid_query", "detail": detail, "fields": {}}, status=400)
+            return render(request, "errors/400.html", status=400)
+        return self.get_response(request)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -242,6 +243,7 @@ CELERY_TIMEZONE = "UTC"
 # Later apps add their periodic jobs here (one place for the whole schedule).
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-idempotency-keys": {"task": "core.tasks.idempotency_purge", "schedule": timedelta(hours=6)},
+    "payments-reconcile": {"task": "payments.tasks.transfers_reconcile", "schedule": timedelta(hours=1)},
     "hubs-close-days": {"task": "hubs.tasks.parcels_close_days", "schedule": timedelta(days=1)},
     "hubs-weekly-statements": {"task": "hubs.tasks.statements_weekly", "schedule": timedelta(days=1)},
     "webhooks-sweep": {"task": "integrations.tasks.webhooks_sweep", "schedule": timedelta(minutes=1)},
@@ -306,3 +308,11 @@ WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_local")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+
+# Route planning (routes): the solver's time budget per plan, the stop count above which a
+# station-day is split into sectors, and an optional OSRM-compatible table service (empty = off:
+# great-circle distance x the station's circuity at its average speed).
+ROUTES_SOLVER_SECONDS = env.float("ROUTES_SOLVER_SECONDS", default=60.0)
+ROUTES_DECOMPOSE_ABOVE = env.int("ROUTES_DECOMPOSE_ABOVE", default=1200)
+ROUTES_OSRM_URL = env.str("ROUTES_OSRM_URL", default="")
+ROUTES_OSRM_MAX_TABLE = env.int("ROUTES_OSRM_MAX_TABLE", default=100)

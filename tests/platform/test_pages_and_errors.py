@@ -58,3 +58,16 @@ def test_wrong_method_is_405_in_the_same_shape(user, token_client):
     response = token_client(user).delete("/api/v1/me/")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_filter_is_400_not_500(user, token_client):
+    response = token_client(user).get("/api/v1/tokens/?revoked_at=%00")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_query"
+
+
+def test_a_nul_character_on_a_page_is_the_friendly_400(client):
+    response = client.get("/?q=a%00b")
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
