@@ -97,6 +97,7 @@ def main():
             size = len(items) // split
             for k in range(split):
                 chunk = items[k * size:(k + 1) * size]
+                connection.queries_log.clear()  # the log is capped at 9,000: keep each count exact
                 with CaptureQueriesContext(connection) as ctx:
                     results = parcel_outcomes_record(hub=hub, items=chunk)
                 queries.append(len(ctx))
