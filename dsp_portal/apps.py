@@ -12,8 +12,9 @@ class DspPortalConfig(AppConfig):
 def _wire_fleet_checklist():
     """Fleet answers onboarding's checklist items; onboarding never imports fleet, so the project wires it."""
     from fleet import selectors as fleet
+    from fleet import selectors_procurement as procurement
     from onboarding.checklist import checklist_source_register
 
     checklist_source_register("insurance_bound", lambda partner: fleet.partner_has_current_insurance(partner=partner))
-    checklist_source_register("vans_ordered", lambda partner: fleet.partner_vehicle_count(partner=partner) > 0 or None)
+    checklist_source_register("vans_ordered", lambda partner: procurement.partner_has_vans_ordered(partner=partner))
     checklist_source_register("drivers_added", lambda partner: fleet.partner_driver_count(partner=partner) > 0)
