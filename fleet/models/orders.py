@@ -69,20 +69,20 @@ class Order(models.Model):
         return self.status == self.Status.DRAFT
 
 
-O = Order.Status
+OS = Order.Status
 
 ORDER_WORKFLOW = Workflow(
     transitions={
-        O.DRAFT: [O.SUBMITTED, O.CANCELLED],
-        O.SUBMITTED: [O.APPROVED, O.REJECTED, O.CANCELLED],
+        OS.DRAFT: [OS.SUBMITTED, OS.CANCELLED],
+        OS.SUBMITTED: [OS.APPROVED, OS.REJECTED, OS.CANCELLED],
         # Approved orders with no deposit due go straight to fulfilment.
-        O.APPROVED: [O.DEPOSIT_PAID, O.FULFILLED, O.CANCELLED],
-        O.DEPOSIT_PAID: [O.FULFILLED, O.CANCELLED],
-        O.FULFILLED: [],
-        O.CANCELLED: [],
-        O.REJECTED: [],
+        OS.APPROVED: [OS.DEPOSIT_PAID, OS.FULFILLED, OS.CANCELLED],
+        OS.DEPOSIT_PAID: [OS.FULFILLED, OS.CANCELLED],
+        OS.FULFILLED: [],
+        OS.CANCELLED: [],
+        OS.REJECTED: [],
     },
-    reason_required=frozenset({O.REJECTED, O.CANCELLED}),
+    reason_required=frozenset({OS.REJECTED, OS.CANCELLED}),
 )
 
 

@@ -28,7 +28,7 @@ from onboarding.models import Partner
 
 logger = logging.getLogger(__name__)
 
-O = Order.Status
+OS = Order.Status
 BUYING_STATUSES = (Partner.Status.ONBOARDING, Partner.Status.ACTIVE)
 DEPOSIT_PURPOSE = "order_deposit"
 MAX_QUANTITY = 10_000
@@ -63,7 +63,7 @@ def _check_van_limit(order: Order, van_count: int) -> None:
 
 def order_reprice(*, order: Order, at=None) -> Order:
     """Price every line of a draft from the current catalog and rules, and store the snapshot."""
-    if order.status != O.DRAFT:
+    if order.status != OS.DRAFT:
         return order  # placed orders keep their snapshot
     at = at or timezone.now()
     lines = list(order.lines.select_related("item", "item__vendor"))
@@ -110,10 +110,10 @@ def quote_get_or_create(*, partner, by=None) -> Order:
     _check_buyer(partner)
     with transaction.atomic():
         Partner.objects.select_for_update().filter(pk=partner.pk).first()  # one quote per partner, even when racing
-        order = Order.objects.filter(partner=partner, status=O.DRAFT).first()
+        order = Order.objects.filter(partner=partner, status=OS.DRAFT).first()
         if order is None:
             order = Order.objects.create(partner=partner, created_by=_actor(by))
-            OrderEvent.objects.create(order=order, actor=_actor(by), from_status="", to_status=O.DRAFT,
+            OrderEvent.objects.create(order=order, actor=_actor(by), from_status="", to_status=OS.DRAFT,
                                       note=_("Quote started."))
     return order
 
@@ -141,7 +141,7 @@ def quote_line_set(*, partner, item: CatalogItem, quantity, periods=None, by=Non
     order = quote_get_or_create(partner=partner, by=by)
     with transaction.atomic():
         order = lock(order)
-        if order.status != O.DRAFT:
+        if order.status != OS.DRAFT:
             raise Conflict(_("This quote was already submitted."), code="quote_submitted")
         line = order.lines.filter(item=item).first() or OrderLine(order=order, item=item)
         line.quantity, line.periods = quantity, periods
@@ -158,7 +158,7 @@ def quote_line_set(*, partner, item: CatalogItem, quantity, periods=None, by=Non
 
 def quote_line_remove(*, partner, line_id, by=None) -> Order:
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(partner=partner, status=O.DRAFT).first()
+        order = Order.objects.select_for_update().filter(partner=partner, status=OS.DRAFT).first()
         if order is None:
             raise Conflict(_("You have no quote in progress."), code="no_quote")
         order.lines.filter(pk=line_id).delete()
@@ -170,13 +170,13 @@ def order_submit(*, order: Order, by=None) -> Order:
     _check_buyer(order.partner)
     with transaction.atomic():
         row = lock(order)
-        if row.status == O.SUBMITTED:
+        if row.status == OS.SUBMITTED:
             return row
         if not row.lines.exists():
             raise ValidationFailed(_("Add at least one item before submitting."), code="quote_empty")
         _check_van_limit(row, sum(x.quantity for x in row.lines.filter(kind=ItemKind.VEHICLE)))
         order_reprice(order=row)
-        row = transition(instance=row, to=O.SUBMITTED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
+        row = transition(instance=row, to=OS.SUBMITTED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
                          subject_field="order", actor=by, changes={"submitted_at": timezone.now()})
         event_record(type="order.submitted", subject=row,
                      payload={"id": row.pk, "partner_id": row.partner_id, "total": str(row.total)})
@@ -200,20 +200,20 @@ def _decide(order, to, *, by, note):
 
 
 def order_approve(*, order: Order, by, note: str = "") -> Order:
-    if order.status == O.SUBMITTED:
+    if order.status == OS.SUBMITTED:
         # Another order may have put vans on the road since this one was submitted.
         _check_van_limit(order, sum(x.quantity for x in order.lines.filter(kind=ItemKind.VEHICLE)))
-    return _decide(order, O.APPROVED, by=by, note=note)
+    return _decide(order, OS.APPROVED, by=by, note=note)
 
 
 def order_reject(*, order: Order, by, note: str) -> Order:
-    return _decide(order, O.REJECTED, by=by, note=note)
+    return _decide(order, OS.REJECTED, by=by, note=note)
 
 
 def order_cancel(*, order: Order, by, note: str) -> Order:
     """Cancel before fulfilment; a paid deposit is refunded through payments (after the cancellation commits)."""
     with transaction.atomic():
-        row = transition(instance=order, to=O.CANCELLED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
+        row = transition(instance=order, to=OS.CANCELLED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
                          subject_field="order", actor=by, note=(note or "").strip())
     _deposit_refund(row, actor=by)
     return row
@@ -236,7 +236,7 @@ def order_deposit_start(*, order: Order, by=None):
     """Create (once) the deposit's PaymentIntent; the page then confirms it (Stripe.js in production)."""
     from payments.services import payment_intent_create
 
-    if order.status != O.APPROVED:
+    if order.status != OS.APPROVED:
         raise Conflict(_("A deposit is paid once the order is approved."), code="deposit_not_due")
     if order.deposit_amount <= 0:
         raise Conflict(_("No deposit is due on this order."), code="no_deposit_due")
@@ -261,11 +261,11 @@ def on_deposit_payment(*, payment, previous_status) -> None:
     if order is None:
         logger.warning("deposit %s for unknown order %s", payment.pk, payment.reference)
         return
-    if order.status == O.APPROVED:
-        transition(instance=order, to=O.DEPOSIT_PAID, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
+    if order.status == OS.APPROVED:
+        transition(instance=order, to=OS.DEPOSIT_PAID, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
                    subject_field="order", note=_("Deposit of %(a)s received.") % {"a": payment.amount},
                    changes={"deposit_payment": payment})
-    elif order.status == O.CANCELLED:
+    elif order.status == OS.CANCELLED:
         # Paid after the order was cancelled: give the money back once this change commits.
         transaction.on_commit(lambda: _deposit_refund(Order.objects.get(pk=order.pk)), robust=True)
 
@@ -285,9 +285,9 @@ def order_fulfil(*, order: Order, by, vans: dict | None = None, policies: dict |
     on_date = on_date or timezone.localdate()
     with transaction.atomic():
         row = lock(order)
-        if row.status == O.FULFILLED:
+        if row.status == OS.FULFILLED:
             return row
-        if not (row.status == O.DEPOSIT_PAID or (row.status == O.APPROVED and row.deposit_amount <= 0)):
+        if not (row.status == OS.DEPOSIT_PAID or (row.status == OS.APPROVED and row.deposit_amount <= 0)):
             raise Conflict(_("An order is fulfilled once approved and its deposit paid."), code="not_ready_to_fulfil")
         for line in row.lines.select_related("item"):
             source = f"order:{row.pk}/line:{line.pk}"
@@ -297,7 +297,7 @@ def order_fulfil(*, order: Order, by, vans: dict | None = None, policies: dict |
             elif line.kind == ItemKind.INSURANCE:
                 _bind_policy(line, policies.get(line.pk) or policies.get(str(line.pk)) or {}, source=source, by=by,
                              on_date=on_date, create=policy_create)
-        row = transition(instance=row, to=O.FULFILLED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
+        row = transition(instance=row, to=OS.FULFILLED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
                          subject_field="order", actor=by, changes={"fulfilled_at": timezone.now()})
         event_record(type="order.fulfilled", subject=row, payload={"id": row.pk, "partner_id": row.partner_id})
     return row
