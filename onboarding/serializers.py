@@ -40,7 +40,7 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class CheckSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.EmailField(source="recorded_by.email", read_only=True, default=None)
+    recorded_by = serializers.EmailField(source="recorded_by.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = BackgroundCheck
@@ -56,7 +56,7 @@ class CheckRecordSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", read_only=True, default=None)
+    actor = serializers.EmailField(source="actor.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ApplicationEvent
@@ -71,8 +71,19 @@ class ProblemSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
+def _blank_choice(model_field: str):
+    """A read-only choice that may still be unanswered (""): declared so the schema allows the blank."""
+    field = Application._meta.get_field(model_field)
+    return serializers.ChoiceField(choices=field.choices, allow_blank=True, read_only=True)
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     applicant = serializers.EmailField(source="applicant.email", read_only=True)
+    state = _blank_choice("state")
+    military_branch = _blank_choice("military_branch")
+    discharge_type = _blank_choice("discharge_type")
+    entity_type = _blank_choice("entity_type")
+    formation_state = _blank_choice("formation_state")
     documents = DocumentSerializer(many=True, read_only=True)
     checks = CheckSerializer(many=True, read_only=True)
     missing = serializers.SerializerMethodField(help_text="What still stops a submit (empty when complete).")
