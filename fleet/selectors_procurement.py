@@ -178,3 +178,18 @@ def savings_csv_rows(*, partner=None):
                line.item_name, line.vendor_name, line.quantity, line.periods, line.unit_list_price,
                line.unit_program_price, line.list_total, line.total, line.savings,
                "; ".join(r["rule"] for r in line.rules_applied)]
+
+
+def catalog_price_preview(*, items, partner=None, at=None) -> dict:
+    """{item_id: LinePrice} for one unit over one period, priced for `partner` (or any partner) now."""
+    from django.utils import timezone
+
+    from fleet.services import pricing
+
+    buyer = pricing.Buyer()
+    if partner is not None:
+        buyer = pricing.Buyer(fleet_size=vans_on_road(partner=partner) + vans_on_open_orders(partner=partner),
+                              veteran_owned=partner.veteran_owned)
+    rules, at = pricing.pricing_rules_load(), at or timezone.now()
+    return {item.pk: pricing.price_line(pricing.ItemTerms.of(item), quantity=1, rules=rules, buyer=buyer, at=at)
+            for item in items}

@@ -1,0 +1,241 @@
+"""Procurement REST API (`api_area = "procurement"`): catalog read, the partner's quote and orders, admin decisions.
+
+Partners see only their own orders (another partner's is 404); decisions and fulfilment need orders.decide."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.idempotency import idempotent
+from fleet import selectors_procurement as sel
+from fleet.models import CatalogItem, Order, OrderEvent, OrderLine
+from fleet.services import orders as svc
+
+
+class CatalogItemSerializer(serializers.ModelSerializer):
+    vendor = serializers.CharField(source="vendor.name")
+    program_price = serializers.SerializerMethodField()
+    savings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CatalogItem
+        fields = ["id", "sku", "kind", "category", "name", "vendor", "description", "price_basis", "list_price",
+                  "program_price", "savings", "min_term_months", "make", "model", "year", "package_capacity",
+                  "cargo_cubic_feet", "range_miles", "coverage", "carrier", "per_occurrence_limit",
+                  "aggregate_limit", "deductible"]
+
+    def _price(self, obj):
+        return (self.context.get("prices") or {}).get(obj.pk)
+
+    def get_program_price(self, obj) -> str | None:
+        price = self._price(obj)
+        return str(price.unit_program_price) if price else None
+
+    def get_savings(self, obj) -> str | None:
+        price = self._price(obj)
+        return str(price.savings) if price else None
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = ["id", "item", "kind", "category", "item_name", "vendor_name", "price_basis", "quantity", "periods",
+                  "unit_list_price", "unit_program_price", "list_total", "total", "savings", "deposit_percent",
+                  "rules_applied"]
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderEvent
+        fields = ["from_status", "to_status", "note", "created_at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+    events = OrderEventSerializer(many=True, read_only=True)
+    deposit_status = serializers.CharField(source="deposit_payment.status", default=None)
+
+    class Meta:
+        model = Order
+        fields = ["id", "partner", "status", "list_total", "total", "savings", "deposit_amount", "deposit_status",
+                  "fleet_size", "veteran_owned", "priced_at", "submitted_at", "decided_at", "decision_note",
+                  "fulfilled_at", "created_at", "lines", "events"]
+
+
+class LineInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1)
+    periods = serializers.IntegerField(min_value=1, required=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FulfilSerializer(serializers.Serializer):
+    vans = serializers.DictField(child=serializers.ListField(child=serializers.DictField()), required=False,
+                                 help_text='{"<line id>": [{"vin": "...", "plate": "", "plate_state": ""}]}')
+    policies = serializers.DictField(child=serializers.DictField(), required=False,
+                                     help_text='{"<line id>": {"policy_number": "...", "effective_on": "2026-04-01"}}')
+
+
+def _valid(cls, data):
+    s = cls(data=data)
+    s.is_valid(raise_exception=True)
+    return s.validated_data
+
+
+def _order_data(order):
+    order = Order.objects.select_related("deposit_payment").prefetch_related("lines", "events").get(pk=order.pk)
+    return OrderSerializer(order).data
+
+
+class _Procurement(APIView):
+    api_area = "procurement"
+
+
+class CatalogListView(_Procurement):
+    """Offered items, with the program price for your company (list price minus every rule that applies)."""
+
+    permission_required = "catalog.view"
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str), OpenApiParameter("category", str),
+                               OpenApiParameter("vendor", int), OpenApiParameter("q", str)],
+                   responses=CatalogItemSerializer(many=True))
+    def get(self, request):
+        items = list(sel.catalog_list(filters=request.query_params)[:500])
+        from onboarding.selectors import partner_for_user
+
+        prices = sel.catalog_price_preview(items=items, partner=partner_for_user(user=request.user))
+        return Response(CatalogItemSerializer(items, many=True, context={"prices": prices}).data)
+
+
+class CatalogItemView(_Procurement):
+    permission_required = "catalog.view"
+
+    @extend_schema(responses=CatalogItemSerializer)
+    def get(self, request, item_id):
+        item = sel.catalog_item_get(item_id=item_id)
+        from onboarding.selectors import partner_for_user
+
+        prices = sel.catalog_price_preview(items=[item], partner=partner_for_user(user=request.user))
+        return Response(CatalogItemSerializer(item, context={"prices": prices}).data)
+
+
+class QuoteView(_Procurement):
+    """Your quote (cart). GET shows it re-priced now; POST puts an item on it; the submit action places it."""
+
+    permission_required = "orders.place"
+
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request):
+        partner = sel.buyer_partner_for_user(user=request.user)
+        order = svc.quote_get_or_create(partner=partner, by=request.user)
+        return Response(_order_data(svc.order_reprice(order=order)))
+
+    @extend_schema(request=LineInputSerializer, responses={201: OrderSerializer})
+    @idempotent
+    def post(self, request):
+        data = _valid(LineInputSerializer, request.data)
+        partner = sel.buyer_partner_for_user(user=request.user)
+        item = sel.catalog_item_get(item_id=data["item"])
+        line = svc.quote_line_set(partner=partner, item=item, quantity=data["quantity"], periods=data.get("periods"),
+                                  by=request.user)
+        return Response(_order_data(line.order), status=status.HTTP_201_CREATED)
+
+
+class QuoteLineView(_Procurement):
+    permission_required = "orders.place"
+
+    @extend_schema(responses=OrderSerializer)
+    def delete(self, request, line_id):
+        partner = sel.buyer_partner_for_user(user=request.user)
+        return Response(_order_data(svc.quote_line_remove(partner=partner, line_id=line_id, by=request.user)))
+
+
+class QuoteSubmitView(_Procurement):
+    permission_required = "orders.place"
+
+    @extend_schema(request=None, responses={201: OrderSerializer})
+    @idempotent
+    def post(self, request):
+        partner = sel.buyer_partner_for_user(user=request.user)
+        quote = sel.quote_for(partner=partner)
+        if quote is None:
+            from core.errors import Conflict
+
+            raise Conflict("You have no quote in progress.", code="no_quote")
+        return Response(_order_data(svc.order_submit(order=quote, by=request.user)), status=status.HTTP_201_CREATED)
+
+
+class OrderListView(_Procurement):
+    """Partners: your orders. Program admins: every placed order (`?status=submitted` for the queue)."""
+
+    permission_required = "catalog.view"
+
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("partner", int)],
+                   responses=OrderSerializer(many=True))
+    def get(self, request):
+        orders = sel.order_list(fetched_by=request.user, filters=request.query_params).prefetch_related(
+            "lines", "events")[:200]
+        return Response(OrderSerializer(orders, many=True).data)
+
+
+class OrderDetailView(_Procurement):
+    permission_required = "catalog.view"
+
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request, order_id):
+        return Response(_order_data(sel.order_get(user=request.user, order_id=order_id)))
+
+
+class OrderCancelView(_Procurement):
+    permission_required = "orders.place"
+
+    @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
+    def post(self, request, order_id):
+        order = sel.order_get(user=request.user, order_id=order_id)
+        data = _valid(ReasonSerializer, request.data)
+        return Response(_order_data(svc.order_cancel(order=order, by=request.user, note=data["reason"])))
+
+
+class OrderDepositView(_Procurement):
+    """Start paying the deposit: a Stripe PaymentIntent whose `client_secret` Stripe.js confirms."""
+
+    permission_required = "orders.place"
+
+    @extend_schema(request=None, responses={201: dict})
+    @idempotent
+    def post(self, request, order_id):
+        order = sel.order_get(user=request.user, order_id=order_id)
+        payment = svc.order_deposit_start(order=order, by=request.user)
+        return Response({"order": order.pk, "amount": str(payment.amount), "status": payment.status,
+                         "payment_intent": payment.stripe_payment_intent_id,
+                         "client_secret": payment.client_secret}, status=status.HTTP_201_CREATED)
+
+
+class OrderDecisionView(_Procurement):
+    permission_required = "orders.decide"
+    decision = ""
+
+    @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
+    def post(self, request, order_id):
+        order = sel.order_get(user=request.user, order_id=order_id)
+        note = _valid(ReasonSerializer, request.data)["reason"]
+        if self.decision == "approve":
+            order = svc.order_approve(order=order, by=request.user, note=note)
+        else:
+            order = svc.order_reject(order=order, by=request.user, note=note)
+        return Response(_order_data(order))
+
+
+class OrderFulfilView(_Procurement):
+    permission_required = "orders.decide"
+
+    @extend_schema(request=FulfilSerializer, responses=OrderSerializer)
+    def post(self, request, order_id):
+        order = sel.order_get(user=request.user, order_id=order_id)
+        data = _valid(FulfilSerializer, request.data)
+        order = svc.order_fulfil(order=order, by=request.user, vans=data.get("vans"), policies=data.get("policies"))
+        return Response(_order_data(order))
