@@ -13,6 +13,7 @@ SEEDERS = [
     "accounts.demo",
     "onboarding.demo",
     "fleet.demo",
+    "fleet.demo_procurement",
     "hubs.demo",
     "integrations.demo",
 ]
