@@ -57,5 +57,7 @@ def user_set_role(*, user: User, role: str) -> User:
         raise ValidationFailed(_("Unknown role."))
     if user.role != role:
         user.role = role
-        user.save(update_fields=["role"])
+        # Program admins use the Django admin; nobody else does.
+        user.is_staff = role == Role.PROGRAM_ADMIN or user.is_superuser
+        user.save(update_fields=["role", "is_staff"])
     return user

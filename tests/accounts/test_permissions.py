@@ -68,3 +68,27 @@ def test_admin_with_totp_reaches_the_console(client, admin_user, password):
 def test_mfa_requirement_does_not_touch_other_roles(client, user, password):
     client.login(email=user.email, password=password)
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_program_admin_uses_the_django_admin_by_role(client, admin_user, password):
+    assert not admin_user.is_superuser
+    client.login(email=admin_user.email, password=password)
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+
+def test_other_roles_cannot_enter_the_django_admin(client, make_user, password):
+    owner = make_user(Role.PARTNER_OWNER)
+    client.login(email=owner.email, password=password)
+    response = client.get("/admin/accounts/user/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_promoting_to_program_admin_grants_the_django_admin(make_user):
+    from accounts.services import user_set_role
+
+    person = make_user(Role.APPLICANT)
+    user_set_role(user=person, role=Role.PROGRAM_ADMIN)
+    assert person.is_staff
+    user_set_role(user=person, role=Role.PARTNER_OWNER)
+    assert not person.is_staff
