@@ -110,6 +110,7 @@ TEMPLATES = [
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ProgramAdminBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -225,6 +226,15 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Every operation documents the `{code, detail, fields}` error envelope; the event catalogue is appended.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema_add_errors"],
+    # One name per shared choice set (apps add theirs here when two fields would otherwise collide).
+    "ENUM_NAME_OVERRIDES": {
+        "UsStateEnum": "onboarding.choices.US_STATES",
+        "ApplicationStatusEnum": "onboarding.models.Application.Status",
+        "ApplicationDocumentKindEnum": "onboarding.models.ApplicationDocument.Kind",
+        "BackgroundCheckKindEnum": "onboarding.models.BackgroundCheck.Kind",
+        "BackgroundCheckResultEnum": "onboarding.models.BackgroundCheck.Result",
+        "PartnerStatusEnum": "onboarding.models.Partner.Status",
+    },
 }
 
 # Celery: Redis broker when REDIS_URL is set, in-process (eager) otherwise.

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from core.files import private_file_response
 from core.idempotency import idempotent
 from onboarding import services
-from onboarding.models import Application
+from onboarding.models import Application, Partner
 from onboarding.selectors import (
     application_document_get,
     application_events,
@@ -21,11 +21,11 @@ from onboarding.selectors import (
     region_list,
 )
 from onboarding.serializers import (
+    ApplicationDecisionSerializer,
     ApplicationSerializer,
     ApplicationWriteSerializer,
     CheckRecordSerializer,
     CheckSerializer,
-    DecisionSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
     EventSerializer,
@@ -72,6 +72,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if self.action == "checks" and self.request.method == "POST":
             return "onboarding.checks"
         return ACTION_PERMISSIONS.get(self.action)
+
+    queryset = Application.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
         return application_list(fetched_by=self.request.user).prefetch_related("documents", "checks__recorded_by")
@@ -121,11 +123,11 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def start_review(self, request, pk=None):
         return self._read(services.application_review_start(application=self.get_object(), reviewer=request.user))
 
-    @extend_schema(request=DecisionSerializer, responses=ApplicationSerializer,
+    @extend_schema(request=ApplicationDecisionSerializer, responses=ApplicationSerializer,
                    summary="Admin: approve, reject or ask for information")
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        data = DecisionSerializer(data=request.data)
+        data = ApplicationDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         application = services.application_decide(application=self.get_object(), decided_by=request.user,
                                                   **data.validated_data)
@@ -197,6 +199,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     api_area = "onboarding"
     serializer_class = PartnerSerializer
+    queryset = Partner.objects.none()  # for the schema; requests use get_queryset
     filterset_fields = ["status", "region", "veteran_owned"]
 
     def get_queryset(self):

@@ -96,9 +96,11 @@ def application_latest_for_user(*, user) -> Application | None:
 def application_list(*, fetched_by, filters: dict | None = None) -> QuerySet[Application]:
     """Program admins see every application; anyone else only their own."""
     qs = _application_qs()
-    if not _is_admin(fetched_by):
-        qs = qs.filter(applicant=fetched_by)
-    return qs
+    if _is_admin(fetched_by):
+        return qs
+    if fetched_by is None or not fetched_by.is_authenticated:
+        return qs.none()
+    return qs.filter(applicant=fetched_by)
 
 
 def application_get(*, user, application_id) -> Application:

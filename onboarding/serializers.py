@@ -115,7 +115,7 @@ class ApplicationWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in ANSWER_FIELDS}
 
 
-class DecisionSerializer(serializers.Serializer):
+class ApplicationDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject", "needs_info"])
     note = serializers.CharField(required=False, allow_blank=True, default="",
                                  help_text="Required for reject and needs_info.")
