@@ -141,3 +141,13 @@ def test_approval_needs_every_required_check_clear(admin_user, token_client):
     assert response.json()["code"] == "checks_not_clear"
     application.refresh_from_db()
     assert application.status == Application.Status.IN_REVIEW
+
+
+def test_the_admin_list_takes_a_fixed_number_of_queries(admin_user, token_client, django_assert_max_num_queries):
+    for _ in range(3):
+        application_in("submitted")
+    application_in("draft")
+    client = token_client(admin_user)
+    with django_assert_max_num_queries(10):
+        response = client.get("/api/v1/applications/")
+    assert len(response.json()["results"]) == 4

@@ -221,3 +221,13 @@ def test_the_navigation_offers_each_role_its_onboarding_pages(client, make_user,
     assert "My company" in client.get(reverse("dashboard")).content.decode()
 
 
+
+
+def test_the_queue_and_detail_pages_take_a_fixed_number_of_queries(client, admin_user,
+                                                                   django_assert_max_num_queries):
+    applications = [application_in("submitted") for _ in range(5)]
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("onboarding:review_queue")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("onboarding:review_detail", args=[applications[0].pk])).status_code == 200
