@@ -27,3 +27,16 @@ def pdf_file(name="document.pdf", content=PDF_BYTES):
 def program_settings(db):
     row, _ = OnboardingSettings.objects.get_or_create(singleton=True)
     return row
+
+
+@pytest.fixture
+def checklist_source(monkeypatch):
+    """`checklist_source(key, fn)`: answer a checklist item for this test only (the project's wiring comes back)."""
+    from onboarding import checklist
+
+    monkeypatch.setattr(checklist, "_SOURCES", dict(checklist._SOURCES))
+
+    def register(key, fn):
+        checklist.checklist_source_register(key, fn)
+
+    return register

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from onboarding.checklist import checklist_source_register, checklist_source_unregister
 from onboarding.models import Application
 from tests.onboarding.conftest import pdf_upload
 from tests.onboarding.factories import ApplicationFactory, RegionFactory, application_in, clear_checks
@@ -172,7 +171,7 @@ def test_admins_record_checks_and_verify_veterans_on_the_page(client, admin_user
     assert application.veteran_status == "verified"
 
 
-def test_the_owner_sees_the_checklist_and_admins_tick_the_manual_items(client, admin_user):
+def test_the_owner_sees_the_checklist_and_admins_tick_the_manual_items(client, admin_user, checklist_source):
     application = application_in("onboarded", ein="")
     partner = application.partner
     owner = application.applicant
@@ -187,12 +186,9 @@ def test_the_owner_sees_the_checklist_and_admins_tick_the_manual_items(client, a
     client.force_login(admin_user)
     client.post(reverse("onboarding:partner_checklist", args=[partner.pk]),
                 {"training_done": "on", "first_route_on": "2026-03-02"})
-    checklist_source_register("drivers_added", lambda p: True)
-    try:
-        client.force_login(owner)
-        page = client.get(reverse("onboarding:my_company")).content.decode()
-    finally:
-        checklist_source_unregister("drivers_added")
+    checklist_source("drivers_added", lambda p: True)
+    client.force_login(owner)
+    page = client.get(reverse("onboarding:my_company")).content.decode()
     assert "4 of 6 done" in page and "58-1234567" in page
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from core.errors import NotFound
-from onboarding.checklist import checklist_source_register, checklist_source_unregister, partner_checklist
+from onboarding.checklist import partner_checklist
 from onboarding.models import OnboardingSettings
 from onboarding.selectors import (
     onboarding_settings,
@@ -55,13 +55,27 @@ def test_veteran_verified_follows_an_owner_whose_service_was_verified():
     assert veteran_verified(partner=partner) is True
 
 
-def test_checklist_items_answered_by_other_apps_come_from_registered_sources():
+def test_checklist_items_answered_by_other_apps_come_from_registered_sources(checklist_source):
     partner, _owner = partner_with_owner(ein="")
+    checklist_source("vans_ordered", lambda p: False)
     items = {item.key: item for item in partner_checklist(partner=partner)}
     assert not items["vans_ordered"].done and not items["entity_registered"].done
-    checklist_source_register("vans_ordered", lambda p: p.pk == partner.pk)
-    try:
-        items = {item.key: item for item in partner_checklist(partner=partner)}
-        assert items["vans_ordered"].done and items["vans_ordered"].automatic
-    finally:
-        checklist_source_unregister("vans_ordered")
+    checklist_source("vans_ordered", lambda p: p.pk == partner.pk)
+    items = {item.key: item for item in partner_checklist(partner=partner)}
+    assert items["vans_ordered"].done and items["vans_ordered"].automatic
+
+
+def test_a_failing_or_silent_source_never_hides_the_checklist(checklist_source):
+    from datetime import date
+
+    partner, _owner = partner_with_owner(first_route_on=date(2026, 3, 2))
+    checklist_source("insurance_bound", lambda p: 1 / 0)
+    checklist_source("first_route", lambda p: None)  # no answer: the admin's date counts
+    items = {item.key: item for item in partner_checklist(partner=partner)}
+    assert items["insurance_bound"].done is False
+    assert items["first_route"].done and items["first_route"].manual
+
+
+def test_an_unknown_checklist_item_cannot_be_registered(checklist_source):
+    with pytest.raises(KeyError):
+        checklist_source("parking_permit", lambda p: True)
