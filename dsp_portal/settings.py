@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -239,7 +240,8 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis broker when REDIS_URL is set, in-process (eager) otherwise.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-CELERY_RESULT_BACKEND = None
+# Route planning fans big station-days out as a chord, which needs a result backend.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -259,6 +261,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhooks-sweep": {"task": "integrations.tasks.webhooks_sweep", "schedule": timedelta(minutes=1)},
     # Expiry reminders (30/7/1 days) and grounding of vans whose cover lapsed; safe to run twice.
     "fleet-expiry-daily": {"task": "fleet.tasks.fleet_expiry_daily", "schedule": timedelta(days=1)},
+    # Plan tomorrow (station-local) for every active station, one task each; a published plan stays.
+    "routes-plan-tomorrow": {"task": "routes.plan_tomorrow_all", "schedule": crontab(hour=2, minute=0)},
 }
 
 # Security

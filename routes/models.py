@@ -1,1 +1,331 @@
-from django.db import models  # noqa: F401
+"""Stations, their daily manifests (packages), plans, routes and stops.
+
+Times of day on plans and routes are seconds since the station's local midnight of the service date
+(the solver's clock); dates are station-local service dates.
+"""
+
+import zoneinfo
+from datetime import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.files import PrivateFileField
+from core.workflow import TransitionLog, Workflow
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value}) from exc
+
+
+class Station(models.Model):
+    code = models.SlugField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="America/Los_Angeles",
+                                 validators=[validate_time_zone])
+    dispatch_start = models.TimeField(_("dispatch start"), default=time(8, 0))
+    shift_minutes = models.PositiveIntegerField(_("shift length (minutes)"), default=600,
+                                                validators=[MinValueValidator(60), MaxValueValidator(16 * 60)])
+    speed_kmh = models.FloatField(_("average speed (km/h)"), default=25.0,
+                                  validators=[MinValueValidator(5), MaxValueValidator(120)])
+    circuity = models.FloatField(_("road circuity factor"), default=1.3,
+                                 validators=[MinValueValidator(1.0), MaxValueValidator(3.0)])
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    @property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_today(self):
+        return timezone.now().astimezone(self.tz).date()
+
+    @property
+    def shift_start_s(self) -> int:
+        return self.dispatch_start.hour * 3600 + self.dispatch_start.minute * 60
+
+    @property
+    def shift_end_s(self) -> int:
+        return self.shift_start_s + self.shift_minutes * 60
+
+
+class PackageSize(models.TextChoices):
+    S = "S", _("Small")
+    M = "M", _("Medium")
+    L = "L", _("Large")
+
+
+class PackageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a plan")
+    ROUTED = "routed", _("On a route")
+    HUB = "hub", _("Sent to a hub")
+    UNASSIGNED = "unassigned", _("Not planned")
+    DELIVERED = "delivered", _("Delivered")
+    ATTEMPTED = "attempted", _("Attempted")
+
+
+class Package(models.Model):
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="packages")
+    service_date = models.DateField()
+    tracking_id = models.CharField(max_length=40)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    address_line1 = models.CharField(max_length=200)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    # Packages with the same key (rounded coordinates + normalised address) become one stop.
+    address_key = models.CharField(max_length=260)
+    size = models.CharField(max_length=1, choices=PackageSize.choices, blank=True)
+    volume_l = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    weight_kg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    window_start = models.TimeField(null=True, blank=True)
+    window_end = models.TimeField(null=True, blank=True)
+    signature_required = models.BooleanField(default=False)
+    stop = models.ForeignKey("RouteStop", null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
+    hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=PackageStatus.choices, default=PackageStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["service_date", "tracking_id"]
+        constraints = [models.UniqueConstraint(fields=["service_date", "tracking_id"],
+                                               name="routes_package_tracking_unique_per_day")]
+        indexes = [models.Index(fields=["station", "service_date"], name="routes_package_station_day")]
+
+    def __str__(self):
+        return self.tracking_id
+
+    @property
+    def address(self) -> str:
+        return ", ".join(p for p in [self.address_line1, self.city, f"{self.state} {self.postal_code}".strip()] if p)
+
+
+class PartnerCapacity(models.Model):
+    """How many routes a partner runs from a station: on one date, or by default on a weekday."""
+
+    partner = models.ForeignKey("onboarding.Partner", on_delete=models.CASCADE, related_name="route_capacities")
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="capacities")
+    date = models.DateField(null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(6)],
+                                               help_text=_("0 = Monday … 6 = Sunday"))
+    routes = models.PositiveSmallIntegerField(_("routes committed"))
+
+    class Meta:
+        ordering = ["station", "partner", "date", "weekday"]
+        constraints = [
+            models.CheckConstraint(condition=Q(date__isnull=True) ^ Q(weekday__isnull=True),
+                                   name="routes_capacity_date_xor_weekday"),
+            models.UniqueConstraint(fields=["partner", "station", "date"], condition=Q(date__isnull=False),
+                                    name="routes_capacity_one_per_date"),
+            models.UniqueConstraint(fields=["partner", "station", "weekday"], condition=Q(weekday__isnull=False),
+                                    name="routes_capacity_one_per_weekday"),
+        ]
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPTIMIZING = "optimizing", _("Optimizing")
+    READY = "ready", _("Ready")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+
+
+P = PlanStatus
+PLAN_WORKFLOW = Workflow(
+    transitions={
+        P.DRAFT: [P.OPTIMIZING, P.FAILED],
+        P.OPTIMIZING: [P.READY, P.FAILED],
+        P.READY: [P.OPTIMIZING, P.PUBLISHED],
+        P.FAILED: [P.OPTIMIZING],
+        P.PUBLISHED: [],
+    },
+    reason_required=frozenset({P.FAILED}),
+)
+
+
+class Plan(models.Model):
+    """One plan per station and service date, re-planned in place until it is published."""
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="plans")
+    service_date = models.DateField()
+    status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    failure_reason = models.TextField(blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    distance_m = models.BigIntegerField(default=0)
+    duration_s = models.BigIntegerField(default=0)
+    solver_seconds = models.FloatField(default=0)
+    sectors = models.PositiveIntegerField(default=0)
+    # What the solve needs to be saved: each solver stop's packages (kept while optimizing).
+    context = models.JSONField(default=dict, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-service_date", "station"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "service_date"], name="routes_one_plan_per_station_day"),
+            models.UniqueConstraint(fields=["station", "service_date"], condition=Q(status="published"),
+                                    name="routes_one_published_plan_per_station_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.station.code} {self.service_date}"
+
+
+class PlanEvent(TransitionLog):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        pass
+
+
+class Route(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="routes")
+    service_date = models.DateField()
+    sequence = models.PositiveIntegerField()
+    partner = models.ForeignKey("onboarding.Partner", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="routes")
+    driver = models.ForeignKey("fleet.Driver", null=True, blank=True, on_delete=models.PROTECT, related_name="routes")
+    vehicle = models.ForeignKey("fleet.Vehicle", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="routes")
+    capacity = models.PositiveIntegerField(default=0, help_text=_("The van capacity the plan counted on."))
+    distance_m = models.PositiveIntegerField(default=0)
+    duration_s = models.PositiveIntegerField(default=0)
+    load = models.PositiveIntegerField(default=0)
+    start_s = models.PositiveIntegerField(default=0)
+    end_s = models.PositiveIntegerField(default=0)
+    stop_count = models.PositiveIntegerField(default=0)
+    late_stops = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "sequence"], name="routes_route_sequence_unique"),
+            models.UniqueConstraint(fields=["service_date", "driver"], condition=Q(driver__isnull=False),
+                                    name="routes_one_route_per_driver_per_day"),
+            models.UniqueConstraint(fields=["service_date", "vehicle"], condition=Q(vehicle__isnull=False),
+                                    name="routes_one_route_per_van_per_day"),
+        ]
+        indexes = [models.Index(fields=["partner", "service_date"], name="routes_route_partner_day")]
+
+    def __str__(self):
+        return f"{self.plan} · route {self.sequence}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.plan.station.code.upper()}-{self.sequence:02d}"
+
+
+class StopKind(models.TextChoices):
+    ADDRESS = "address", _("Address")
+    HUB = "hub", _("Hub")
+
+
+class StopStatus(models.TextChoices):
+    PENDING = "pending", _("To do")
+    DELIVERED = "delivered", _("Delivered")
+    ATTEMPTED = "attempted", _("Attempted")
+
+
+class AttemptReason(models.TextChoices):
+    NO_ACCESS = "no_access", _("No access to the building")
+    NOBODY_HOME = "nobody_home", _("Nobody home (signature needed)")
+    UNSAFE = "unsafe", _("No safe place to leave it")
+    BAD_ADDRESS = "bad_address", _("Address not found")
+    OTHER = "other", _("Other")
+
+
+class RouteStop(models.Model):
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=StopKind.choices, default=StopKind.ADDRESS)
+    hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    address = models.CharField(max_length=300)
+    recipient = models.CharField(max_length=200, blank=True)
+    package_count = models.PositiveIntegerField(default=1)
+    window_start_s = models.PositiveIntegerField(null=True, blank=True)
+    window_end_s = models.PositiveIntegerField(null=True, blank=True)
+    service_s = models.PositiveIntegerField(default=0)
+    planned_arrival_s = models.PositiveIntegerField(default=0)
+    late = models.BooleanField(default=False)
+    signature_required = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=StopStatus.choices, default=StopStatus.PENDING)
+    attempt_reason = models.CharField(max_length=16, choices=AttemptReason.choices, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    photo = PrivateFileField(prefix="routes/proof", blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_client_id = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["route", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["route", "sequence"], name="routes_stop_sequence_unique")]
+
+
+class Unassigned(models.Model):
+    """A package the plan could not put on a route, with the solver's reason code."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unassigned")
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=32)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "package"]
+
+
+class RouteChange(models.Model):
+    """What changed on a route after its plan was published (the driver is told)."""
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=32)
+    detail = models.CharField(max_length=500)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class PlanningRun(models.Model):
+    """One station's night in the nightly batch: what happened, for the admins' page."""
+
+    class Result(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PLANNED = "planned", _("Planned")
+        SKIPPED = "skipped", _("Skipped (already published)")
+        FAILED = "failed", _("Failed")
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="runs")
+    service_date = models.DateField()
+    result = models.CharField(max_length=16, choices=Result.choices, default=Result.RUNNING)
+    detail = models.TextField(blank=True)
+    routes = models.PositiveIntegerField(default=0)
+    packages = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]

@@ -37,3 +37,38 @@ def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None
     body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],
                             seconds * IMPROVE_SHARE, seed)
     return chord(header)(body | then if then is not None else body)
+
+
+# -- the plan's life -------------------------------------------------------------------------------
+
+@shared_task(name="routes.plan_solution_save", acks_late=True)
+def plan_solution_save(solution: dict, plan_id: int) -> None:
+    """The chord's last step: save the stitched solution into the plan (ignored if the plan moved on)."""
+    from routes.models import Plan
+    from routes.services import plan_solution_save as save
+
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is not None and plan.context:
+        save(plan=plan, context=plan.context, solution=Solution.from_dict(solution))
+
+
+@shared_task(name="routes.station_plan_night", acks_late=True, autoretry_for=(ConnectionError,), max_retries=3,
+             retry_backoff=True)
+def station_plan_night(station_id: int) -> None:
+    from routes.models import Station
+    from routes.services import station_plan_night as plan_night
+
+    station = Station.objects.filter(pk=station_id, active=True).first()
+    if station is not None:
+        plan_night(station=station)
+
+
+@shared_task(name="routes.plan_tomorrow_all")
+def plan_tomorrow_all() -> int:
+    """Celery beat, nightly: one task per active station (fan-out); each is safe to re-run."""
+    from routes.models import Station
+
+    ids = list(Station.objects.filter(active=True).values_list("pk", flat=True))
+    for pk in ids:
+        station_plan_night.delay(pk)
+    return len(ids)

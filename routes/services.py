@@ -1,1 +1,0 @@
-"""Writes that matter: transitions, money, side effects (keyword-only, atomic)."""

@@ -1,0 +1,186 @@
+"""Manifest import: parse and check every row first, then write all of them in bulk, or nothing.
+
+Idempotent by (tracking id, service date): a row already imported for that day is a no-op.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import ValidationFailed
+from routes.models import Package, PackageSize, Station
+
+COLUMNS = ["tracking_id", "recipient_name", "address_line1", "city", "state", "postal_code", "latitude", "longitude",
+           "size", "weight_kg", "window_start", "window_end", "signature_required"]
+REQUIRED = {"tracking_id", "address_line1", "latitude", "longitude"}
+MAX_ROWS = 20_000
+BATCH = 2000
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass
+class RowError:
+    row: int  # 1-based data row (the CSV header is row 0)
+    field: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ManifestCheck:
+    packages: list[Package] = field(default_factory=list)  # new, unsaved
+    duplicates: int = 0  # already imported for the day: skipped
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def normalise_address(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def address_key(*, latitude, longitude, address_line1: str, postal_code: str = "") -> str:
+    return f"{float(latitude):.5f},{float(longitude):.5f}|{normalise_address(address_line1)}|{postal_code.strip()}"[:260]
+
+
+def manifest_rows_from_csv(data: bytes | str) -> list[dict]:
+    """The CSV's rows as dicts (columns as in the sample manifest). Raises on an unreadable file."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed(_("The file is not UTF-8 text."), code="bad_csv") from exc
+    reader = csv.DictReader(io.StringIO(data))
+    missing = REQUIRED - set(reader.fieldnames or [])
+    if missing:
+        raise ValidationFailed(_("Missing columns: %(cols)s.") % {"cols": ", ".join(sorted(missing))},
+                               code="bad_csv", fields={"file": [_("Missing columns.")]})
+    return list(reader)
+
+
+def _decimal(value, name, errors, row, low=None, high=None, required=False):
+    text = str(value if value is not None else "").strip()
+    if not text:
+        if required:
+            errors.append(RowError(row, name, _("Required.")))
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        errors.append(RowError(row, name, _("Not a number: %(v)s") % {"v": text[:20]}))
+        return None
+    if not number.is_finite() or (low is not None and number < low) or (high is not None and number > high):
+        errors.append(RowError(row, name, _("Out of range: %(v)s") % {"v": text[:20]}))
+        return None
+    return number
+
+
+def _clock(value, name, errors, row):
+    text = str(value or "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        errors.append(RowError(row, name, _("Use a time like 09:30.")))
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def _text(raw, name, limit):
+    return str(raw.get(name) or "").strip()[:limit]
+
+
+def _row_package(raw: dict, n: int, station: Station, service_date: date, errors: list[RowError]) -> Package | None:
+    before = len(errors)
+    tracking = _text(raw, "tracking_id", 100)
+    if not tracking:
+        errors.append(RowError(n, "tracking_id", _("Required.")))
+    elif len(tracking) > 40 or not re.fullmatch(r"[A-Za-z0-9_.-]+", tracking):
+        errors.append(RowError(n, "tracking_id", _("Up to 40 letters, digits, dots, dashes or underscores.")))
+    line1 = _text(raw, "address_line1", 300)
+    if not line1:
+        errors.append(RowError(n, "address_line1", _("Required.")))
+    lat = _decimal(raw.get("latitude"), "latitude", errors, n, -90, 90, required=True)
+    lng = _decimal(raw.get("longitude"), "longitude", errors, n, -180, 180, required=True)
+    size = _text(raw, "size", 5).upper()
+    if size not in PackageSize.values and size != "":
+        errors.append(RowError(n, "size", _("S, M or L.")))
+    volume = _decimal(raw.get("volume_l"), "volume_l", errors, n, 0, 10_000)
+    weight = _decimal(raw.get("weight_kg"), "weight_kg", errors, n, 0, 70)
+    start = _clock(raw.get("window_start"), "window_start", errors, n)
+    end = _clock(raw.get("window_end"), "window_end", errors, n)
+    if (start is None) != (end is None) and len(errors) == before:
+        errors.append(RowError(n, "window_end", _("Give both ends of the window, or neither.")))
+    elif start is not None and end is not None and start >= end:
+        errors.append(RowError(n, "window_end", _("The window must end after it starts.")))
+    signature = _text(raw, "signature_required", 10).lower()
+    if signature not in _YES | _NO:
+        errors.append(RowError(n, "signature_required", _("yes or no.")))
+    if len(errors) > before:
+        return None
+    postal = _text(raw, "postal_code", 10)
+    return Package(
+        station=station, service_date=service_date, tracking_id=tracking, recipient_name=_text(raw, "recipient_name", 200),
+        address_line1=line1[:200], city=_text(raw, "city", 100), state=_text(raw, "state", 2).upper(),
+        postal_code=postal, latitude=lat.quantize(Decimal("0.000001")), longitude=lng.quantize(Decimal("0.000001")),
+        address_key=address_key(latitude=lat, longitude=lng, address_line1=line1, postal_code=postal),
+        size=size, volume_l=volume, weight_kg=weight, window_start=start, window_end=end,
+        signature_required=signature in _YES)
+
+
+def manifest_check(*, station: Station, service_date: date, rows: list[dict]) -> ManifestCheck:
+    """Every row checked; the new packages ready to insert. Two queries at most, whatever the size."""
+    check = ManifestCheck()
+    if not rows:
+        check.errors.append(RowError(0, "rows", _("The manifest has no rows.")))
+        return check
+    if len(rows) > MAX_ROWS:
+        check.errors.append(RowError(0, "rows", _("At most %(n)s rows per manifest.") % {"n": MAX_ROWS}))
+        return check
+    seen: dict[str, int] = {}
+    parsed = []
+    for n, raw in enumerate(rows, start=1):
+        package = _row_package(raw if isinstance(raw, dict) else {}, n, station, service_date, check.errors)
+        if package is None:
+            continue
+        if package.tracking_id in seen:
+            check.errors.append(RowError(n, "tracking_id", _("Also on row %(r)s.") % {"r": seen[package.tracking_id]}))
+            continue
+        seen[package.tracking_id] = n
+        parsed.append(package)
+    existing = dict(Package.objects.filter(service_date=service_date, tracking_id__in=list(seen))
+                    .values_list("tracking_id", "station_id"))
+    for package in parsed:
+        if package.tracking_id not in existing:
+            check.packages.append(package)
+        elif existing[package.tracking_id] == station.pk:
+            check.duplicates += 1
+        else:
+            check.errors.append(RowError(seen[package.tracking_id], "tracking_id",
+                                         _("Already on another station's manifest for that day.")))
+    return check
+
+
+def manifest_import(*, station: Station, service_date: date, rows: list[dict]) -> ManifestCheck:
+    """Check, then insert every new package in bulk; on any bad row raise and write nothing."""
+    check = manifest_check(station=station, service_date=service_date, rows=rows)
+    if not check.ok:
+        shown = check.errors[:50]
+        raise ValidationFailed(
+            _("%(n)s row(s) have errors; nothing was imported.") % {"n": len(check.errors)}, code="manifest_invalid",
+            fields={"rows": [f"row {e.row}, {e.field}: {e.message}" for e in shown]})
+    with transaction.atomic():
+        # ignore_conflicts: a concurrent re-send of the same rows stays a no-op instead of failing.
+        Package.objects.bulk_create(check.packages, batch_size=BATCH, ignore_conflicts=True)
+    return check

@@ -1,0 +1,65 @@
+"""E-mails about routes, sent after the change commits (callers use `transaction.on_commit`)."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+def _send(subject: str, body: str, to: list[str]) -> None:
+    to = sorted({e for e in to if e})
+    if not to:
+        return
+    try:
+        send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, to)
+    except Exception:  # a mail outage must not undo or repeat a committed plan
+        logger.exception("route e-mail to %s failed", to)
+
+
+def route_change_notify(*, change_id: int, email: str) -> None:
+    from routes.models import RouteChange
+
+    change = RouteChange.objects.select_related("route__plan__station").filter(pk=change_id).first()
+    if change is None:
+        return
+    route = change.route
+    _send(_("Your route %(code)s on %(day)s changed") % {"code": route.code, "day": route.service_date},
+          _("Route %(code)s on %(day)s changed: %(detail)s\n\nOpen today's route on your phone to see it.")
+          % {"code": route.code, "day": route.service_date, "detail": change.detail}, [email])
+
+
+def plan_published_notify(*, plan_id: int) -> None:
+    """Each partner hears how many routes it runs; each assigned driver hears about their route."""
+    from onboarding.models import PartnerMembership
+    from routes.models import Plan
+
+    plan = Plan.objects.select_related("station").get(pk=plan_id)
+    routes = list(plan.routes.select_related("driver").order_by("sequence"))
+    by_partner: dict[int, list] = {}
+    for route in routes:
+        if route.partner_id:
+            by_partner.setdefault(route.partner_id, []).append(route)
+    members: dict[int, list[str]] = {}
+    for pid, email in PartnerMembership.objects.filter(partner_id__in=list(by_partner)).values_list(
+            "partner_id", "user__email"):
+        members.setdefault(pid, []).append(email)
+    for pid, mine in by_partner.items():
+        codes = ", ".join(r.code for r in mine)
+        _send(_("%(n)s routes from %(station)s on %(day)s") % {"n": len(mine), "station": plan.station.name,
+                                                              "day": plan.service_date},
+              _("Your routes for %(day)s are published: %(codes)s.\nAssign a driver and a van to each on the "
+                "Dispatch page.") % {"day": plan.service_date, "codes": codes}, members.get(pid, []))
+    for route in routes:
+        if route.driver and route.driver.email:
+            _send(_("Your route %(code)s on %(day)s") % {"code": route.code, "day": plan.service_date},
+                  _("You drive route %(code)s on %(day)s: %(n)s stops, %(p)s packages, leaving at %(h)s.")
+                  % {"code": route.code, "day": plan.service_date, "n": route.stop_count, "p": route.load,
+                     "h": f"{route.start_s // 3600:02d}:{route.start_s % 3600 // 60:02d}"}, [route.driver.email])
+
+
+def partners_dealt_notify(*, plan_id: int) -> None:
+    """The nightly batch tells partners their routes are ready for them (same message as publishing)."""
+    plan_published_notify(plan_id=plan_id)

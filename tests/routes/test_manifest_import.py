@@ -1,0 +1,56 @@
+import pytest
+
+from core.errors import ValidationFailed
+from routes.models import Package
+from routes.services import manifest_check, manifest_import
+from tests.routes.factories import StationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(**over):
+    row = {"tracking_id": "TBA1", "recipient_name": "Ann", "address_line1": "1 Pike St", "city": "Seattle",
+           "state": "WA", "postal_code": "98101", "latitude": "47.6", "longitude": "-122.33", "size": "M",
+           "weight_kg": "1.5", "window_start": "", "window_end": "", "signature_required": "no"}
+    return {**row, **over}
+
+
+def test_a_manifest_with_bad_rows_writes_nothing_and_names_each_bad_row(station, day, sample_rows):
+    rows = sample_rows[:20] + [_row(tracking_id="", latitude="north"), _row(tracking_id="X2", window_start="10:00"),
+                               _row(tracking_id="X3", size="XL", signature_required="maybe")]
+    with pytest.raises(ValidationFailed) as exc:
+        manifest_import(station=station, service_date=day, rows=rows)
+    assert exc.value.code == "manifest_invalid"
+    assert Package.objects.count() == 0
+    check = manifest_check(station=station, service_date=day, rows=rows)
+    bad = {(e.row, e.field) for e in check.errors}
+    assert {(21, "tracking_id"), (21, "latitude"), (22, "window_end"), (23, "size"), (23, "signature_required")} <= bad
+
+
+def test_a_tracking_id_twice_in_one_file_is_a_row_error(station, day):
+    check = manifest_check(station=station, service_date=day, rows=[_row(), _row()])
+    assert [(e.row, e.field) for e in check.errors] == [(2, "tracking_id")]
+
+
+def test_a_good_import_is_bulk_and_a_resend_is_a_no_op(station, day, sample_rows, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        result = manifest_import(station=station, service_date=day, rows=sample_rows)
+    assert len(result.packages) == 300 and Package.objects.count() == 300
+    again = manifest_import(station=station, service_date=day, rows=sample_rows[:50] + [_row(tracking_id="NEW1")])
+    assert again.duplicates == 50 and len(again.packages) == 1
+    assert Package.objects.count() == 301
+
+
+def test_packages_to_the_same_address_share_one_address_key(station, day):
+    manifest_import(station=station, service_date=day, rows=[
+        _row(tracking_id="A1", address_line1="12  Pine St."), _row(tracking_id="A2", address_line1="12 pine st"),
+        _row(tracking_id="A3", address_line1="14 Pine St")])
+    keys = dict(Package.objects.values_list("tracking_id", "address_key"))
+    assert keys["A1"] == keys["A2"] != keys["A3"]
+
+
+def test_the_same_tracking_id_at_another_station_that_day_is_refused(station, day):
+    manifest_import(station=station, service_date=day, rows=[_row()])
+    other = StationFactory()
+    check = manifest_check(station=other, service_date=day, rows=[_row()])
+    assert check.errors and check.errors[0].field == "tracking_id"
