@@ -46,6 +46,10 @@ class OnboardingSettings(models.Model):
     require_criminal_check = models.BooleanField(_("criminal background check required"), default=True)
     require_credit_check = models.BooleanField(_("credit check required"), default=True)
     require_mvr_check = models.BooleanField(_("motor-vehicle record check required"), default=True)
+    claim_cap = MoneyField(_("reimbursement cap per partner (USD)"), default=Decimal("10000.00"),
+                           validators=[MinValueValidator(Decimal("0"))])
+    claim_window_months = models.PositiveSmallIntegerField(
+        _("claim window (months after approval)"), default=12, validators=[MinValueValidator(1)])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -302,3 +306,6 @@ class PartnerMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.partner} ({self.role})"
+
+
+from onboarding.claims.models import CLAIM_WORKFLOW, Claim, ClaimCategory, ClaimEvent, ClaimReceipt  # noqa: E402,F401

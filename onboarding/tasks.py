@@ -12,3 +12,11 @@ def application_email_send(application_id: int, kind: str) -> int:
     if application is None:
         return 0
     return application_email(application, kind)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def claims_payout_run() -> dict:
+    """Daily (beat) and on demand: one Stripe transfer per approved claim; safe to run twice."""
+    from onboarding.claims.payouts import claims_payout_run as run
+
+    return run().as_dict()
