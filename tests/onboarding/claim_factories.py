@@ -40,7 +40,9 @@ def unique_pdf(tag: str) -> bytes:
 
 
 def category(code: str = "legal_accounting") -> ClaimCategory:
-    return ClaimCategory.objects.get(code=code)
+    """A seeded category (re-created after a transactional test flushed the seed migration's rows)."""
+    return ClaimCategory.objects.get_or_create(code=code, defaults={
+        "name": code.replace("_", " ").capitalize(), "eligible": code != "vans"})[0]
 
 
 def submitted_claim(partner, owner, amount="1000.00", *, vendor=None, incurred_on=None, content=None) -> Claim:

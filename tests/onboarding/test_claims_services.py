@@ -54,9 +54,8 @@ def test_a_partner_whose_owner_is_not_a_verified_veteran_cannot_claim():
 
 def test_a_claim_after_the_window_closes_is_refused_with_the_date():
     partner, owner = veteran_partner(approved_days_ago=10)
-    with freeze_time(timezone.now() + timedelta(days=400)):
-        with pytest.raises(Conflict) as exc:
-            _file(partner, owner, incurred_on=timezone.localdate() - timedelta(days=1))
+    with freeze_time(timezone.now() + timedelta(days=400)), pytest.raises(Conflict) as exc:
+        _file(partner, owner, incurred_on=timezone.localdate() - timedelta(days=1))
     assert exc.value.code == "claim_window_closed"
     assert "closed on" in exc.value.detail
     with freeze_time(timezone.now() + timedelta(days=300)):
