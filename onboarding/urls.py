@@ -1,5 +1,6 @@
 from django.urls import path
 
+from onboarding.claims import views as claims
 from onboarding.views import apply, partner, review
 
 app_name = "onboarding"
@@ -24,4 +25,13 @@ urlpatterns = [
     path("partners/", partner.partners, name="partner_list"),
     path("partners/<int:partner_id>/", partner.partner_detail, name="partner_detail"),
     path("partners/<int:partner_id>/checklist/", partner.checklist_update, name="partner_checklist"),
+    path("reimbursement/", claims.reimbursement, name="reimbursement"),
+    path("reimbursement/new/", claims.claim_new, name="claim_new"),
+    path("reimbursement/connect/", claims.connect_stripe, name="reimbursement_connect"),
+    path("claims/", claims.queue, name="claim_queue"),
+    path("claims/payout-run/", claims.payout_run, name="claim_payout_run"),
+    path("claims/<int:claim_id>/", claims.claim_page, name="claim"),
+    path("claims/<int:claim_id>/decide/", claims.decide, name="claim_decide"),
+    path("claims/<int:claim_id>/retry-payout/", claims.retry_payout, name="claim_retry_payout"),
+    path("claims/<int:claim_id>/receipts/<int:receipt_id>/", claims.receipt_download, name="claim_receipt"),
 ]
