@@ -5,7 +5,7 @@ from datetime import date
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -246,13 +246,24 @@ class AssignableView(_PartnerScoped, APIView):
         })
 
 
+class ComplianceOverviewRowSerializer(serializers.Serializer):
+    partner_id = serializers.IntegerField()
+    partner = serializers.CharField()
+    vans = serializers.DictField(child=serializers.IntegerField(), help_text="Vans by status.")
+    drivers = serializers.DictField(child=serializers.IntegerField(), help_text="Drivers by status.")
+    compliant = serializers.BooleanField()
+    report = serializers.DictField(help_text="The partner's compliance report, as /fleet/compliance/ returns it.")
+
+
 class ComplianceOverviewView(APIView):
     api_area = "fleet"
     permission_required = "fleet.oversee"
 
-    @extend_schema(parameters=[ON_PARAM], responses=OpenApiTypes.OBJECT,
+    @extend_schema(parameters=[ON_PARAM], responses=ComplianceOverviewRowSerializer(many=True),
                    summary="Every partner's fleet compliance (program admins)")
     def get(self, request):
         rows = selectors.fleet_compliance_overview(on_date=_on_date(request))
+        # The counts and the full report sit side by side: the report has its own "drivers" list.
         return Response([{"partner_id": r["partner"].pk, "partner": r["partner"].legal_name, "vans": r["vans"],
-                          "drivers": r["drivers"], **r["report"].as_dict()} for r in rows])
+                          "drivers": r["drivers"], "compliant": r["report"].is_compliant,
+                          "report": r["report"].as_dict()} for r in rows])

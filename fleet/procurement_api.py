@@ -3,14 +3,20 @@
 Partners see only their own orders (another partner's is 404); decisions and fulfilment need orders.decide."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import CursorPagination
 from core.idempotency import idempotent
 from fleet import selectors_procurement as sel
 from fleet.models import CatalogItem, Order, OrderEvent, OrderLine
 from fleet.services import orders as svc
+from onboarding.selectors import partner_for_user
+
+
+class CatalogPagination(CursorPagination):
+    ordering = ("name", "pk")
 
 
 class CatalogItemSerializer(serializers.ModelSerializer):
@@ -54,7 +60,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
 class OrderSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
     events = OrderEventSerializer(many=True, read_only=True)
-    deposit_status = serializers.CharField(source="deposit_payment.status", default=None)
+    deposit_status = serializers.CharField(source="deposit_payment.status", default=None, allow_null=True)
 
     class Meta:
         model = Order
@@ -95,20 +101,22 @@ class _Procurement(APIView):
     api_area = "procurement"
 
 
-class CatalogListView(_Procurement):
+class CatalogListView(_Procurement, generics.ListAPIView):
     """Offered items, with the program price for your company (list price minus every rule that applies)."""
 
     permission_required = "catalog.view"
+    serializer_class = CatalogItemSerializer
+    pagination_class = CatalogPagination
+
+    def get_queryset(self):
+        return sel.catalog_list(filters=self.request.query_params)
 
     @extend_schema(parameters=[OpenApiParameter("kind", str), OpenApiParameter("category", str),
-                               OpenApiParameter("vendor", int), OpenApiParameter("q", str)],
-                   responses=CatalogItemSerializer(many=True))
-    def get(self, request):
-        items = list(sel.catalog_list(filters=request.query_params)[:500])
-        from onboarding.selectors import partner_for_user
-
-        prices = sel.catalog_price_preview(items=items, partner=partner_for_user(user=request.user))
-        return Response(CatalogItemSerializer(items, many=True, context={"prices": prices}).data)
+                               OpenApiParameter("vendor", int), OpenApiParameter("q", str)])
+    def get(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        prices = sel.catalog_price_preview(items=page, partner=partner_for_user(user=request.user))
+        return self.get_paginated_response(CatalogItemSerializer(page, many=True, context={"prices": prices}).data)
 
 
 class CatalogItemView(_Procurement):
@@ -117,8 +125,6 @@ class CatalogItemView(_Procurement):
     @extend_schema(responses=CatalogItemSerializer)
     def get(self, request, item_id):
         item = sel.catalog_item_get(item_id=item_id)
-        from onboarding.selectors import partner_for_user
-
         prices = sel.catalog_price_preview(items=[item], partner=partner_for_user(user=request.user))
         return Response(CatalogItemSerializer(item, context={"prices": prices}).data)
 
@@ -169,17 +175,21 @@ class QuoteSubmitView(_Procurement):
         return Response(_order_data(svc.order_submit(order=quote, by=request.user)), status=status.HTTP_201_CREATED)
 
 
-class OrderListView(_Procurement):
+class OrderListView(_Procurement, generics.ListAPIView):
     """Partners: your orders. Program admins: every placed order (`?status=submitted` for the queue)."""
 
     permission_required = "catalog.view"
+    serializer_class = OrderSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("partner", int)],
-                   responses=OrderSerializer(many=True))
-    def get(self, request):
-        orders = sel.order_list(fetched_by=request.user, filters=request.query_params).prefetch_related(
-            "lines", "events")[:200]
-        return Response(OrderSerializer(orders, many=True).data)
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return sel.order_list(fetched_by=self.request.user, filters=self.request.query_params).prefetch_related(
+            "lines", "events")
+
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("partner", int)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class OrderDetailView(_Procurement):

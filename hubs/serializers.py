@@ -53,6 +53,8 @@ class DecisionSerializer(serializers.Serializer):
 
 class ParcelSerializer(serializers.ModelSerializer):
     has_photo = serializers.SerializerMethodField()
+    # Blank until a parcel is attempted: declared so the schema's enum allows "".
+    attempt_reason = serializers.ChoiceField(choices=AttemptReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Parcel

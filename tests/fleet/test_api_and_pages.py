@@ -161,3 +161,15 @@ def test_partner_pages_render(client, partner_and_owner):
                        ("fleet:policy_create", []), ("fleet:policy_detail", [policy.pk]),
                        ("fleet:policy_edit", [policy.pk]), ("fleet:driver_import", [])]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_admin_overview_api_lists_counts_and_reports(admin_user, partner_and_owner, token_client):
+    from tests.fleet.factories import VehicleFactory
+
+    partner, _owner = partner_and_owner
+    VehicleFactory(partner=partner)
+    rows = token_client(admin_user).get("/api/v1/fleet/compliance/overview/").json()
+    row = next(r for r in rows if r["partner_id"] == partner.pk)
+    assert row["vans"] == {"active": 1} and row["drivers"] == {}
+    assert row["compliant"] is False  # no company cover yet
+    assert row["report"]["partner_id"] == partner.pk

@@ -16,7 +16,7 @@ API = "/api/v1/procurement"
 def test_catalog_shows_list_and_program_price(token_client, partner_and_owner):
     VanItemFactory(name="Step van 2026")
     _partner, owner = partner_and_owner
-    rows = token_client(owner).get(f"{API}/catalog/?kind=vehicle").json()
+    rows = token_client(owner).get(f"{API}/catalog/?kind=vehicle").json()["results"]
     assert [(r["name"], r["list_price"], r["program_price"], r["savings"]) for r in rows] == [
         ("Step van 2026", "48000.00", "43200.00", "4800.00")]
 
@@ -35,7 +35,7 @@ def test_quote_then_order_with_idempotency_key(token_client, partner_and_owner):
 
     placed = client.post(f"{API}/quote/submit/", HTTP_IDEMPOTENCY_KEY="submit-1")
     assert placed.status_code == 201 and placed.json()["status"] == "submitted"
-    assert client.get(f"{API}/orders/").json()[0]["id"] == placed.json()["id"]
+    assert client.get(f"{API}/orders/").json()["results"][0]["id"] == placed.json()["id"]
 
     admin = token_client(AdminFactory())
     decided = admin.post(f"{API}/orders/{placed.json()['id']}/approve/", {"reason": ""}, format="json")
@@ -61,3 +61,17 @@ def test_a_partner_role_without_a_company_cannot_quote(token_client, make_user):
     lonely = token_client(make_user(Role.PARTNER_OWNER))
     response = lonely.get(f"{API}/quote/")
     assert response.status_code == 404 and response.json()["code"] == "no_partner"
+
+
+def test_catalog_and_orders_lists_are_cursor_paginated(make_user, token_client):
+    from tests.fleet.procurement_factories import SupplyItemFactory
+
+    for n in range(3):
+        SupplyItemFactory(name=f"Polo shirt {n}", sku=f"POLO-{n}")
+    owner = make_user(role="partner_owner")
+    client = token_client(owner)
+    first = client.get(f"{API}/catalog/?page_size=2").json()
+    assert [item["name"] for item in first["results"]] == ["Polo shirt 0", "Polo shirt 1"]
+    second = client.get(first["next"]).json()
+    assert [item["name"] for item in second["results"]] == ["Polo shirt 2"]
+    assert client.get(f"{API}/orders/").json()["results"] == []

@@ -17,8 +17,12 @@ PRODUCTION_ENV = {
 }
 
 
+# Set in-process by the browser fixtures; a real production process never has it.
+_NOT_INHERITED = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _run(args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in _NOT_INHERITED}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
                           timeout=120)
 
