@@ -123,10 +123,31 @@ def _procurement_panel():
     ]
 
 
+def _claims_panel():
+    from django.urls import reverse
+
+    from onboarding.claims.models import Claim
+    from onboarding.claims.selectors import claim_console_figures
+
+    figures = claim_console_figures()
+    counts, url = figures["counts"], reverse("onboarding:claim_queue")
+    S = Claim.Status
+    return [
+        Stat(_("Claims to decide"), counts.get(S.SUBMITTED, 0), f"{url}?status=open"),
+        Stat(_("Likely duplicates"), figures["flagged"], f"{url}?status=open&duplicates=on", _("awaiting decision")),
+        Stat(_("Approved, awaiting payout"), counts.get(S.APPROVED, 0) + counts.get(S.PARTIALLY_APPROVED, 0),
+             f"{url}?status=approved"),
+        Stat(_("Payouts failed"), counts.get(S.PAYOUT_FAILED, 0), f"{url}?status=payout_failed"),
+        Stat(_("Reimbursement approved"), f"${figures['approved']:,.2f}"),
+        Stat(_("Reimbursement paid"), f"${figures['paid']:,.2f}", f"{url}?status=paid"),
+    ]
+
+
 PANELS: list[tuple[str, object]] = [
     (_("People"), _accounts_panel),
     (_("Hubs"), _hubs_panel),
     (_("Applications"), _onboarding_panel),
+    (_("Reimbursement claims"), _claims_panel),
     (_("Webhooks"), _webhooks_panel),
     (_("Fleet"), _fleet_panel),
     (_("Procurement"), _procurement_panel),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from onboarding.claims.models import Claim, ClaimCategory, ClaimEvent, ClaimReceipt
 from onboarding.models import (
     Application,
     ApplicationDocument,
@@ -87,3 +88,41 @@ class PartnerAdmin(admin.ModelAdmin):
     search_fields = ["legal_name", "ein"]
     raw_id_fields = ["application"]
     inlines = [MembershipInline]
+
+
+@admin.register(ClaimCategory)
+class ClaimCategoryAdmin(admin.ModelAdmin):
+    """Program data: what claims may be for, and whether it is reimbursable."""
+
+    list_display = ["name", "code", "eligible", "position"]
+    list_editable = ["eligible", "position"]
+
+
+class ClaimReceiptInline(admin.TabularInline):
+    model = ClaimReceipt
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "content_type", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+
+
+class ClaimEventInline(admin.TabularInline):
+    model = ClaimEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    """Read-only: decisions and payouts go through the claim pages so the cap and the log hold."""
+
+    list_display = ["id", "partner", "category", "vendor", "amount", "approved_amount", "status", "submitted_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["vendor", "partner__legal_name"]
+    readonly_fields = [f.name for f in Claim._meta.fields]
+    inlines = [ClaimReceiptInline, ClaimEventInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -158,3 +158,16 @@ def claim_summary(*, partner) -> ClaimSummary:
                         under_review=claimed.get(S.SUBMITTED) or zero,
                         remaining=max(settings.claim_cap - approved, zero),
                         window_closes=claim_window_closes(partner=partner, settings=settings))
+
+
+def claim_console_figures() -> dict:
+    """Program-wide figures for the admin console: claims by status, money approved and paid, flagged duplicates."""
+    by_status = {status: (n, total or Decimal("0.00")) for status, n, total in Claim.objects.values_list("status")
+                 .annotate(n=Count("id"), total=Sum("approved_amount")).values_list("status", "n", "total")}
+    awaiting = _with_flags(Claim.objects.filter(status=S.SUBMITTED))
+    return {
+        "counts": {status: n for status, (n, _t) in by_status.items()},
+        "approved": sum((by_status.get(s, (0, Decimal("0.00")))[1] for s in Claim.COUNTED), Decimal("0.00")),
+        "paid": by_status.get(S.PAID, (0, Decimal("0.00")))[1],
+        "flagged": awaiting.filter(Q(dup_receipt=True) | Q(dup_purchase=True)).count(),
+    }

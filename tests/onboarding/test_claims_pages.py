@@ -136,3 +136,12 @@ def test_pages_need_their_permission(client):
     assert client.post(reverse("onboarding:claim_payout_run")).status_code == 403
     client.force_login(AdminFactory())
     assert client.get(reverse("onboarding:reimbursement")).status_code == 403
+
+
+def test_the_console_shows_the_claims_panel(client):
+    partner, owner = veteran_partner()
+    submitted_claim(partner, owner, "80.00", content=PDF_BYTES + b"same")
+    submitted_claim(partner, owner, "90.00", content=PDF_BYTES + b"same")
+    client.force_login(AdminFactory())
+    page = client.get(reverse("console")).content.decode()
+    assert "Reimbursement claims" in page and "Claims to decide" in page and "Likely duplicates" in page
