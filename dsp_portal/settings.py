@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from core.schema import ModelEnumNames
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -228,14 +230,16 @@ SPECTACULAR_SETTINGS = {
     # Every operation documents the `{code, detail, fields}` error envelope; the event catalogue is appended.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema_add_errors"],
     # One name per shared choice set (apps add theirs here when two fields would otherwise collide).
-    "ENUM_NAME_OVERRIDES": {
+    # Explicit names here; every other model choice field gets `<Model><Field>Enum` (core.schema).
+    "ENUM_NAME_OVERRIDES": ModelEnumNames({
         "UsStateEnum": "onboarding.choices.US_STATES",
         "ApplicationStatusEnum": "onboarding.models.Application.Status",
         "ApplicationDocumentKindEnum": "onboarding.models.ApplicationDocument.Kind",
         "BackgroundCheckKindEnum": "onboarding.models.BackgroundCheck.Kind",
         "BackgroundCheckResultEnum": "onboarding.models.BackgroundCheck.Result",
         "PartnerStatusEnum": "onboarding.models.Partner.Status",
-    },
+        "UsStateCodeEnum": "fleet.serializers.STATES",
+    }),
 }
 
 # Celery: Redis broker when REDIS_URL is set, in-process (eager) otherwise.
