@@ -12,6 +12,7 @@ from django.db import transaction
 SEEDERS = [
     "accounts.demo",
     "onboarding.demo",
+    "onboarding.demo_claims",
     "fleet.demo",
     "fleet.demo_procurement",
     "hubs.demo",
