@@ -53,5 +53,6 @@ STATUS_CHOICES = [("open", _("Awaiting decision")), ("", _("All"))] + [
 
 class ClaimFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=ClaimCategory.objects.all(), required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=ClaimCategory.objects.all(), required=False,
+                                      empty_label=_("All"))
     duplicates = forms.BooleanField(label=_("Likely duplicates only"), required=False)

@@ -115,6 +115,10 @@ class ClaimEvent(TransitionLog):
     def __str__(self):
         return f"claim #{self.claim_id}: {self.from_status or '·'} → {self.to_status}"
 
+    @property
+    def to_label(self) -> str:
+        return str(Claim.Status(self.to_status).label) if self.to_status in Claim.Status.values else self.to_status
+
 
 class ClaimReceipt(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="receipts")

@@ -67,7 +67,8 @@ def reimbursement(request):
     return render(request, "onboarding/claims/reimbursement.html", {
         "partner": partner, "summary": summary, "claims": claims, "ineligible": ineligible,
         "account": payout_account_for(partner=partner),
-        "chart": {"labels": [_("Paid"), _("Approved, not paid yet"), _("Under review"), _("Remaining")],
+        "chart": {"cap": str(summary.cap),
+                  "labels": [_("Paid"), _("Approved, not paid yet"), _("Under review"), _("Remaining")],
                   "values": [str(summary.paid), str(summary.pending), str(summary.under_review),
                              str(max(summary.remaining - summary.under_review, 0))]},
     })
@@ -212,4 +213,4 @@ def payout_run(request):
     result = claims_payout_run(actor=request.user)
     messages.success(request, _("Payout run: %(sent)s sent, %(failed)s failed, %(waiting)s waiting for a Stripe "
                                 "account.") % {k: len(v) for k, v in result.as_dict().items()})
-    return redirect("onboarding:claim_queue")
+    return redirect(reverse("onboarding:claim_queue") + "?status=")
