@@ -92,3 +92,15 @@ def test_promoting_to_program_admin_grants_the_django_admin(make_user):
     assert person.is_staff
     user_set_role(user=person, role=Role.PARTNER_OWNER)
     assert not person.is_staff
+
+
+def test_grouped_navigation_folds_into_dropdowns():
+    from dsp_portal.navigation import nav_bar
+
+    items = [{"label": "Fleet", "url": "/f/", "icon": "truck", "group": ""},
+             {"label": "Catalog", "url": "/c/", "icon": "bag", "group": "Purchasing"},
+             {"label": "Tokens", "url": "/t/", "icon": "key", "group": "Developers"},
+             {"label": "Orders", "url": "/o/", "icon": "receipt", "group": "Purchasing"}]
+    bar = nav_bar(items)
+    assert [entry["label"] for entry in bar] == ["Fleet", "Purchasing", "Tokens"]  # a lone group item stays a link
+    assert [child["label"] for child in bar[1]["children"]] == ["Catalog", "Orders"]
