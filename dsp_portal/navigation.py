@@ -31,8 +31,6 @@ DEVELOPERS = _("Developers")
 
 NAV: list[NavItem] = [
     NavItem(_("Console"), "console", "console.view", "speedometer2", _("Program figures and queues to work.")),
-    NavItem(_("API tokens"), "accounts:api_tokens", "account.tokens", "key",
-            _("Create and revoke tokens for programs that use the REST API."), group=DEVELOPERS),
     NavItem(_("Today's parcels"), "hubs:today", "hubs.operate", "box-seam",
             _("Scan today's parcels and log each delivery, even on a flaky connection.")),
     NavItem(_("Earnings"), "hubs:earnings", "hubs.operate", "cash-coin", _("Weekly statements and payouts.")),
@@ -63,6 +61,8 @@ NAV: list[NavItem] = [
             _("What the program's negotiated prices saved, by category and month."), group=PURCHASING),
     NavItem(_("Webhooks"), "integrations:webhook_list", "webhooks.manage", "broadcast",
             _("Receive signed event notifications at your URL; see every delivery attempt."), group=DEVELOPERS),
+    NavItem(_("API tokens"), "accounts:api_tokens", "account.tokens", "key",
+            _("Create and revoke tokens for programs that use the REST API."), group=DEVELOPERS),
 ]
 
 
