@@ -143,14 +143,15 @@ def _claims_panel():
     ]
 
 
+# The queues admins work most come first; reference figures last.
 PANELS: list[tuple[str, object]] = [
-    (_("People"), _accounts_panel),
-    (_("Hubs"), _hubs_panel),
     (_("Applications"), _onboarding_panel),
     (_("Reimbursement claims"), _claims_panel),
-    (_("Webhooks"), _webhooks_panel),
+    (_("Hubs"), _hubs_panel),
     (_("Fleet"), _fleet_panel),
     (_("Procurement"), _procurement_panel),
+    (_("Webhooks"), _webhooks_panel),
+    (_("People"), _accounts_panel),
 ]
 
 
