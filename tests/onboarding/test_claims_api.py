@@ -126,3 +126,12 @@ def test_categories_are_listed():
     response = _client(AdminFactory()).get("/api/v1/claim-categories/")
     vans = next(c for c in response.json() if c["code"] == "vans")
     assert vans["eligible"] is False
+
+
+def test_api_tokens_need_the_claims_scope(token_client):
+    partner, owner = veteran_partner()
+    submitted_claim(partner, owner)
+    assert token_client(owner, scopes=["onboarding:read"]).get(URL).status_code == 403
+    assert len(token_client(owner, scopes=["claims:read"]).get(URL).json()["results"]) == 1
+    refused = token_client(owner, scopes=["claims:read"]).post(URL, _multipart(), format="multipart")
+    assert refused.status_code == 403
