@@ -23,7 +23,13 @@ __all__ = [
 ]
 
 
-def solve_single(problem: Problem, *, seconds: float, seed: int = 0, initial=None) -> Solution:
+def solve_single(problem: Problem, *, seconds: float, seed: int = 0, initial=None, workers: int = 1) -> Solution:
+    """One piece. With `workers` > 1, that many searches (seeds `seed`, `seed + 1`, ...) run on as many
+    processes for the same wall time and the best plan wins (see portfolio.py)."""
+    if workers > 1:
+        from routes.solver.portfolio import solve_portfolio
+
+        return solve_portfolio(problem, seconds=seconds, seeds=range(seed, seed + workers), initial=initial)
     from routes.solver.pyvrp_adapter import solve as adapter_solve
 
     return adapter_solve(problem, seconds=seconds, seed=seed, initial=initial)

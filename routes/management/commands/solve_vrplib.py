@@ -1,8 +1,9 @@
-"""`manage.py solve_vrplib PATH --seconds S [--out FILE] [--seed N]`: solve one benchmark instance
+"""`manage.py solve_vrplib PATH --seconds S [--out FILE] [--seed N] [--workers W]`: solve one benchmark instance
 through the route planner's solver interface and print the plan as JSON (customers numbered as in
 the .sol files: depot 0, customers 1..n; cost in the instance's units)."""
 
 import json
+import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -19,14 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=None)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--out", default=None)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                            help="Independent searches run at once, one per core; the best plan wins "
+                                 "(default: every core).")
 
-    def handle(self, *args, path, seconds, seed, out, **options):
+    def handle(self, *args, path, seconds, seed, out, workers, **options):
         try:
             instance = load(path)
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
         seconds = seconds if seconds is not None else settings.ROUTES_SOLVER_SECONDS
-        solution = solve_single(instance.problem, seconds=seconds, seed=seed)
+        solution = solve_single(instance.problem, seconds=seconds, seed=seed, workers=max(1, workers))
         result = {
             "instance": instance.name,
             "cost": instance.cost(solution.distance),
