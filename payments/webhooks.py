@@ -6,7 +6,7 @@ transitions happen. Event types not listed in `HANDLERS` are recorded and answer
 
 Transfers: `transfer.created`, `transfer.updated`, `transfer.reversed`, and the settlement
 events `transfer.paid` / `transfer.failed` (emitted by the test fake, and by Stripe for legacy
-transfers) all re-fetch the transfer; `payments.services._transfer_target` maps it to a status.
+transfers) all re-fetch the transfer; `payments.services.transfers._transfer_target` maps it to a status.
 """
 
 from django.db import transaction
