@@ -91,7 +91,8 @@ def route_assign(*, route: Route, driver, vehicle, by=None) -> Route:
                                    fields={"vehicle": [_("Too small for the route.")]})
     try:
         with transaction.atomic():
-            locked = Route.objects.select_for_update().select_related("plan", "driver", "vehicle").get(pk=route.pk)
+            locked = Route.objects.select_for_update(of=("self",)).select_related("plan", "driver", "vehicle").get(
+                pk=route.pk)
             _check_day_free(locked, driver=driver, vehicle=vehicle)
             before = (locked.driver, locked.vehicle)
             locked.driver, locked.vehicle = driver, vehicle
