@@ -144,12 +144,31 @@ def _claims_panel():
 
 
 # The queues admins work most come first; reference figures last.
+def _routes_panel():
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from routes.selectors import console_figures
+
+    figures = console_figures(today=timezone.localdate())
+    stations, runs = reverse("routes:station_list"), reverse("routes:planning_runs")
+    plans = figures["plans"]
+    return [
+        Stat(_("Active stations"), figures["stations"], stations),
+        Stat(_("Plans for tomorrow ready"), plans.get("ready", 0), stations),
+        Stat(_("Plans for tomorrow published"), plans.get("published", 0), stations),
+        Stat(_("Plans for tomorrow failed"), plans.get("failed", 0), runs),
+        Stat(_("Failed planning runs"), figures["failed_runs"], runs, _("last 2 days")),
+    ]
+
+
 PANELS: list[tuple[str, object]] = [
     (_("Applications"), _onboarding_panel),
     (_("Reimbursement claims"), _claims_panel),
     (_("Hubs"), _hubs_panel),
     (_("Fleet"), _fleet_panel),
     (_("Procurement"), _procurement_panel),
+    (_("Route planning"), _routes_panel),
     (_("Webhooks"), _webhooks_panel),
     (_("People"), _accounts_panel),
 ]

@@ -139,6 +139,9 @@ class PartnerCapacity(models.Model):
                                     name="routes_capacity_one_per_weekday"),
         ]
 
+    def __str__(self):
+        return f"{self.partner_id}@{self.station_id}: {self.routes} ({self.date or self.weekday})"
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -282,6 +285,9 @@ class RouteStop(models.Model):
         ordering = ["route", "sequence"]
         constraints = [models.UniqueConstraint(fields=["route", "sequence"], name="routes_stop_sequence_unique")]
 
+    def __str__(self):
+        return f"{self.sequence}. {self.address}"
+
 
 class Unassigned(models.Model):
     """A package the plan could not put on a route, with the solver's reason code."""
@@ -293,6 +299,9 @@ class Unassigned(models.Model):
 
     class Meta:
         ordering = ["plan", "package"]
+
+    def __str__(self):
+        return f"{self.package_id}: {self.reason}"
 
 
 class RouteChange(models.Model):
@@ -307,6 +316,9 @@ class RouteChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.route_id}: {self.detail}"
 
 
 class PlanningRun(models.Model):
@@ -329,3 +341,6 @@ class PlanningRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.station_id} {self.service_date}: {self.result}"

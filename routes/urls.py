@@ -1,3 +1,20 @@
+from django.urls import path
+
+from routes import views, views_ops
+
 app_name = "routes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("stations/", views.station_list, name="station_list"),
+    path("stations/<slug:code>/", views.plan_detail, name="plan_detail"),
+    path("stations/<slug:code>/build/", views.plan_build, name="plan_build"),
+    path("stations/<slug:code>/publish/", views.plan_publish, name="plan_publish"),
+    path("stations/<slug:code>/manifest/", views.manifest_upload, name="manifest_upload"),
+    path("runs/", views.planning_runs, name="planning_runs"),
+    path("dispatch/", views_ops.dispatch, name="dispatch"),
+    path("dispatch/auto-assign/", views_ops.auto_assign, name="auto_assign"),
+    path("routes/<int:pk>/assign/", views_ops.route_assign, name="route_assign"),
+    path("routes/<int:pk>/manifest/", views_ops.route_manifest, name="route_manifest"),
+    path("today/", views_ops.today, name="today"),
+    path("stops/<int:pk>/outcome/", views_ops.stop_outcome, name="stop_outcome"),
+]

@@ -1,1 +1,155 @@
-"""HTML pages: parse, call one service or selector, render."""
+"""Planner pages (admins): stations, a station's plan with its map, manifest upload, planning runs."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import permission_required
+from core.errors import DomainError, NotFound
+from routes import selectors, services
+from routes.forms import ManifestUploadForm
+from routes.map import plan_svg, route_colour
+from routes.models import Package, PlanStatus, RouteStop
+
+
+def _day(request, station):
+    return parse_date(request.GET.get("date") or request.POST.get("date") or "") or (
+        station.local_today() + timedelta(days=1))
+
+
+def or_404(fn, **kwargs):
+    """Call a selector that raises NotFound; answer an HTML 404 instead."""
+    try:
+        return fn(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def hms(seconds) -> str:
+    seconds = int(seconds or 0)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@permission_required("routes.plan")
+def station_list(request):
+    stations = list(selectors.station_list())
+    plans = {}
+    for plan in selectors.plan_list().filter(station__in=stations).order_by("-service_date")[:500]:
+        plans.setdefault(plan.station_id, plan)
+    rows = [{"station": s, "plan": plans.get(s.pk)} for s in stations]
+    return render(request, "routes/station_list.html", {"rows": rows})
+
+
+def _map_for(plan, routes):
+    stops = {}
+    for s in RouteStop.objects.filter(route__plan=plan).order_by("route_id", "sequence").values_list(
+            "route_id", "latitude", "longitude", "kind"):
+        stops.setdefault(s[0], []).append((float(s[1]), float(s[2]), s[3]))
+    return plan_svg(depot=(float(plan.station.latitude), float(plan.station.longitude)),
+                    routes=[(r.sequence, stops.get(r.pk, [])) for r in routes],
+                    title=_("Routes of %(s)s on %(d)s") % {"s": plan.station.code, "d": plan.service_date})
+
+
+@permission_required("routes.plan")
+def plan_detail(request, code):
+    station = or_404(selectors.station_get, code=code)
+    day = _day(request, station)
+    plan = selectors.plan_get(station=station, service_date=day)
+    context = {"station": station, "day": day, "plan": plan, "prev": day - timedelta(days=1),
+               "next": day + timedelta(days=1)}
+    if plan is not None:
+        routes = list(selectors.plan_routes(plan=plan))
+        for r in routes:
+            r.colour, r.start, r.end = route_colour(r.sequence), hms(r.start_s), hms(r.end_s)
+        context.update(routes=routes, summary=selectors.plan_summary(plan=plan), svg=_map_for(plan, routes),
+                       unassigned=list(selectors.plan_unassigned(plan=plan)[:500]),
+                       events=list(plan.events.select_related("actor").order_by("-created_at")[:10]),
+                       can_build=plan.status in (PlanStatus.DRAFT, PlanStatus.READY, PlanStatus.FAILED),
+                       can_publish=plan.status == PlanStatus.READY)
+    context["packages"] = Package.objects.filter(station=station, service_date=day).count()
+    return render(request, "routes/plan_detail.html", context)
+
+
+@require_POST
+@permission_required("routes.plan")
+def plan_build(request, code):
+    station = or_404(selectors.station_get, code=code)
+    day = _day(request, station)
+    try:
+        plan = services.plan_build(station=station, service_date=day, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        if plan.status == PlanStatus.FAILED:
+            messages.error(request, plan.failure_reason)
+        else:
+            messages.success(request, _("Plan %(s)s.") % {"s": plan.get_status_display().lower()})
+    return redirect(f"{reverse('routes:plan_detail', args=[code])}?date={day.isoformat()}")
+
+
+@require_POST
+@permission_required("routes.plan")
+def plan_publish(request, code):
+    station = or_404(selectors.station_get, code=code)
+    day = _day(request, station)
+    plan = selectors.plan_get(station=station, service_date=day)
+    try:
+        if plan is None:
+            raise DomainError(_("There is no plan for that day."), code="not_found")
+        services.plan_publish(plan=plan, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Published: partners and drivers are told."))
+    return redirect(f"{reverse('routes:plan_detail', args=[code])}?date={day.isoformat()}")
+
+
+@permission_required("routes.plan")
+def manifest_upload(request, code):
+    """Upload -> preview (row errors, counts) -> import. Nothing is written until the import step,
+    and nothing at all if any row is bad."""
+    station = or_404(selectors.station_get, code=code)
+    form = ManifestUploadForm(request.POST or None, request.FILES or None,
+                              initial={"service_date": station.local_today() + timedelta(days=1)})
+    preview = None
+    if request.method == "POST" and request.POST.get("token"):
+        stored = cache.get(f"routes:manifest:{request.user.pk}:{request.POST['token']}")
+        if stored is None:
+            messages.error(request, _("The preview expired; upload the file again."))
+            return redirect("routes:manifest_upload", code=code)
+        day = parse_date(stored["date"])
+        try:
+            result = services.manifest_import(station=station, service_date=day, rows=stored["rows"])
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+            return redirect("routes:manifest_upload", code=code)
+        messages.success(request, _("%(n)s packages imported (%(d)s already there).")
+                         % {"n": len(result.packages), "d": result.duplicates})
+        return redirect(f"{reverse('routes:plan_detail', args=[code])}?date={day.isoformat()}")
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["service_date"]
+        try:
+            rows = services.manifest_rows_from_csv(form.cleaned_data["file"].read())
+            check = services.manifest_check(station=station, service_date=day, rows=rows)
+        except DomainError as exc:
+            form.add_error("file", exc.detail)
+        else:
+            token = secrets.token_urlsafe(16)
+            if check.ok:
+                cache.set(f"routes:manifest:{request.user.pk}:{token}", {"date": day.isoformat(), "rows": rows}, 3600)
+            preview = {"check": check, "day": day, "token": token, "sample": check.packages[:15],
+                       "stops": len({p.address_key for p in check.packages}), "errors": check.errors[:200]}
+    return render(request, "routes/manifest_upload.html", {"station": station, "form": form, "preview": preview})
+
+
+@permission_required("routes.plan")
+def planning_runs(request):
+    return render(request, "routes/planning_runs.html", {"runs": selectors.planning_runs()})

@@ -100,7 +100,8 @@ def route_assign(*, route: Route, driver, vehicle, by=None) -> Route:
             if locked.plan.status == PlanStatus.PUBLISHED and before != (driver, vehicle):
                 _log_change(locked, before, by)
     except IntegrityError as exc:  # a concurrent assignment won the race; the constraint holds
-        raise Conflict(_("That driver or van was just put on another route that day."), code="assignment_taken") from exc
+        raise Conflict(_("That driver or van was just put on another route that day."),
+                       code="assignment_taken") from exc
     return locked
 
 

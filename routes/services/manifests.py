@@ -21,6 +21,7 @@ COLUMNS = ["tracking_id", "recipient_name", "address_line1", "city", "state", "p
 REQUIRED = {"tracking_id", "address_line1", "latitude", "longitude"}
 MAX_ROWS = 20_000
 BATCH = 2000
+SIX = Decimal("0.000001")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
 
@@ -51,7 +52,8 @@ def normalise_address(text: str) -> str:
 
 
 def address_key(*, latitude, longitude, address_line1: str, postal_code: str = "") -> str:
-    return f"{float(latitude):.5f},{float(longitude):.5f}|{normalise_address(address_line1)}|{postal_code.strip()}"[:260]
+    key = f"{float(latitude):.5f},{float(longitude):.5f}|{normalise_address(address_line1)}|{postal_code.strip()}"
+    return key[:260]
 
 
 def manifest_rows_from_csv(data: bytes | str) -> list[dict]:
@@ -131,9 +133,10 @@ def _row_package(raw: dict, n: int, station: Station, service_date: date, errors
         return None
     postal = _text(raw, "postal_code", 10)
     return Package(
-        station=station, service_date=service_date, tracking_id=tracking, recipient_name=_text(raw, "recipient_name", 200),
+        station=station, service_date=service_date, tracking_id=tracking,
+        recipient_name=_text(raw, "recipient_name", 200),
         address_line1=line1[:200], city=_text(raw, "city", 100), state=_text(raw, "state", 2).upper(),
-        postal_code=postal, latitude=lat.quantize(Decimal("0.000001")), longitude=lng.quantize(Decimal("0.000001")),
+        postal_code=postal, latitude=lat.quantize(SIX), longitude=lng.quantize(SIX),
         address_key=address_key(latitude=lat, longitude=lng, address_line1=line1, postal_code=postal),
         size=size, volume_l=volume, weight_kg=weight, window_start=start, window_end=end,
         signature_required=signature in _YES)

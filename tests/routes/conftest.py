@@ -33,3 +33,23 @@ def imported(station, day, sample_rows):
     def run(n=120):
         return manifest_import(station=station, service_date=day, rows=sample_rows[:n])
     return run
+
+
+@pytest.fixture
+def published(station, fleet, day, imported, make_user):
+    """A published plan for `day` whose first route is driven by a driver with a login."""
+    from accounts.models import Role
+    from routes.services import plan_build, plan_publish, route_assign, routes_auto_assign
+
+    partner, owner, vans, drivers = fleet
+    driver_user = make_user(role=Role.DRIVER)
+    drivers[0].user = driver_user
+    drivers[0].save(update_fields=["user"])
+    imported(90)
+    plan = plan_build(station=station, service_date=day, seconds=0.5)
+    route = plan.routes.order_by("sequence").first()
+    route_assign(route=route, driver=drivers[0], vehicle=vans[0])
+    routes_auto_assign(partner=partner, service_date=day)
+    plan = plan_publish(plan=plan)
+    route.refresh_from_db()
+    return {"plan": plan, "route": route, "driver_user": driver_user, "owner": owner, "partner": partner}

@@ -1,0 +1,135 @@
+"""Partner and driver pages: dispatch (assign drivers and vans), the driver's route today, a route's
+printable manifest. Another partner's route answers 404."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import permission_required, user_has_perm
+from core.errors import DomainError
+from fleet.models import Driver, Vehicle
+from fleet.selectors import drivers_assignable, vehicles_assignable
+from onboarding.selectors import partner_for_user
+from routes import selectors, services
+from routes.forms import AssignForm, AttemptForm
+from routes.map import route_colour
+from routes.models import StopStatus
+from routes.views import hms, or_404
+
+
+def _partner(request):
+    partner = partner_for_user(user=request.user)
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def _dispatch_day(request):
+    return parse_date(request.GET.get("date") or request.POST.get("date") or "") or (
+        timezone.localdate() + timedelta(days=1))
+
+
+@permission_required("routes.dispatch")
+def dispatch(request):
+    partner = _partner(request)
+    day = _dispatch_day(request)
+    routes = list(selectors.routes_for_partner(partner=partner, service_date=day))
+    drivers = list(drivers_assignable(partner=partner, on_date=day))
+    vans = list(vehicles_assignable(partner=partner, on_date=day))
+    for r in routes:
+        r.form = AssignForm(initial={"driver": r.driver_id, "vehicle": r.vehicle_id}, drivers=drivers,
+                            vehicles=[v for v in vans if v.package_capacity >= r.load], prefix=f"r{r.pk}")
+        r.start, r.end, r.colour = hms(r.start_s), hms(r.end_s), route_colour(r.sequence)
+    return render(request, "routes/dispatch.html", {
+        "partner": partner, "day": day, "routes": routes, "prev": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "scorecard": selectors.partner_scorecard(partner=partner, today=timezone.localdate(), weeks=4)})
+
+
+@require_POST
+@permission_required("routes.dispatch")
+def route_assign(request, pk):
+    route = or_404(selectors.route_get_for_user, user=request.user, route_id=pk)
+    partner = route.partner
+    form = AssignForm(request.POST, prefix=f"r{route.pk}", drivers=Driver.objects.filter(partner=partner),
+                      vehicles=Vehicle.objects.filter(partner=partner))
+    day = route.service_date
+    if form.is_valid():
+        driver = Driver.objects.filter(partner=partner, pk=form.cleaned_data["driver"]).first()
+        vehicle = Vehicle.objects.filter(partner=partner, pk=form.cleaned_data["vehicle"]).first()
+        try:
+            services.route_assign(route=route, driver=driver, vehicle=vehicle, by=request.user)
+        except DomainError as exc:
+            messages.error(request, f"{route.code}: {exc.detail}")
+        else:
+            messages.success(request, _("%(code)s assigned.") % {"code": route.code})
+    return redirect(f"{reverse('routes:dispatch')}?date={day.isoformat()}")
+
+
+@require_POST
+@permission_required("routes.dispatch")
+def auto_assign(request):
+    partner = _partner(request)
+    day = _dispatch_day(request)
+    try:
+        changed = services.routes_auto_assign(partner=partner, service_date=day, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("%(n)s routes assigned.") % {"n": len(changed)})
+    return redirect(f"{reverse('routes:dispatch')}?date={day.isoformat()}")
+
+
+def _stops_context(route):
+    stops = list(selectors.route_stops(route=route))
+    packages = selectors.stop_packages(stops=stops)
+    for s in stops:
+        s.items = packages.get(s.pk, [])
+        s.eta = hms(s.planned_arrival_s)
+        s.window = (f"{hms(s.window_start_s)}–{hms(s.window_end_s)}" if s.window_end_s is not None else "")
+    return stops
+
+
+@permission_required("routes.drive")
+def today(request):
+    route = selectors.driver_route_for_day(user=request.user, service_date=timezone.localdate())
+    context = {"route": route, "today": timezone.localdate(), "attempt_form": AttemptForm()}
+    if route is not None:
+        context["stops"] = _stops_context(route)
+        context["done"] = sum(1 for s in context["stops"] if s.status != StopStatus.PENDING)
+        context["start"] = hms(route.start_s)
+    return render(request, "routes/today.html", context)
+
+
+@require_POST
+@permission_required("routes.drive")
+def stop_outcome(request, pk):
+    stop = or_404(selectors.stop_get_for_driver, user=request.user, stop_id=pk)
+    outcome = request.POST.get("outcome", "")
+    try:
+        services.stop_outcome_record(stop=stop, outcome=outcome, reason=request.POST.get("reason", ""),
+                                     note=request.POST.get("note", ""), photo=request.FILES.get("photo"),
+                                     client_id=request.POST.get("client_id") or None, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Stop %(n)s: %(s)s.") % {"n": stop.sequence, "s": outcome})
+    return redirect(f"{reverse('routes:today')}#stop-{stop.pk}")
+
+
+def route_manifest(request, pk):
+    """The printable manifest of one route (planners, the route's partner, its driver)."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    if not any(user_has_perm(request.user, p) for p in ("routes.plan", "routes.dispatch", "routes.drive")):
+        raise Http404
+    route = or_404(selectors.route_get_for_user, user=request.user, route_id=pk)
+    return render(request, "routes/route_manifest.html", {"route": route, "stops": _stops_context(route),
+                                                          "start": hms(route.start_s), "end": hms(route.end_s)})

@@ -1,0 +1,77 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from freezegun import freeze_time
+
+from accounts.models import Role
+from routes.models import Package, StopStatus
+from tests.onboarding.factories import partner_with_owner
+
+pytestmark = pytest.mark.django_db
+
+CSV_HEAD = "tracking_id,recipient_name,address_line1,city,state,postal_code,latitude,longitude,size,weight_kg,window_start,window_end,signature_required\n"  # noqa: E501
+
+
+def test_the_plan_page_draws_one_svg_path_per_route(client, make_user, published, day, station):
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    response = client.get(reverse("routes:plan_detail", args=[station.code]), {"date": day.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 200
+    svg = re.search(r"<svg class=\"route-map\".*?</svg>", html, re.S).group(0)
+    assert svg.count('<path class="route"') == published["plan"].routes.count()
+    assert 'class="depot"' in svg
+
+
+def test_a_bad_csv_shows_row_errors_and_writes_nothing(client, make_user, station, day):
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    body = CSV_HEAD + "T1,Ann,1 Pike St,Seattle,WA,98101,47.6,-122.3,M,1,,,no\nT2,Bo,,Seattle,WA,98101,abc,-1,Q,1,,,no\n"  # noqa: E501
+    url = reverse("routes:manifest_upload", args=[station.code])
+    response = client.post(url, {"service_date": day.isoformat(), "file": SimpleUploadedFile("m.csv", body.encode())})
+    html = response.content.decode()
+    assert 'id="manifest-errors"' in html and "address_line1" in html and "latitude" in html
+    assert Package.objects.count() == 0
+
+
+def test_a_good_csv_is_previewed_then_imported(client, make_user, station, day):
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    body = CSV_HEAD + "T1,Ann,1 Pike St,Seattle,WA,98101,47.6,-122.3,M,1,,,no\nT2,Bo,1 Pike St,Seattle,WA,98101,47.6,-122.3,S,1,10:00,12:00,yes\n"  # noqa: E501
+    url = reverse("routes:manifest_upload", args=[station.code])
+    response = client.post(url, {"service_date": day.isoformat(), "file": SimpleUploadedFile("m.csv", body.encode())})
+    token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    assert Package.objects.count() == 0
+    client.post(url, {"token": token})
+    assert Package.objects.filter(station=station, service_date=day).count() == 2
+
+
+def test_another_partners_route_is_404_on_every_page(client, published):
+    _other, stranger = partner_with_owner()
+    client.force_login(stranger)
+    route = published["route"]
+    assert client.get(reverse("routes:route_manifest", args=[route.pk])).status_code == 404
+    assert client.post(reverse("routes:route_assign", args=[route.pk]), {}).status_code == 404
+    client.force_login(published["owner"])
+    assert client.get(reverse("routes:route_manifest", args=[route.pk])).status_code == 200
+
+
+def test_the_dispatch_page_lists_the_partners_routes(client, published, day):
+    client.force_login(published["owner"])
+    html = client.get(reverse("routes:dispatch"), {"date": day.isoformat()}).content.decode()
+    assert published["route"].code in html and 'id="auto-assign"' in html
+
+
+def test_the_driver_marks_a_stop_delivered_and_the_scorecard_counts_it(client, published, day):
+    from routes.selectors import partner_scorecard
+
+    client.force_login(published["driver_user"])
+    stop = published["route"].stops.order_by("sequence").first()
+    with freeze_time(day):
+        html = client.get(reverse("routes:today")).content.decode()
+        assert f"geo:{stop.latitude},{stop.longitude}" in html
+        client.post(reverse("routes:stop_outcome", args=[stop.pk]), {"outcome": "delivered"})
+    stop.refresh_from_db()
+    assert stop.status == StopStatus.DELIVERED
+    assert set(stop.packages.values_list("status", flat=True)) == {"delivered"}
+    week = partner_scorecard(partner=published["partner"], today=day, weeks=1)[0]
+    assert week["delivered"] == 1
