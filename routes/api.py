@@ -1,1 +1,190 @@
-"""REST views: thin, like the HTML ones."""
+"""REST views: thin, like the HTML ones. Partners see only their routes (another's is 404)."""
+
+from django.db.models import Prefetch
+from django.utils.dateparse import parse_date
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import user_has_perm
+from core.errors import NotFound, ValidationFailed
+from core.idempotency import idempotent
+from fleet.models import Driver, Vehicle
+from onboarding.selectors import partner_for_user
+from routes import selectors, services
+from routes.models import Package, Plan, PlanStatus, Route, RouteStop, Station
+from routes.serializers import (
+    AssignmentSerializer,
+    ManifestResultSerializer,
+    ManifestSerializer,
+    OutcomeSerializer,
+    PlanBuildSerializer,
+    PlanSerializer,
+    RouteSerializer,
+    StationSerializer,
+)
+
+ROUTE_READERS = ("routes.plan", "routes.dispatch", "routes.drive")
+
+
+class StationViewSet(viewsets.ModelViewSet):
+    api_area = "routes"
+    permission_required = "routes.plan"
+    serializer_class = StationSerializer
+    lookup_field = "code"
+    queryset = Station.objects.order_by("code")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+
+class ManifestImportView(APIView):
+    api_area = "routes"
+    permission_required = "routes.plan"
+
+    @extend_schema(request=ManifestSerializer, responses={201: ManifestResultSerializer},
+                   summary="Import a manifest (bulk; rows already imported that day are no-ops)")
+    @idempotent
+    def post(self, request, code):
+        station = selectors.station_get(code=code)
+        data = ManifestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        day = data.validated_data["service_date"]
+        result = services.manifest_import(station=station, service_date=day, rows=data.validated_data["rows"])
+        return Response({"service_date": day, "created": len(result.packages), "duplicates": result.duplicates},
+                        status=status.HTTP_201_CREATED)
+
+
+def _plans():
+    return Plan.objects.select_related("station").prefetch_related(
+        Prefetch("routes", queryset=Route.objects.order_by("sequence")))
+
+
+class StationPlansView(APIView):
+    api_area = "routes"
+    permission_required = "routes.plan"
+
+    @extend_schema(responses=PlanSerializer(many=True), summary="A station's plans, newest first")
+    def get(self, request, code):
+        station = selectors.station_get(code=code)
+        return Response(PlanSerializer(_plans().filter(station=station)[:60], many=True).data)
+
+    @extend_schema(request=PlanBuildSerializer, responses={201: PlanSerializer},
+                   summary="Build (or re-build) the plan for a service date")
+    @idempotent
+    def post(self, request, code):
+        station = selectors.station_get(code=code)
+        data = PlanBuildSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_build(station=station, service_date=data.validated_data["service_date"], by=request.user)
+        return Response(PlanSerializer(_plans().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailView(generics.RetrieveAPIView):
+    api_area = "routes"
+    permission_required = "routes.plan"
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        return _plans()
+
+
+class PlanPublishView(APIView):
+    api_area = "routes"
+    permission_required = "routes.plan"
+
+    @extend_schema(request=None, responses=PlanSerializer, summary="Publish a ready plan (records route.published)")
+    def post(self, request, pk):
+        plan = Plan.objects.filter(pk=pk).first()
+        if plan is None:
+            raise NotFound()
+        services.plan_publish(plan=plan, by=request.user)
+        return Response(PlanSerializer(_plans().get(pk=pk)).data)
+
+
+def _route_qs():
+    stops = RouteStop.objects.order_by("sequence").prefetch_related(
+        Prefetch("packages", queryset=Package.objects.only("id", "tracking_id", "stop_id")))
+    return Prefetch("stops", queryset=stops)
+
+
+class RouteListView(generics.ListAPIView):
+    api_area = "routes"
+    serializer_class = RouteSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("date", str, required=True, description="Service date")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Route.objects.none()
+        user = self.request.user
+        day = parse_date(self.request.query_params.get("date") or "")
+        if day is None:
+            raise ValidationFailed("Give ?date=YYYY-MM-DD.", fields={"date": ["required"]})
+        qs = Route.objects.filter(service_date=day).select_related("plan__station").order_by("plan", "sequence")
+        if user_has_perm(user, "routes.plan"):
+            pass
+        elif user_has_perm(user, "routes.dispatch"):
+            qs = qs.filter(partner=partner_for_user(user=user), plan__status__in=[PlanStatus.READY,
+                                                                                 PlanStatus.PUBLISHED])
+        elif user_has_perm(user, "routes.drive"):
+            qs = qs.filter(driver__user=user, plan__status=PlanStatus.PUBLISHED)
+        else:
+            qs = qs.none()
+        return qs.prefetch_related(_route_qs())
+
+
+class RouteDetailView(APIView):
+    api_area = "routes"
+
+    @extend_schema(responses=RouteSerializer, summary="A route with its stops (yours only)")
+    def get(self, request, pk):
+        route = selectors.route_get_for_user(user=request.user, route_id=pk)
+        route = Route.objects.prefetch_related(_route_qs()).get(pk=route.pk)
+        return Response(RouteSerializer(route).data)
+
+
+class RouteAssignmentView(APIView):
+    api_area = "routes"
+    permission_required = "routes.dispatch"
+
+    @extend_schema(request=AssignmentSerializer, responses=RouteSerializer, summary="Assign a driver and a van")
+    def post(self, request, pk):
+        route = selectors.route_get_for_user(user=request.user, route_id=pk)
+        data = AssignmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        driver_id, vehicle_id = data.validated_data["driver"], data.validated_data["vehicle"]
+        driver = Driver.objects.filter(partner=route.partner, pk=driver_id).first() if driver_id else None
+        vehicle = Vehicle.objects.filter(partner=route.partner, pk=vehicle_id).first() if vehicle_id else None
+        if (driver_id and driver is None) or (vehicle_id and vehicle is None):
+            raise ValidationFailed("Not one of your drivers or vans.", code="not_yours",
+                                   fields={"driver" if driver_id and driver is None else "vehicle": ["not found"]})
+        services.route_assign(route=route, driver=driver, vehicle=vehicle, by=request.user)
+        route = Route.objects.prefetch_related(_route_qs()).get(pk=route.pk)
+        return Response(RouteSerializer(route).data)
+
+
+class StopOutcomeView(APIView):
+    """A driver's outcome for one stop; resending the same client_id changes nothing."""
+
+    api_area = "routes"
+    permission_required = "routes.drive"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=OutcomeSerializer, responses={200: RouteSerializer}, summary="Record a stop's outcome")
+    def post(self, request, pk):
+        stop = selectors.stop_get_for_driver(user=request.user, stop_id=pk)
+        data = OutcomeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.stop_outcome_record(stop=stop, outcome=v["outcome"], reason=v["reason"], note=v["note"],
+                                     photo=v.get("photo"), client_id=v["client_id"], by=request.user)
+        route = Route.objects.prefetch_related(_route_qs()).get(pk=stop.route_id)
+        return Response(RouteSerializer(route).data)

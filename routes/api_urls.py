@@ -1,1 +1,19 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from routes import api
+
+router = SimpleRouter()
+router.register("routes/stations", api.StationViewSet, basename="api-route-station")
+
+urlpatterns = [
+    path("routes/stations/<slug:code>/manifests/", api.ManifestImportView.as_view(), name="api-route-manifests"),
+    path("routes/stations/<slug:code>/plans/", api.StationPlansView.as_view(), name="api-route-station-plans"),
+    path("routes/plans/<int:pk>/", api.PlanDetailView.as_view(), name="api-route-plan"),
+    path("routes/plans/<int:pk>/publish/", api.PlanPublishView.as_view(), name="api-route-plan-publish"),
+    path("routes/routes/", api.RouteListView.as_view(), name="api-route-list"),
+    path("routes/routes/<int:pk>/", api.RouteDetailView.as_view(), name="api-route-detail"),
+    path("routes/routes/<int:pk>/assignment/", api.RouteAssignmentView.as_view(), name="api-route-assignment"),
+    path("routes/stops/<int:pk>/outcome/", api.StopOutcomeView.as_view(), name="api-route-stop-outcome"),
+    *router.urls,
+]

@@ -1,1 +1,100 @@
 """REST input and output shapes."""
+
+from rest_framework import serializers
+
+from routes.models import AttemptReason, Plan, Route, RouteStop, Station, StopStatus
+
+
+class StationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Station
+        fields = ["id", "code", "name", "latitude", "longitude", "time_zone", "dispatch_start", "shift_minutes",
+                  "speed_kmh", "circuity", "active"]
+
+
+class ManifestRowSerializer(serializers.Serializer):
+    tracking_id = serializers.CharField(max_length=100)
+    recipient_name = serializers.CharField(required=False, allow_blank=True, default="")
+    address_line1 = serializers.CharField(required=False, allow_blank=True, default="")
+    city = serializers.CharField(required=False, allow_blank=True, default="")
+    state = serializers.CharField(required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(required=False, allow_blank=True, default="")
+    latitude = serializers.CharField()
+    longitude = serializers.CharField()
+    size = serializers.CharField(required=False, allow_blank=True, default="")
+    volume_l = serializers.CharField(required=False, allow_blank=True, default="")
+    weight_kg = serializers.CharField(required=False, allow_blank=True, default="")
+    window_start = serializers.CharField(required=False, allow_blank=True, default="")
+    window_end = serializers.CharField(required=False, allow_blank=True, default="")
+    signature_required = serializers.CharField(required=False, allow_blank=True, default="no")
+
+
+class ManifestSerializer(serializers.Serializer):
+    service_date = serializers.DateField()
+    rows = ManifestRowSerializer(many=True, allow_empty=False, max_length=20_000)
+
+
+class ManifestResultSerializer(serializers.Serializer):
+    service_date = serializers.DateField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+
+
+class PlanBuildSerializer(serializers.Serializer):
+    service_date = serializers.DateField()
+
+
+class RouteBriefSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Route
+        fields = ["id", "code", "sequence", "service_date", "partner", "driver", "vehicle", "capacity", "distance_m",
+                  "duration_s", "load", "start_s", "end_s", "stop_count", "late_stops"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    station = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    routes = RouteBriefSerializer(many=True, read_only=True)
+    unassigned_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = ["id", "station", "service_date", "status", "failure_reason", "distance_m", "duration_s",
+                  "solver_seconds", "sectors", "published_at", "unassigned_count", "routes"]
+
+    def get_unassigned_count(self, plan) -> int:
+        return plan.unassigned.count()
+
+
+class StopSerializer(serializers.ModelSerializer):
+    tracking_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RouteStop
+        fields = ["id", "sequence", "kind", "hub", "latitude", "longitude", "address", "recipient", "package_count",
+                  "window_start_s", "window_end_s", "planned_arrival_s", "late", "signature_required", "status",
+                  "attempt_reason", "note", "outcome_at", "tracking_ids"]
+
+    def get_tracking_ids(self, stop) -> list[str]:
+        return [p.tracking_id for p in stop.packages.all()]
+
+
+class RouteSerializer(RouteBriefSerializer):
+    stops = StopSerializer(many=True, read_only=True)
+
+    class Meta(RouteBriefSerializer.Meta):
+        fields = [*RouteBriefSerializer.Meta.fields, "stops"]
+
+
+class AssignmentSerializer(serializers.Serializer):
+    driver = serializers.IntegerField(allow_null=True)
+    vehicle = serializers.IntegerField(allow_null=True)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField()
+    outcome = serializers.ChoiceField(choices=[StopStatus.DELIVERED, StopStatus.ATTEMPTED])
+    reason = serializers.ChoiceField(choices=AttemptReason.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    photo = serializers.ImageField(required=False)

@@ -1,0 +1,63 @@
+import uuid
+
+import pytest
+
+from accounts.models import Role
+from core.models import OutboxEvent
+from routes.models import Package, PlanStatus, RouteStop, StopStatus
+from tests.onboarding.factories import partner_with_owner
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(n, prefix="API"):
+    return [{"tracking_id": f"{prefix}{k}", "address_line1": f"{k} Pike St", "latitude": "47.60",
+             "longitude": f"{-122.33 + k * 0.001:.4f}"} for k in range(n)]
+
+
+def test_an_integrator_imports_plans_and_publishes_through_the_api(token_client, make_user, station, fleet, day,
+                                                                   settings):
+    settings.ROUTES_SOLVER_SECONDS = 0.5
+    client = token_client(make_user(role=Role.INTEGRATOR))
+    url = f"/api/v1/routes/stations/{station.code}/manifests/"
+    body = {"service_date": day.isoformat(), "rows": _rows(12)}
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="m-1")
+    assert first.status_code == 201 and first.json()["created"] == 12
+    again = client.post(url, {**body, "rows": _rows(13)}, format="json")
+    assert again.json() == {"service_date": day.isoformat(), "created": 1, "duplicates": 12}
+    bad = client.post(url, {"service_date": day.isoformat(), "rows": [{"tracking_id": "X", "latitude": "x",
+                                                                      "longitude": "1"}]}, format="json")
+    assert bad.status_code == 400 and bad.json()["code"] == "manifest_invalid"
+    assert Package.objects.count() == 13
+    plan = client.post(f"/api/v1/routes/stations/{station.code}/plans/", {"service_date": day.isoformat()},
+                       format="json").json()
+    assert plan["status"] == PlanStatus.READY and plan["routes"]
+    published = client.post(f"/api/v1/routes/plans/{plan['id']}/publish/")
+    assert published.json()["status"] == PlanStatus.PUBLISHED
+    assert OutboxEvent.objects.filter(type="route.published").count() == 1
+
+
+def test_partners_see_only_their_routes_and_anothers_is_404(token_client, published, day):
+    mine = token_client(published["owner"])
+    listed = mine.get("/api/v1/routes/routes/", {"date": day.isoformat()}).json()
+    assert {r["id"] for r in listed} == set(published["plan"].routes.values_list("pk", flat=True))
+    _other, stranger = partner_with_owner()
+    theirs = token_client(stranger)
+    route = published["route"]
+    assert theirs.get(f"/api/v1/routes/routes/{route.pk}/").status_code == 404
+    assert theirs.post(f"/api/v1/routes/routes/{route.pk}/assignment/", {"driver": None, "vehicle": None},
+                       format="json").status_code == 404
+    assert theirs.get("/api/v1/routes/routes/", {"date": day.isoformat()}).json() == []
+
+
+def test_a_driver_resending_an_outcome_changes_nothing(token_client, published):
+    client = token_client(published["driver_user"])
+    stop = published["route"].stops.order_by("sequence").first()
+    body = {"client_id": str(uuid.uuid4()), "outcome": "attempted", "reason": "nobody_home"}
+    url = f"/api/v1/routes/stops/{stop.pk}/outcome/"
+    assert client.post(url, body, format="json").status_code == 200
+    assert client.post(url, body, format="json").status_code == 200
+    stop = RouteStop.objects.get(pk=stop.pk)
+    assert stop.status == StopStatus.ATTEMPTED and stop.attempt_reason == "nobody_home"
+    other = client.post(url, {**body, "client_id": str(uuid.uuid4()), "outcome": "delivered"}, format="json")
+    assert other.status_code == 409

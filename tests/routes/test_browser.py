@@ -1,0 +1,32 @@
+import pytest
+from django.utils import timezone
+
+from routes.models import RouteStop, StopStatus
+from tests.conftest import login
+
+
+@pytest.fixture
+def day():
+    return timezone.localdate()  # the driver's page shows today's route
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_driver_sees_todays_stops_on_a_phone_and_marks_one_delivered(phone_page, published, screenshot):
+    page = phone_page
+    route = published["route"]
+    login(page, published["driver_user"].email)
+    page.goto("/routes/today/")
+    cards = page.locator("#stops > li")
+    assert cards.count() == route.stops.count()
+    first = route.stops.order_by("sequence").first()
+    card = page.locator(f"#stop-{first.pk}")
+    assert card.locator("a[href^='geo:']").first.get_attribute("href").startswith(
+        f"geo:{first.latitude},{first.longitude}")
+    screenshot(page, "routes-driver-today")
+    card.locator("button[data-action=delivered]").click()
+    page.wait_for_selector(f"#stop-{first.pk}[data-status=delivered]")
+    assert page.locator("#progress").inner_text().startswith("1/")
+    assert RouteStop.objects.get(pk=first.pk).status == StopStatus.DELIVERED
+    path = screenshot(page, "routes-driver-delivered")
+    assert path.exists()
