@@ -16,6 +16,7 @@ SEEDERS = [
     "fleet.demo",
     "fleet.demo_procurement",
     "hubs.demo",
+    "routes.demo",
     "integrations.demo",
 ]
 
