@@ -239,6 +239,8 @@ SPECTACULAR_SETTINGS = {
         "BackgroundCheckResultEnum": "onboarding.models.BackgroundCheck.Result",
         "PartnerStatusEnum": "onboarding.models.Partner.Status",
         "UsStateCodeEnum": "fleet.serializers.STATES",
+        "RouteStopOutcomeEnum": "routes.serializers.STOP_OUTCOMES",
+        "ParcelOutcomeEnum": "routes.serializers.PARCEL_OUTCOMES",
     }),
 }
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from hubs.services.parcels import OUTCOMES as _HUB_OUTCOMES
 from routes.models import AttemptReason, Plan, Route, RouteStop, Station, StopStatus
 
 
@@ -92,9 +93,15 @@ class AssignmentSerializer(serializers.Serializer):
     vehicle = serializers.IntegerField(allow_null=True)
 
 
+STOP_OUTCOMES = [(s.value, s.label) for s in (StopStatus.DELIVERED, StopStatus.ATTEMPTED)]
+# The hubs' parcel outcomes share the field name "outcome"; both sets are named in ENUM_NAME_OVERRIDES
+# so neither gets a hashed name (hubs' list holds enum members, the override needs pairs).
+PARCEL_OUTCOMES = [(s.value, s.value) for s in _HUB_OUTCOMES]  # DRF labels bare members by value
+
+
 class OutcomeSerializer(serializers.Serializer):
     client_id = serializers.UUIDField()
-    outcome = serializers.ChoiceField(choices=[StopStatus.DELIVERED, StopStatus.ATTEMPTED])
+    outcome = serializers.ChoiceField(choices=STOP_OUTCOMES)
     reason = serializers.ChoiceField(choices=AttemptReason.choices, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     photo = serializers.ImageField(required=False)
