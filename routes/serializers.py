@@ -1,12 +1,23 @@
 """REST input and output shapes."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hubs.services.parcels import OUTCOMES as _HUB_OUTCOMES
 from routes.models import AttemptReason, Plan, Route, RouteStop, Station, StopStatus
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "08:00"})
+class ClockField(serializers.TimeField):
+    """A local clock time as HH:MM (OpenAPI's "time" format wants an offset, which a station clock has not)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
 class StationSerializer(serializers.ModelSerializer):
+    dispatch_start = ClockField(required=False)
+
     class Meta:
         model = Station
         fields = ["id", "code", "name", "latitude", "longitude", "time_zone", "dispatch_start", "shift_minutes",
