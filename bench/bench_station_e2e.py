@@ -179,7 +179,9 @@ def baseline(size, seconds, seed) -> dict:
 
 
 def child(*extra) -> dict:
-    out = subprocess.run([sys.executable, __file__, *extra], check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, __file__, *extra], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        sys.exit(f"{' '.join(extra)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -223,7 +223,7 @@ def _improve_borders(problem: Problem, routes, deadline: float, seed: int):
         stops = [i for k in group for i in routes[k].stops]
         local = {i: j for j, i in enumerate(stops)}
         # The group may use its own vans plus any spare ones, but no van another route holds.
-        spare, kinds = _spare_fleet(problem, [r for k, r in enumerate(routes) if k not in group])
+        spare, kinds = _spare_fleet(problem, [r for k, r in enumerate(routes) if k not in group and r is not None])
         sub = subproblem(problem, stops, spare)
         initial = [[local[i] for i in routes[k].stops] for k in group]
         sol = solve_single(sub, seconds=left / (len(groups) - n), seed=seed + n, initial=initial)
