@@ -61,5 +61,20 @@ def plan_published_notify(*, plan_id: int) -> None:
 
 
 def partners_dealt_notify(*, plan_id: int) -> None:
-    """The nightly batch tells partners their routes are ready for them (same message as publishing)."""
-    plan_published_notify(plan_id=plan_id)
+    """The nightly batch tells each partner how many routes it was dealt (before publishing)."""
+    from django.db.models import Count
+
+    from onboarding.models import PartnerMembership
+    from routes.models import Plan
+
+    plan = Plan.objects.select_related("station").get(pk=plan_id)
+    counts = dict(plan.routes.exclude(partner=None).values_list("partner_id").annotate(n=Count("id")))
+    members: dict[int, list[str]] = {}
+    for pid, email in PartnerMembership.objects.filter(partner_id__in=list(counts)).values_list(
+            "partner_id", "user__email"):
+        members.setdefault(pid, []).append(email)
+    for pid, n in counts.items():
+        _send(_("%(n)s routes planned for you on %(day)s") % {"n": n, "day": plan.service_date},
+              _("%(station)s planned %(n)s routes for you on %(day)s. Assign drivers and vans on the Dispatch "
+                "page; the plan is final once the program publishes it.")
+              % {"station": plan.station.name, "n": n, "day": plan.service_date}, members.get(pid, []))
