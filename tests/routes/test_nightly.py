@@ -19,9 +19,12 @@ def manifest(station, fleet, sample_rows):
 
 
 @freeze_time("2026-12-01 02:00:00", tick=True)  # 18:00 on Nov 30 in Seattle: tomorrow there is Dec 1
-def test_the_nightly_batch_plans_tomorrow_for_each_active_station(station, manifest, settings):
+def test_the_nightly_batch_plans_tomorrow_for_each_active_station(station, manifest, fleet, settings, mailoutbox,
+                                                                  django_capture_on_commit_callbacks):
     settings.ROUTES_SOLVER_SECONDS = 0.5
-    assert plan_tomorrow_all() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert plan_tomorrow_all() == 1
+    assert [m.to for m in mailoutbox] == [[fleet[1].email]]
     plan = Plan.objects.get(station=station)
     assert plan.service_date == TOMORROW and plan.status == PlanStatus.READY
     run = PlanningRun.objects.get()
