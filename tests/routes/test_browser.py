@@ -30,3 +30,17 @@ def test_the_driver_sees_todays_stops_on_a_phone_and_marks_one_delivered(phone_p
     assert RouteStop.objects.get(pk=first.pk).status == StopStatus.DELIVERED
     path = screenshot(page, "routes-driver-delivered")
     assert path.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_sees_the_plan_with_its_map(page, published, make_user, screenshot):
+    from accounts.models import Role
+
+    admin = make_user(role=Role.PROGRAM_ADMIN)
+    plan = published["plan"]
+    login(page, admin.email)
+    page.goto(f"/routes/stations/{plan.station.code}/?date={plan.service_date.isoformat()}")
+    assert page.locator("#route-map svg path.route").count() == plan.routes.count()
+    assert page.locator("#plan-status").inner_text() == "Published"
+    assert screenshot(page, "routes-plan").exists()
