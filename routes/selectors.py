@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
@@ -91,6 +92,27 @@ def stop_get_for_driver(*, user, stop_id) -> RouteStop:
     if stop is None:
         raise NotFound()
     return stop
+
+
+def stop_get_for_viewer(*, user, stop_id) -> RouteStop:
+    """A stop on a route the user may see (see `route_get_for_user`); otherwise NotFound."""
+    stop = RouteStop.objects.filter(pk=stop_id).first() if str(stop_id).isdigit() else None
+    if stop is None:
+        raise NotFound()
+    route_get_for_user(user=user, route_id=stop.route_id)
+    return stop
+
+
+def driver_route_today(*, user, now=None) -> Route | None:
+    """The driver's published route for today at its station: a service day is the station's local date,
+    so at 9 pm in Seattle (already tomorrow in UTC) the driver still sees tonight's route."""
+    now = now or timezone.now()
+    utc_day = now.date()
+    candidates = (Route.objects.select_related("plan__station", "vehicle", "driver")
+                  .filter(driver__user=user, plan__status=PlanStatus.PUBLISHED,
+                          service_date__range=(utc_day - timedelta(days=1), utc_day + timedelta(days=1)))
+                  .order_by("service_date"))
+    return next((r for r in candidates if r.service_date == now.astimezone(r.plan.station.tz).date()), None)
 
 
 def driver_route_for_day(*, user, service_date: date) -> Route | None:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("routes/<int:pk>/manifest/", views_ops.route_manifest, name="route_manifest"),
     path("today/", views_ops.today, name="today"),
     path("stops/<int:pk>/outcome/", views_ops.stop_outcome, name="stop_outcome"),
+    path("stops/<int:pk>/photo/", views_ops.stop_photo, name="stop_photo"),
 ]

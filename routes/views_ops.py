@@ -4,16 +4,18 @@ printable manifest. Another partner's route answers 404."""
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import permission_required, user_has_perm
 from core.errors import DomainError
+from core.files import private_file_response
 from fleet.models import Driver, Vehicle
 from fleet.selectors import drivers_assignable, vehicles_assignable
 from onboarding.selectors import partner_for_user
@@ -99,8 +101,9 @@ def _stops_context(route):
 
 @permission_required("routes.drive")
 def today(request):
-    route = selectors.driver_route_for_day(user=request.user, service_date=timezone.localdate())
-    context = {"route": route, "today": timezone.localdate(), "attempt_form": AttemptForm()}
+    route = selectors.driver_route_today(user=request.user)
+    today = route.service_date if route is not None else timezone.localdate()
+    context = {"route": route, "today": today, "attempt_form": AttemptForm()}
     if route is not None:
         context["stops"] = _stops_context(route)
         context["done"] = sum(1 for s in context["stops"] if s.status != StopStatus.PENDING)
@@ -133,3 +136,14 @@ def route_manifest(request, pk):
     route = or_404(selectors.route_get_for_user, user=request.user, route_id=pk)
     return render(request, "routes/route_manifest.html", {"route": route, "stops": _stops_context(route),
                                                           "start": hms(route.start_s), "end": hms(route.end_s)})
+
+
+@require_GET
+@login_required
+def stop_photo(request, pk):
+    """Proof of delivery: whoever may see the route (its driver, its partner's dispatchers, planners);
+    anyone else gets the same 404 as for a stop that does not exist."""
+    stop = or_404(selectors.stop_get_for_viewer, user=request.user, stop_id=pk)
+    if not stop.photo:
+        raise Http404
+    return private_file_response(stop.photo, download_name=f"proof-stop-{stop.pk}.jpg")

@@ -6,8 +6,8 @@ from tests.conftest import login
 
 
 @pytest.fixture
-def day():
-    return timezone.localdate()  # the driver's page shows today's route
+def day(station):
+    return timezone.now().astimezone(station.tz).date()  # the driver's page shows today's route at the station
 
 
 @pytest.mark.browser

@@ -66,7 +66,7 @@ def test_the_driver_marks_a_stop_delivered_and_the_scorecard_counts_it(client, p
 
     client.force_login(published["driver_user"])
     stop = published["route"].stops.order_by("sequence").first()
-    with freeze_time(day):
+    with freeze_time(f"{day.isoformat()} 17:00:00"):  # 9 am at the (Seattle) station
         html = client.get(reverse("routes:today")).content.decode()
         assert f"geo:{stop.latitude},{stop.longitude}" in html
         client.post(reverse("routes:stop_outcome", args=[stop.pk]), {"outcome": "delivered"})
@@ -75,3 +75,48 @@ def test_the_driver_marks_a_stop_delivered_and_the_scorecard_counts_it(client, p
     assert set(stop.packages.values_list("status", flat=True)) == {"delivered"}
     week = partner_scorecard(partner=published["partner"], today=day, weeks=1)[0]
     assert week["delivered"] == 1
+
+
+def test_the_driver_sees_the_route_of_the_stations_local_day(client, published, day, station):
+    """9 pm in Seattle is already the next day in UTC: the driver still sees tonight's route, not none."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    station.time_zone = "America/Los_Angeles"
+    station.save(update_fields=["time_zone"])
+    evening = datetime.combine(day, time(21, 0), tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert evening.astimezone(ZoneInfo("UTC")).date() > day
+    client.force_login(published["driver_user"])
+    with freeze_time(evening):
+        html = client.get(reverse("routes:today")).content.decode()
+    first = published["route"].stops.order_by("sequence").first()
+    assert f"geo:{first.latitude},{first.longitude}" in html
+    morning_in_tokyo = datetime.combine(day, time(9, 0), tzinfo=ZoneInfo("Asia/Tokyo"))  # the day before in Seattle
+    with freeze_time(morning_in_tokyo):
+        html = client.get(reverse("routes:today")).content.decode()
+    assert f"geo:{first.latitude},{first.longitude}" not in html
+
+
+def test_the_proof_photo_is_served_only_to_who_may_see_the_route(client, published, make_user, day):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, format="JPEG")
+    photo = SimpleUploadedFile("door.jpg", buffer.getvalue(), content_type="image/jpeg")
+    stop = published["route"].stops.order_by("sequence").first()
+    client.force_login(published["driver_user"])
+    with freeze_time(f"{day.isoformat()} 17:00:00"):
+        client.post(reverse("routes:stop_outcome", args=[stop.pk]), {"outcome": "delivered", "photo": photo})
+    url = reverse("routes:stop_photo", args=[stop.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # the JPEG itself
+    client.force_login(published["owner"])
+    assert client.get(url).status_code == 200
+    other_owner = partner_with_owner()[1]
+    client.force_login(other_owner)
+    assert client.get(url).status_code == 404
+    client.force_login(make_user(role=Role.DRIVER))
+    assert client.get(url).status_code == 404
