@@ -1,39 +1,18 @@
 """Two admins deciding the same application at once on PostgreSQL: exactly one wins."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from core.errors import Conflict
 from onboarding import services
 from onboarding.models import Application, Partner
+from tests.concurrency import run_at_once
 from tests.factories import AdminFactory
 from tests.onboarding.factories import application_in, clear_checks
 
 
 def _race(application, deciders):
-    """Run each decider in its own thread (so its own database connection), started together."""
-    barrier = threading.Barrier(len(deciders))
-    outcomes = [None] * len(deciders)
-
-    def run(index, decide):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = ("ok", decide(Application.objects.get(pk=application.pk)).status)
-        except Conflict as exc:
-            outcomes[index] = ("conflict", exc.code)
-        except Exception as exc:  # noqa: BLE001 - recorded so the test shows what went wrong
-            outcomes[index] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, d)) for i, d in enumerate(deciders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    """Each decider gets its own fresh copy of the application, as two admins' requests would."""
+    return run_at_once([lambda decide=decide: decide(Application.objects.get(pk=application.pk))
+                        for decide in deciders])
 
 
 @pytest.mark.django_db(transaction=True)
