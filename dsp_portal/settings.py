@@ -337,5 +337,8 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
 # great-circle distance x the station's circuity at its average speed).
 ROUTES_SOLVER_SECONDS = env.float("ROUTES_SOLVER_SECONDS", default=60.0)
 ROUTES_DECOMPOSE_ABOVE = env.int("ROUTES_DECOMPOSE_ABOVE", default=1200)
+# Plans solved in-process (no chord) may use this many processes: sectors solved side by side, as that many
+# Celery workers would. Keep 1 wherever planning runs inside a Celery prefork worker (it may not fork).
+ROUTES_SOLVER_PROCESSES = env.int("ROUTES_SOLVER_PROCESSES", default=1)
 ROUTES_OSRM_URL = env.str("ROUTES_OSRM_URL", default="")
 ROUTES_OSRM_MAX_TABLE = env.int("ROUTES_OSRM_MAX_TABLE", default=100)

@@ -160,7 +160,7 @@ def plan_build(*, station: Station, service_date: date, by=None, seconds: float 
             Plan.objects.filter(pk=plan.pk).update(context=context)
             tasks.solve_in_chord(problem, seconds=seconds, seed=seed, then=tasks.plan_solution_save.s(plan.pk))
             return plan
-        solution = solve(problem, seconds=seconds, seed=seed)
+        solution = solve(problem, seconds=seconds, seed=seed, processes=settings.ROUTES_SOLVER_PROCESSES)
         return plan_solution_save(plan=plan, context=context, solution=solution, by=by)
     except DomainError as exc:
         return plan_fail(plan=plan, reason=exc.detail, by=by)

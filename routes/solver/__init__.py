@@ -35,9 +35,16 @@ def solve_single(problem: Problem, *, seconds: float, seed: int = 0, initial=Non
     return adapter_solve(problem, seconds=seconds, seed=seed, initial=initial)
 
 
-def solve(problem: Problem, *, seconds: float, seed: int = 0) -> Solution:
+def solve(problem: Problem, *, seconds: float, seed: int = 0, processes: int = 1) -> Solution:
+    """The best plan in `seconds`. With `processes` > 1 (never inside a Celery prefork worker, which may
+    not fork), big days solve that many sectors at once and small ones run a seed portfolio."""
     from routes.solver.decompose import needs_decomposition, solve_decomposed
 
     if needs_decomposition(problem):
+        if processes > 1:
+            from routes.solver.portfolio import process_runner
+
+            return solve_decomposed(problem, seconds=seconds, seed=seed, workers=processes,
+                                    runner=process_runner(processes))
         return solve_decomposed(problem, seconds=seconds, seed=seed)
-    return solve_single(problem, seconds=seconds, seed=seed)
+    return solve_single(problem, seconds=seconds, seed=seed, workers=processes)

@@ -1,4 +1,4 @@
-"""Several independent searches at once, one per core, keeping the best plan.
+"""Several searches at once, one per process: a seed portfolio (keep the best plan) and a sector runner.
 
 PyVRP searches on one core. Given the same wall time, a second search with another seed on the
 second core finds a plan at least as good as the first (whichever is better wins), so on a
@@ -37,3 +37,21 @@ def solve_portfolio(problem: Problem, *, seconds: float, seeds, initial=None) ->
     best = min(solutions, key=rank)
     best.seconds = round(time.monotonic() - started, 3)
     return best
+
+
+def _solve_job(job):
+    from routes.solver import solve_single
+
+    problem, seconds, seed = job
+    return solve_single(problem, seconds=seconds, seed=seed)
+
+
+def process_runner(processes: int):
+    """A `decompose.Runner` solving `processes` sectors at a time, like that many Celery workers would."""
+
+    def run(jobs):
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            return list(pool.map(_solve_job, jobs))
+
+    return run

@@ -42,3 +42,15 @@ def test_the_sector_chord_runs_in_process_with_eager_celery(settings):
     solution = Solution.from_dict(result.get())
     assert solution.sectors > 1
     assert violations(problem, solution) == []
+
+
+def test_sectors_solved_side_by_side_in_processes_stitch_into_one_valid_plan():
+    from routes.solver.portfolio import process_runner
+
+    problem = _station_day(1200)
+
+    solution = solve_decomposed(problem, seconds=4, seed=1, vans_per_sector=2, workers=2, runner=process_runner(2))
+
+    assert solution.sectors > 2
+    assert violations(problem, solution) == []
+    assert Counter(i for r in solution.routes for i in r.stops) == Counter(range(len(problem.stops)))
