@@ -37,7 +37,7 @@ def needs_decomposition(problem: Problem) -> bool:
 
         above = settings.ROUTES_DECOMPOSE_ABOVE
     except Exception:  # outside Django (plain scripts)
-        above = 1200
+        above = 5000
     return len(problem.stops) > above
 
 
