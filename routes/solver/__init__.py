@@ -37,7 +37,8 @@ def solve_single(problem: Problem, *, seconds: float, seed: int = 0, initial=Non
 
 def solve(problem: Problem, *, seconds: float, seed: int = 0, processes: int = 1) -> Solution:
     """The best plan in `seconds`. With `processes` > 1 (never inside a Celery prefork worker, which may
-    not fork), big days solve that many sectors at once and small ones run a seed portfolio."""
+    not fork), big days solve that many sectors at once. A day solved whole stays one process: a portfolio
+    would hold the whole problem once per process (memory), for little gain (measured)."""
     from routes.solver.decompose import needs_decomposition, solve_decomposed
 
     if needs_decomposition(problem):
@@ -47,4 +48,4 @@ def solve(problem: Problem, *, seconds: float, seed: int = 0, processes: int = 1
             return solve_decomposed(problem, seconds=seconds, seed=seed, workers=processes,
                                     runner=process_runner(processes))
         return solve_decomposed(problem, seconds=seconds, seed=seed)
-    return solve_single(problem, seconds=seconds, seed=seed, workers=processes)
+    return solve_single(problem, seconds=seconds, seed=seed)
