@@ -5,7 +5,6 @@ import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -13,13 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
 from core.money import MoneyField
+from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
-
-
-def validate_time_zone(value):
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("Unknown time zone."))
-
 
 # --- Program data an admin edits ---------------------------------------------------------------
 

@@ -8,7 +8,6 @@ import zoneinfo
 from datetime import time
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,14 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
+from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
-
-
-def validate_time_zone(value):
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value}) from exc
 
 
 class Station(models.Model):
