@@ -20,7 +20,9 @@ from routes.solver.types import NO_LIMIT, Problem, Solution, Unassigned, Vehicle
 
 VANS_PER_SECTOR = 3
 FILL = 0.92  # of a van's capacity or shift a sector's estimate counts on (the rest is slack)
-IMPROVE_SHARE = 0.25  # of the budget spent re-solving pairs of neighbouring sectors
+IMPROVE_SHARE = 0.25  # of the budget spent re-solving groups of neighbouring routes across sector borders
+IMPROVE_ROUNDS = 2  # each round's groups straddle the previous round's
+GROUP_SIZE = 4  # routes re-solved together
 
 
 @dataclass
@@ -140,13 +142,19 @@ def _share_fleet(vehicles: list[VehicleType], estimates: list[float]):
 
 # -- solving and stitching -------------------------------------------------------------------------
 
-Runner = Callable[[list[tuple[Problem, float, int]]], list[Solution]]
+Job = tuple  # (problem, seconds, seed) or (problem, seconds, seed, initial routes)
+Runner = Callable[[list[Job]], list[Solution]]
 
 
-def run_in_process(jobs: list[tuple[Problem, float, int]]) -> list[Solution]:
+def run_job(job: Job) -> Solution:
     from routes.solver import solve_single
 
-    return [solve_single(p, seconds=s, seed=seed) for p, s, seed in jobs]
+    problem, seconds, seed, *initial = job
+    return solve_single(problem, seconds=seconds, seed=seed, initial=initial[0] if initial else None)
+
+
+def run_in_process(jobs: list[Job]) -> list[Solution]:
+    return [run_job(job) for job in jobs]
 
 
 def solve_decomposed(
@@ -162,11 +170,11 @@ def solve_decomposed(
     solutions = (runner or run_in_process)(jobs)
     deadline = started + seconds
     return stitch(problem, [s.stops for s in sectors], [s.types for s in sectors], solutions, deadline=deadline,
-                  seed=seed)
+                  seed=seed, runner=runner, workers=workers)
 
 
 def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], solutions: list[Solution], *,
-           deadline: float, seed: int = 0) -> Solution:
+           deadline: float, seed: int = 0, runner: Runner | None = None, workers: int = 1) -> Solution:
     """Sector plans -> one plan in the parent's stop indices; then leftovers and border repairs."""
     started = time.monotonic()
     routes, unassigned = [], []
@@ -175,7 +183,7 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
             routes.append(replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type]))
         unassigned += [replace(u, stop=stops[u.stop]) for u in sol.unassigned]
     routes, unassigned = _place_leftovers(problem, routes, unassigned, seed)
-    routes = _improve_borders(problem, routes, deadline, seed)
+    routes = _improve_borders(problem, routes, deadline, seed, runner, workers)
     unassigned.sort(key=lambda u: u.stop)
     return Solution(
         routes=routes, unassigned=unassigned, distance=sum(r.distance for r in routes),
@@ -208,41 +216,49 @@ def _place_leftovers(problem: Problem, routes, unassigned: list[Unassigned], see
     return routes, [u for u in unassigned if u.reason != "no_room" or u.stop in still]
 
 
-def _improve_borders(problem: Problem, routes, deadline: float, seed: int):
+def _improve_borders(problem: Problem, routes, deadline: float, seed: int, runner: Runner | None = None,
+                     workers: int = 1):
     """Re-solve neighbouring route groups together, warm-started from the stitched routes, while time
-    remains: stops near a border may belong on the other side. A group's result replaces its routes
-    only when it is no longer and serves the same stops."""
-    from routes.solver import solve_single
-
-    groups = _border_groups(problem, routes)
+    remains: stops near a border may belong on the other side. Groups are disjoint and each keeps to its
+    own vans, so `workers` of them are solved at once; a round's groups straddle the previous round's.
+    A group's result replaces its routes only when it is shorter and serves the same stops."""
     routes = list(routes)
-    for n, group in enumerate(groups):
+    for round_ in range(IMPROVE_ROUNDS):
+        groups = _border_groups(problem, routes, offset=(GROUP_SIZE // 2 + round_) % GROUP_SIZE)
         left = deadline - time.monotonic()
-        if left < 0.5:
+        if not groups or left < 1.0:
             break
-        stops = [i for k in group for i in routes[k].stops]
-        local = {i: j for j, i in enumerate(stops)}
-        # The group may use its own vans plus any spare ones, but no van another route holds.
-        spare, kinds = _spare_fleet(problem, [r for k, r in enumerate(routes) if k not in group and r is not None])
-        sub = subproblem(problem, stops, spare)
-        initial = [[local[i] for i in routes[k].stops] for k in group]
-        sol = solve_single(sub, seconds=left / (len(groups) - n), seed=seed + n, initial=initial)
-        if sol.unassigned or sol.distance >= sum(routes[k].distance for k in group) or len(sol.routes) > len(group):
-            continue
-        for slot, k in enumerate(group):
-            r = sol.routes[slot] if slot < len(sol.routes) else None
-            routes[k] = r and replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
-    return [r for r in routes if r is not None]
+        each = max(0.5, left / (IMPROVE_ROUNDS - round_) * min(workers, len(groups)) / len(groups))
+        jobs = [_group_job(problem, [routes[k] for k in group], each, seed + 1000 * round_ + n)
+                for n, group in enumerate(groups)]
+        for group, (stops, kinds, _), sol in zip(groups, jobs, (runner or run_in_process)([j[2] for j in jobs]),
+                                                strict=True):
+            if sol.unassigned or sol.distance >= sum(routes[k].distance for k in group):
+                continue
+            for slot, k in enumerate(group):
+                r = sol.routes[slot] if slot < len(sol.routes) else None
+                routes[k] = r and replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
+        routes = [r for r in routes if r is not None]
+    return routes
 
 
-def _border_groups(problem: Problem, routes, size: int = 4) -> list[list[int]]:
-    """Routes ordered by the polar angle of their centroid, taken `size` at a time, offset by half a
-    group so each group straddles what used to be a sector border."""
+def _group_job(problem: Problem, routes, seconds: float, seed: int):
+    """A group of routes as a subproblem with exactly the group's vans, and the job solving it warm."""
+    stops = [i for r in routes for i in r.stops]
+    local = {i: j for j, i in enumerate(stops)}
+    kinds = sorted({r.vehicle_type for r in routes})
+    fleet = [replace(problem.vehicles[k], count=sum(1 for r in routes if r.vehicle_type == k)) for k in kinds]
+    initial = [[local[i] for i in r.stops] for r in routes]
+    return stops, kinds, (subproblem(problem, stops, fleet), seconds, seed, initial)
+
+
+def _border_groups(problem: Problem, routes, size: int = GROUP_SIZE, offset: int = GROUP_SIZE // 2) -> list[list[int]]:
+    """Routes ordered by the polar angle of their centroid, taken `size` at a time from `offset` on
+    (half a group: each group straddles what used to be a sector border)."""
     if len(routes) < 2:
         return []
     xs, ys = _planar(problem)
     angles = [float(np.arctan2(ys[r.stops].mean(), xs[r.stops].mean())) for r in routes]
     order = [int(k) for k in np.argsort(angles)]
-    half = size // 2
-    order = order[half:] + order[:half]
+    order = order[offset:] + order[:offset]
     return [order[k:k + size] for k in range(0, len(order), size) if len(order[k:k + size]) > 1]

@@ -40,10 +40,9 @@ def solve_portfolio(problem: Problem, *, seconds: float, seeds, initial=None) ->
 
 
 def _solve_job(job):
-    from routes.solver import solve_single
+    from routes.solver.decompose import run_job
 
-    problem, seconds, seed = job
-    return solve_single(problem, seconds=seconds, seed=seed)
+    return run_job(job)
 
 
 def process_runner(processes: int):

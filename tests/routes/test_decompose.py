@@ -54,3 +54,24 @@ def test_sectors_solved_side_by_side_in_processes_stitch_into_one_valid_plan():
     assert solution.sectors > 2
     assert violations(problem, solution) == []
     assert Counter(i for r in solution.routes for i in r.stops) == Counter(range(len(problem.stops)))
+
+
+def test_border_repairs_in_parallel_never_lengthen_the_plan_nor_use_a_van_twice():
+    import time
+
+    from routes.solver.decompose import run_in_process, stitch
+    from routes.solver.portfolio import process_runner
+
+    problem = _station_day(1200)
+    sectors = split(problem, vans_per_sector=2)
+    parts = run_in_process([(s.problem, 1.0, k) for k, s in enumerate(sectors)])
+    args = (problem, [s.stops for s in sectors], [s.types for s in sectors], parts)
+
+    as_stitched = stitch(*args, deadline=time.monotonic())
+    repaired = stitch(*args, deadline=time.monotonic() + 4, runner=process_runner(2), workers=2)
+
+    assert repaired.distance < as_stitched.distance
+    assert violations(problem, repaired) == []
+    assert Counter(i for r in repaired.routes for i in r.stops) == Counter(range(len(problem.stops)))
+    used = Counter(r.vehicle_type for r in repaired.routes)
+    assert all(used[k] <= v.count for k, v in enumerate(problem.vehicles))
