@@ -336,9 +336,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
 # station-day is split into sectors, and an optional OSRM-compatible table service (empty = off:
 # great-circle distance x the station's circuity at its average speed).
 ROUTES_SOLVER_SECONDS = env.float("ROUTES_SOLVER_SECONDS", default=60.0)
-# Measured here: one whole solve of 3,950 stops beats sectors at the same wall time and peaks under 1 GB; at
-# 7,900 stops it needs 3.5 GB and sectors match it in a fifth of that. Split where one solve stops fitting.
-ROUTES_DECOMPOSE_ABOVE = env.int("ROUTES_DECOMPOSE_ABOVE", default=5000)
+# Measured here (bench/bench_station_e2e.py, two workers): at 3,950 stops sectors give 1,920 km against one
+# whole solve's 1,926 km in the same time, at 570 MB against 990 MB; at 7,900 stops one solve needs 3.5 GB.
+ROUTES_DECOMPOSE_ABOVE = env.int("ROUTES_DECOMPOSE_ABOVE", default=3000)
 # Plans solved in-process (no chord) may use this many processes: sectors solved side by side, as that many
 # Celery workers would. Keep 1 wherever planning runs inside a Celery prefork worker (it may not fork).
 ROUTES_SOLVER_PROCESSES = env.int("ROUTES_SOLVER_PROCESSES", default=1)

@@ -39,7 +39,7 @@ def needs_decomposition(problem: Problem) -> bool:
 
         above = settings.ROUTES_DECOMPOSE_ABOVE
     except Exception:  # outside Django (plain scripts)
-        above = 5000
+        above = 3000
     return len(problem.stops) > above
 
 
