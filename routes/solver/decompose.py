@@ -248,7 +248,7 @@ def _group_job(problem: Problem, routes, seconds: float, seed: int):
     local = {i: j for j, i in enumerate(stops)}
     kinds = sorted({r.vehicle_type for r in routes})
     fleet = [replace(problem.vehicles[k], count=sum(1 for r in routes if r.vehicle_type == k)) for k in kinds]
-    initial = [[local[i] for i in r.stops] for r in routes]
+    initial = [(kinds.index(r.vehicle_type), [local[i] for i in r.stops]) for r in routes]
     return stops, kinds, (subproblem(problem, stops, fleet), seconds, seed, initial)
 
 

@@ -32,8 +32,9 @@ _MAX = pyvrp.constants.MAX_VALUE
 HISTORY_LENGTH = 100
 
 
-def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list[list[int]] | None = None) -> Solution:
-    """Best plan found within `seconds`. `initial` (routes as stop indices) warm-starts the search."""
+def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | None = None) -> Solution:
+    """Best plan found within `seconds`. `initial` (routes as stop indices, or `(vehicle_type, stops)`)
+    warm-starts the search."""
     started = time.monotonic()
     distance, duration = problem.matrices()
     kept, unassigned = precheck(problem, distance, duration)
@@ -128,15 +129,30 @@ def _problem_data(problem: Problem, distance, duration, kept: list[int]) -> pyvr
 
 
 def _initial_solution(data, problem: Problem, initial, position):
+    """The warm start as a PyVRP solution. A route is its stop indices, or `(vehicle_type, stops)`; a route
+    without a type (or whose type has no van left) gets the smallest van left that holds its load, routes
+    with the biggest loads first. Stops left out are the search's to place."""
     if not initial:
         return None
-    visits = [[position[i] for i in route if i in position] for route in initial]
-    visits = [v for v in visits if v][: sum(v.count for v in problem.vehicles)]
-    if problem.allow_unassigned:
-        return pyvrp.Solution(data, visits)
-    seen = {c for v in visits for c in v}
-    missing = [c for c in range(len(position)) if c not in seen]
-    return pyvrp.Solution(data, visits + [[c] for c in missing]) if not missing else pyvrp.Solution(data, visits)
+    left = [v.count for v in problem.vehicles]
+    wanted = []
+    for item in initial:
+        kind, stops = item if isinstance(item, tuple) else (None, item)
+        stops = [i for i in stops if i in position]
+        if stops:
+            wanted.append((kind, stops, sum(problem.stops[i].demand for i in stops)))
+    routes = []
+    for kind, stops, load in sorted(wanted, key=lambda w: (w[0] is None, -w[2])):
+        if kind is None or not left[kind]:
+            free = [k for k in range(len(left)) if left[k]]
+            if not free:
+                break
+            fits = [k for k in free if problem.vehicles[k].capacity >= load]
+            kind = min(fits, key=lambda k: problem.vehicles[k].capacity) if fits else \
+                max(free, key=lambda k: problem.vehicles[k].capacity)
+        left[kind] -= 1
+        routes.append(pyvrp.Route(data, [position[i] for i in stops], kind))
+    return pyvrp.Solution(data, routes)
 
 
 def _routes(problem: Problem, distance, duration, best, kept: list[int]):

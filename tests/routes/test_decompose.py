@@ -75,3 +75,25 @@ def test_border_repairs_in_parallel_never_lengthen_the_plan_nor_use_a_van_twice(
     assert Counter(i for r in repaired.routes for i in r.stops) == Counter(range(len(problem.stops)))
     used = Counter(r.vehicle_type for r in repaired.routes)
     assert all(used[k] <= v.count for k, v in enumerate(problem.vehicles))
+
+
+def test_a_group_of_routes_on_two_van_sizes_re_solves_from_its_own_routes():
+    from dataclasses import replace
+
+    from routes.solver.decompose import _group_job, run_in_process, run_job
+
+    problem = _station_day(1200)
+    sectors = split(problem, vans_per_sector=2)
+    parts = run_in_process([(s.problem, 0.5, k) for k, s in enumerate(sectors)])
+    routes = [replace(r, stops=[s.stops[i] for i in r.stops], vehicle_type=s.types[r.vehicle_type])
+              for s, sol in zip(sectors, parts, strict=True) for r in sol.routes]
+    light = sorted(routes, key=lambda r: sum(problem.stops[i].demand for i in r.stops))[:4]
+    group = [replace(r, vehicle_type=k % 2) for k, r in enumerate(light)]  # two 300s, two 250s
+    assert all(sum(problem.stops[i].demand for i in r.stops) <= 250 for r in group)
+
+    stops, kinds, job = _group_job(problem, group, 1.0, 0)
+    solution = run_job(job)
+
+    assert kinds == [0, 1] and [v.count for v in job[0].vehicles] == [2, 2]
+    assert solution.unassigned == [] and violations(job[0], solution) == []
+    assert sorted(i for r in solution.routes for i in r.stops) == list(range(len(stops)))
