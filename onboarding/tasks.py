@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from onboarding.emails import application_email
+from onboarding.claims.models import Claim
+from onboarding.emails import application_email, claim_email
 from onboarding.models import Application
 
 
@@ -12,6 +13,14 @@ def application_email_send(application_id: int, kind: str) -> int:
     if application is None:
         return 0
     return application_email(application, kind)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def claim_email_send(claim_id: int, kind: str) -> int:
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is None:
+        return 0
+    return claim_email(claim, kind)
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)

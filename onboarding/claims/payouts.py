@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, InvalidTransition
 from core.events import event_record
 from onboarding.claims.models import Claim
-from onboarding.claims.services import claim_move
+from onboarding.claims.services import claim_email_after_commit, claim_move
 from onboarding.models import Partner
 from payments.models import Transfer
 from payments.selectors import connected_account_for_holder, transfer_for_key
@@ -147,6 +147,8 @@ def on_claim_transfer(*, transfer: Transfer, previous_status: str) -> None:
                            changes={"paid_at": transfer.paid_at or timezone.now()})
         event_record(type="claim.paid", subject=claim,
                      payload={"id": claim.pk, "partner_id": claim.partner_id, "amount": str(claim.approved_amount)})
+        claim_email_after_commit(claim.pk, "paid")
     elif transfer.status in (T.FAILED, T.REVERSED) and claim.status == S.PAYOUT_PENDING:
         reason = transfer.failure_message or _("Stripe reported the transfer %(status)s.") % {"status": transfer.status}
         claim_move(claim, S.PAYOUT_FAILED, note=reason)
+        claim_email_after_commit(claim.pk, "payout_failed")

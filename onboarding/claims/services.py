@@ -30,6 +30,13 @@ def claim_move(claim: Claim, to: str, *, actor=None, note: str = "", changes: di
                       actor=actor, note=note.strip(), changes=changes)
 
 
+def claim_email_after_commit(claim_id: int, kind: str) -> None:
+    """The owners hear of a decision, a payment or a failed payout once the change is committed."""
+    from onboarding.tasks import claim_email_send
+
+    transaction.on_commit(lambda: claim_email_send.delay(claim_id, kind))
+
+
 def _ensure_owner(partner: Partner, user) -> None:
     if not user_has_perm(user, "claims.file") or not PartnerMembership.objects.filter(
             partner=partner, user=user, role=PartnerMembership.Role.OWNER).exists():
@@ -158,7 +165,9 @@ def claim_decide(*, claim: Claim, decided_by, decision: str, approved_amount=Non
         changes = {"decided_at": timezone.now(), "decided_by": decided_by, "decision_note": note.strip()}
         if decision != "reject":
             changes["approved_amount"] = _amount_under_cap(row, partial_amount)
-        return claim_move(row, target, actor=decided_by, note=note, changes=changes)
+        row = claim_move(row, target, actor=decided_by, note=note, changes=changes)
+        claim_email_after_commit(row.pk, "decided")
+        return row
 
 
 def _amount_under_cap(row: Claim, partial_amount):

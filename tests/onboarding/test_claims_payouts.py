@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
 from core.models import OutboxEvent
 from onboarding.claims.models import Claim
@@ -45,12 +46,14 @@ def test_a_payout_run_executed_twice_pays_once(stripe_fake, paid_partner):
     assert claim.status == Claim.Status.PAYOUT_PENDING
 
 
-def test_the_transfer_paid_webhook_marks_the_claim_paid_and_records_the_event(client, stripe_fake, paid_partner):
+def test_the_transfer_paid_webhook_marks_the_claim_paid_and_records_the_event(client, stripe_fake, paid_partner,
+                                                                              django_capture_on_commit_callbacks):
     partner, owner = paid_partner
     claim = approved_claim(partner, owner, "500.00")
     claims_payout_run()
 
-    response = stripe_fake.send_webhook(client, "transfer.paid", _transfer(claim).stripe_transfer_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = stripe_fake.send_webhook(client, "transfer.paid", _transfer(claim).stripe_transfer_id)
 
     assert response.status_code == 200
     claim.refresh_from_db()
@@ -58,6 +61,8 @@ def test_the_transfer_paid_webhook_marks_the_claim_paid_and_records_the_event(cl
     assert claim.events.last().to_status == "paid"
     event = OutboxEvent.objects.get(type="claim.paid")
     assert event.payload == {"id": claim.pk, "partner_id": partner.pk, "amount": "500.00"}
+    assert [(m.to, m.subject.endswith(f"claim #{claim.pk} was paid")) for m in mail.outbox] == [([owner.email], True)]
+    assert "$500.00" in mail.outbox[0].body
 
 
 def test_a_webhook_with_a_bad_signature_is_400_and_changes_nothing(client, stripe_fake, paid_partner):
@@ -103,16 +108,20 @@ def test_a_webhook_body_that_lies_is_not_believed(client, stripe_fake, paid_part
     assert claim.status == Claim.Status.PAYOUT_PENDING
 
 
-def test_a_refused_transfer_fails_the_payout_and_a_retry_pays_it(client, stripe_fake, paid_partner):
+def test_a_refused_transfer_fails_the_payout_and_a_retry_pays_it(client, stripe_fake, paid_partner,
+                                                                 django_capture_on_commit_callbacks):
     partner, owner = paid_partner
     claim = approved_claim(partner, owner, "700.00")
     stripe_fake.fail_next_transfer("Insufficient funds in Stripe account.")
 
-    run = claims_payout_run()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = claims_payout_run()
 
     claim.refresh_from_db()
     assert run.failed == [claim.pk] and claim.status == Claim.Status.PAYOUT_FAILED
     assert "Insufficient funds" in claim.events.last().note
+    failed = [m for m in mail.outbox if "payout" in m.subject and "failed" in m.subject]
+    assert [m.to for m in failed] == [[owner.email]] and "Insufficient funds" in failed[0].body
     assert claims_payout_run().sent == []  # a failed payout waits for a deliberate retry
 
     claim = claim_payout_retry(claim=claim)

@@ -192,3 +192,39 @@ def test_likely_duplicates_are_flagged_same_receipt_or_same_vendor_date_and_amou
     assert flags[same_purchase.pk] == (False, True)
     assert flags[same_file.pk] == (True, False)
     assert flags[unrelated.pk] == (False, False)
+
+
+# --- the owners hear of decisions, after commit -------------------------------------------------
+
+
+@pytest.mark.parametrize(("decision", "amount", "note", "says"), [
+    ("approve", None, "", "approved for $800.00"),
+    ("partial", "500.00", "The filing fee only.", "approved in part: $500.00 of the $800.00"),
+    ("reject", None, "Personal expense.", "was not approved"),
+])
+def test_the_owner_is_mailed_the_decision_only_after_commit(django_capture_on_commit_callbacks, decision, amount,
+                                                            note, says):
+    from django.core import mail
+
+    partner, owner = veteran_partner()
+    claim = submitted_claim(partner, owner, "800.00")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        claim_decide(claim=claim, decided_by=AdminFactory(), decision=decision, approved_amount=amount, note=note)
+    assert mail.outbox == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    message = mail.outbox[0]
+    assert f"claim #{claim.pk}" in message.subject
+    assert says in message.body and note in message.body
+    assert "/onboarding/reimbursement/" in message.body
+
+
+def test_a_refused_decision_mails_nobody(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    partner, owner = veteran_partner()
+    claim = submitted_claim(partner, owner, "800.00")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationFailed):
+        claim_decide(claim=claim, decided_by=AdminFactory(), decision="reject", note="")
+    assert mail.outbox == []
