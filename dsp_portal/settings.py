@@ -339,6 +339,10 @@ ROUTES_SOLVER_SECONDS = env.float("ROUTES_SOLVER_SECONDS", default=60.0)
 # Measured here (bench/bench_station_e2e.py, two workers): at 3,950 stops sectors give 1,920 km against one
 # whole solve's 1,926 km in the same time, at 570 MB against 990 MB; at 7,900 stops one solve needs 3.5 GB.
 ROUTES_DECOMPOSE_ABOVE = env.int("ROUTES_DECOMPOSE_ABOVE", default=3000)
+# Up to this many stops a split day ends with one whole-day search warm-started from the stitched sectors
+# (measured at 3,950 stops: 1,899 km against 1,920 km with border repairs only and 1,913 km for one whole solve
+# given the same time; 1.3 GB peak). Above it, that search would not fit in memory.
+ROUTES_POLISH_WHOLE_UPTO = env.int("ROUTES_POLISH_WHOLE_UPTO", default=5000)
 # Plans solved in-process (no chord) may use this many processes: sectors solved side by side, as that many
 # Celery workers would. Keep 1 wherever planning runs inside a Celery prefork worker (it may not fork).
 ROUTES_SOLVER_PROCESSES = env.int("ROUTES_SOLVER_PROCESSES", default=1)

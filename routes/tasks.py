@@ -11,7 +11,7 @@ import time
 from celery import chord, shared_task
 
 from routes.solver import Problem, Solution, solve_single
-from routes.solver.decompose import IMPROVE_SHARE, VANS_PER_SECTOR, split, stitch
+from routes.solver.decompose import VANS_PER_SECTOR, improve_share, split, stitch
 
 
 @shared_task(name="routes.sector_solve")
@@ -32,10 +32,11 @@ def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None
     """Start the sector chord; `then` (a signature) receives the stitched solution dict.
     Sectors run in parallel on the workers, so each gets the whole sector share of the budget."""
     sectors = split(problem, vans_per_sector=vans_per_sector)
-    each = seconds * (1 - IMPROVE_SHARE)
+    share = improve_share(problem)
+    each = seconds * (1 - share)
     header = [sector_solve.s(s.problem.to_dict(), each, seed + k) for k, s in enumerate(sectors)]
     body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],
-                            seconds * IMPROVE_SHARE, seed)
+                            seconds * share, seed)
     return chord(header)(body | then if then is not None else body)
 
 

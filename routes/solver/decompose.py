@@ -1,5 +1,7 @@
 """Big station-days: sectors around the depot sized to whole routes, solved independently
-(in-process here, a Celery chord in routes.tasks), stitched, then improved across sector borders.
+(in-process here, a Celery chord in routes.tasks), stitched, then improved: by one whole-day search
+warm-started from the stitched plan where the day fits in memory for one (ROUTES_POLISH_WHOLE_UPTO),
+otherwise by re-solving groups of routes across sector borders.
 
 A 10,000-package day is ~8,000 stops: one solve would need two 8,000 x 8,000 int64 matrices (1 GB)
 and most of a minute just for the library's first descent. Sectors of a few routes each keep every
@@ -23,6 +25,7 @@ FILL = 0.92  # of a van's capacity or shift a sector's estimate counts on (the r
 IMPROVE_SHARE = 0.25  # of the budget spent re-solving groups of neighbouring routes across sector borders
 IMPROVE_ROUNDS = 2  # each round's groups straddle the previous round's
 GROUP_SIZE = 4  # routes re-solved together
+POLISH_SHARE = 0.5  # of the budget for the whole-day search, on days small enough for one (0.7 measured worse)
 
 
 @dataclass
@@ -33,14 +36,27 @@ class Sector:
     types: list[int]  # the parent's vehicle type for each of the sector problem's types
 
 
-def needs_decomposition(problem: Problem) -> bool:
+def _setting(name: str, default: int) -> int:
     try:
         from django.conf import settings
 
-        above = settings.ROUTES_DECOMPOSE_ABOVE
+        return getattr(settings, name)
     except Exception:  # outside Django (plain scripts)
-        above = 3000
-    return len(problem.stops) > above
+        return default
+
+
+def needs_decomposition(problem: Problem) -> bool:
+    return len(problem.stops) > _setting("ROUTES_DECOMPOSE_ABOVE", 3000)
+
+
+def polishes_whole(problem: Problem) -> bool:
+    """Small enough for one whole-day search to fit in memory: after stitching, that search (warm-started
+    from the stitched plan) replaces the border repairs."""
+    return len(problem.stops) <= _setting("ROUTES_POLISH_WHOLE_UPTO", 5000)
+
+
+def improve_share(problem: Problem) -> float:
+    return POLISH_SHARE if polishes_whole(problem) else IMPROVE_SHARE
 
 
 def subproblem(problem: Problem, stops: list[int], vehicles: list[VehicleType] | None = None) -> Problem:
@@ -164,7 +180,7 @@ def solve_decomposed(
     """Split, solve the sectors (`workers` at a time share the wall clock), stitch and improve."""
     started = time.monotonic()
     sectors = split(problem, vans_per_sector=vans_per_sector)
-    budget = seconds * (1 - IMPROVE_SHARE) - (time.monotonic() - started)
+    budget = seconds * (1 - improve_share(problem)) - (time.monotonic() - started)
     each = max(0.5, budget * min(workers, len(sectors)) / len(sectors))
     jobs = [(s.problem, each, seed + k) for k, s in enumerate(sectors)]
     solutions = (runner or run_in_process)(jobs)
@@ -183,13 +199,29 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
             routes.append(replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type]))
         unassigned += [replace(u, stop=stops[u.stop]) for u in sol.unassigned]
     routes, unassigned = _place_leftovers(problem, routes, unassigned, seed)
-    routes = _improve_borders(problem, routes, deadline, seed, runner, workers)
+    if not polishes_whole(problem):
+        routes = _improve_borders(problem, routes, deadline, seed, runner, workers)
     unassigned.sort(key=lambda u: u.stop)
-    return Solution(
+    stitched = Solution(
         routes=routes, unassigned=unassigned, distance=sum(r.distance for r in routes),
-        duration=sum(r.duration for r in routes), seconds=round(sum(s.seconds for s in solutions), 3)
-        + round(time.monotonic() - started, 3), feasible=not unassigned, sectors=len(sectors),
+        duration=sum(r.duration for r in routes), seconds=0, feasible=not unassigned, sectors=len(sectors),
     )
+    best = _polish_whole(problem, stitched, deadline, seed) if polishes_whole(problem) else stitched
+    best.seconds = round(sum(s.seconds for s in solutions) + time.monotonic() - started, 3)
+    best.sectors = len(sectors)
+    return best
+
+
+def _polish_whole(problem: Problem, stitched: Solution, deadline: float, seed: int) -> Solution:
+    """One search over the whole day, warm-started from the stitched plan (each route on its van type)."""
+    from routes.solver import solve_single
+    from routes.solver.portfolio import rank
+
+    left = deadline - time.monotonic()
+    if left < 1.0:
+        return stitched
+    whole = solve_single(problem, seconds=left, seed=seed, initial=[(r.vehicle_type, r.stops) for r in stitched.routes])
+    return min([stitched, whole], key=rank)
 
 
 def _spare_fleet(problem: Problem, routes) -> tuple[list[VehicleType], list[int]]:

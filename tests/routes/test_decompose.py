@@ -56,8 +56,10 @@ def test_sectors_solved_side_by_side_in_processes_stitch_into_one_valid_plan():
     assert Counter(i for r in solution.routes for i in r.stops) == Counter(range(len(problem.stops)))
 
 
-def test_border_repairs_in_parallel_never_lengthen_the_plan_nor_use_a_van_twice():
+def test_border_repairs_in_parallel_never_lengthen_the_plan_nor_use_a_van_twice(settings):
     import time
+
+    settings.ROUTES_POLISH_WHOLE_UPTO = 0  # a day too big for one whole search: borders are repaired instead
 
     from routes.solver.decompose import run_in_process, stitch
     from routes.solver.portfolio import process_runner
@@ -97,3 +99,25 @@ def test_a_group_of_routes_on_two_van_sizes_re_solves_from_its_own_routes():
     assert kinds == [0, 1] and [v.count for v in job[0].vehicles] == [2, 2]
     assert solution.unassigned == [] and violations(job[0], solution) == []
     assert sorted(i for r in solution.routes for i in r.stops) == list(range(len(stops)))
+
+
+def test_a_day_that_fits_one_search_is_polished_whole_from_the_stitched_plan(settings):
+    import time
+
+    from routes.solver.decompose import polishes_whole, run_in_process, stitch
+
+    problem = _station_day(1200)
+    sectors = split(problem, vans_per_sector=2)
+    parts = run_in_process([(s.problem, 1.0, k) for k, s in enumerate(sectors)])
+    args = (problem, [s.stops for s in sectors], [s.types for s in sectors], parts)
+    settings.ROUTES_POLISH_WHOLE_UPTO = len(problem.stops)
+    assert polishes_whole(problem)
+
+    as_stitched = stitch(*args, deadline=time.monotonic())
+    polished = stitch(*args, deadline=time.monotonic() + 4)
+
+    assert polished.distance < as_stitched.distance and polished.sectors == len(sectors)
+    assert violations(problem, polished) == []
+    assert Counter(i for r in polished.routes for i in r.stops) == Counter(range(len(problem.stops)))
+    used = Counter(r.vehicle_type for r in polished.routes)
+    assert all(used[k] <= v.count for k, v in enumerate(problem.vehicles))
