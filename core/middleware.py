@@ -31,8 +31,14 @@ class RequestIdMiddleware:
 
 
 class RequestIdFilter(logging.Filter):
+    """Stamps every line with the request id. Django logs a 4xx/5xx response (`django.request`) after the
+    middleware has returned, so for those lines the id comes from the request the record carries."""
+
     def filter(self, record):
-        record.request_id = _request_id.get()
+        request_id = _request_id.get()
+        if request_id == "-":
+            request_id = getattr(getattr(record, "request", None), "id", "-")
+        record.request_id = request_id
         return True
 
 

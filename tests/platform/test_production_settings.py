@@ -75,6 +75,20 @@ def test_production_logs_are_json_lines_carrying_the_request_id():
     assert record["logger"] == "portal"
 
 
+def test_the_404_warning_django_logs_after_the_middleware_carries_the_request_id():
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "Client().get('/api/v1/no-such-endpoint/', HTTP_HOST='portal.example.com', secure=True,"
+        "             HTTP_X_REQUEST_ID='req-404')"
+    )
+    result = _run(["-c", code], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    record = next(line for line in lines if line["logger"] == "django.request")
+    assert "Not Found" in record["message"] and record["request_id"] == "req-404"
+
+
 def test_embedded_default_needs_no_environment(tmp_path):
     code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, settings.EMAIL_BACKEND)"  # noqa: E501
     clean = {k: v for k, v in os.environ.items()
