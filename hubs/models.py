@@ -189,6 +189,9 @@ class ParcelStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+# At the hub without an outcome: what closing the day sends back with the next pickup.
+OPEN_PARCEL_STATUSES = (ParcelStatus.RECEIVED, ParcelStatus.OUT_FOR_DELIVERY)
+
 P = ParcelStatus
 PARCEL_WORKFLOW = Workflow(transitions={
     P.ALLOCATED: [P.RECEIVED],

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from hubs import services
-from hubs.models import Hub, HubStatus
+from hubs.models import OPEN_PARCEL_STATUSES, Hub, HubStatus, Parcel
 
 
 @shared_task(acks_late=True)
@@ -33,7 +33,17 @@ def statement_pay(statement_id: int):
 
 
 @shared_task(acks_late=True)
-def parcels_close_days():
-    """Daily: yesterday's (hub-local) parcels left without an outcome go back with the next pickup."""
-    for hub in Hub.objects.filter(status__in=[HubStatus.ACTIVE, HubStatus.PAUSED]).only("pk", "time_zone").iterator():
-        services.parcels_close_day(hub=hub, service_date=hub.local_today() - timedelta(days=1))
+def parcels_close_days() -> int:
+    """Daily: yesterday's (hub-local) parcels left without an outcome go back with the next pickup.
+
+    One query finds the hubs that have open parcels at all; only those are closed (most hubs have none)."""
+    latest = timezone.now().date()  # yesterday anywhere on Earth is on or before UTC today
+    open_days = set(Parcel.objects.filter(status__in=OPEN_PARCEL_STATUSES, service_date__lte=latest,
+                                          hub__status__in=[HubStatus.ACTIVE, HubStatus.PAUSED])
+                    .values_list("hub_id", "service_date").distinct())
+    returned = 0
+    for hub in Hub.objects.filter(pk__in={hub_id for hub_id, _ in open_days}).only("pk", "time_zone"):
+        day = hub.local_today() - timedelta(days=1)
+        if (hub.pk, day) in open_days:
+            returned += services.parcels_close_day(hub=hub, service_date=day)
+    return returned

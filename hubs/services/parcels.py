@@ -21,6 +21,7 @@ from core.events import events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
 from hubs.calendar import closed_reason
 from hubs.models import (
+    OPEN_PARCEL_STATUSES,
     PARCEL_STAMP,
     PARCEL_WORKFLOW,
     AttemptReason,
@@ -246,7 +247,7 @@ def parcels_close_day(*, hub: Hub, service_date: date) -> int:
 
     Client ids derive from the parcel, so running it twice changes nothing."""
     open_parcels = Parcel.objects.filter(hub=hub, service_date=service_date,
-                                         status__in=[ParcelStatus.RECEIVED, ParcelStatus.OUT_FOR_DELIVERY])
+                                         status__in=OPEN_PARCEL_STATUSES)
     items = [OutcomeItem(client_id=uuid.uuid5(CLOSE_NAMESPACE, f"{p.pk}:returned"), tracking_id=p.tracking_id,
                          outcome=ParcelStatus.RETURNED, service_date=service_date, note="end of day")
              for p in open_parcels.only("pk", "tracking_id")]

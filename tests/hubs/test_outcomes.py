@@ -98,3 +98,24 @@ def test_closing_the_day_returns_what_has_no_outcome_once(hub):
     assert parcels_close_day(hub=hub, service_date=DAY) == 2
     assert parcels_close_day(hub=hub, service_date=DAY) == 0
     assert {p.status for p in Parcel.objects.filter(pk__in=[p.pk for p in received])} == {"returned"}
+
+
+@freeze_time("2026-03-11 12:00:00")  # the 11th in Seattle and in New York: yesterday is the 10th for both
+def test_the_nightly_close_returns_yesterdays_open_parcels_of_only_the_hubs_that_have_some(
+        django_assert_max_num_queries):
+    from hubs.tasks import parcels_close_days
+
+    seattle = HubFactory()
+    new_york = HubFactory(time_zone="America/New_York", city="New York", state="NY")
+    received_parcels(seattle, 2)
+    received_parcels(new_york, 1)
+    ParcelFactory(hub=new_york, service_date=date(2026, 3, 11), status="received")  # today's: still out
+    idle = [HubFactory() for _ in range(5)]
+    for hub in idle:
+        ParcelFactory(hub=hub, service_date=DAY, status="delivered")
+
+    with django_assert_max_num_queries(2 + 2 * 7):  # find the open days, the hubs, then two closes
+        assert parcels_close_days() == 3
+    assert parcels_close_days() == 0
+    assert Parcel.objects.filter(status="returned").count() == 3
+    assert Parcel.objects.get(service_date=date(2026, 3, 11)).status == "received"
