@@ -324,6 +324,8 @@ IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", defau
 WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=not PRODUCTION)
 WEBHOOKS_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOKS_MAX_CONSECUTIVE_FAILURES", default=15)
 WEBHOOKS_TIMEOUT_SECONDS = 10
+# Certificate authorities trusted for https receivers (a PEM file); empty: certifi's bundle.
+WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")
 WEBHOOKS_RETRY_WINDOW = timedelta(hours=24)
 WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 

@@ -11,7 +11,8 @@ import secrets as pysecrets
 import time
 from datetime import timedelta
 
-import requests
+import certifi
+import urllib3
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,7 +27,7 @@ from core.events import EVENT_TYPES
 from core.models import OutboxEvent
 from integrations import crypto, signing
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from integrations.urlguard import webhook_url_check
+from integrations.urlguard import WebhookTarget, webhook_target, webhook_url_check
 
 logger = logging.getLogger(__name__)
 
@@ -181,21 +182,36 @@ def _post(delivery: WebhookDelivery) -> dict:
     started = time.perf_counter()
     result = {"status_code": None, "response_excerpt": "", "error": "", "succeeded": False}
     try:
-        webhook_url_check(subscription.url)  # again: DNS may have changed since the subscription was saved
-        response = requests.post(subscription.url, data=body, headers=headers, allow_redirects=False,
-                                 timeout=settings.WEBHOOKS_TIMEOUT_SECONDS, stream=True)
-        try:
-            raw = response.raw.read(EXCERPT_CHARS * 4, decode_content=True) or b""
-        finally:
-            response.close()
-        result.update(status_code=response.status_code, succeeded=200 <= response.status_code < 300,
+        target = webhook_target(subscription.url)  # again: DNS may have changed since the subscription was saved
+        status, raw = _pinned_post(target, body=body, headers=headers)
+        result.update(status_code=status, succeeded=200 <= status < 300,
                       response_excerpt=raw.decode("utf-8", errors="replace")[:EXCERPT_CHARS])
     except DomainError as exc:
         result["error"] = exc.detail[:300]
-    except requests.RequestException as exc:
+    except urllib3.exceptions.HTTPError as exc:
         result["error"] = f"{type(exc).__name__}: {exc}"[:300]
     result["latency_ms"] = int((time.perf_counter() - started) * 1000)
     return result
+
+
+def _pinned_post(target: WebhookTarget, *, body: bytes, headers: dict) -> tuple[int, bytes]:
+    """POST to the address the guard checked, never to a fresh DNS answer: the Host header and the TLS
+    name (SNI and certificate check) stay the URL's host. No redirects, no retries, the first bytes only."""
+    timeout = urllib3.Timeout(total=settings.WEBHOOKS_TIMEOUT_SECONDS)
+    if target.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(target.address, target.port, timeout=timeout, retries=False, maxsize=1,
+                                           server_hostname=target.host, assert_hostname=target.host,
+                                           cert_reqs="CERT_REQUIRED",
+                                           ca_certs=settings.WEBHOOKS_CA_BUNDLE or certifi.where())
+    else:
+        pool = urllib3.HTTPConnectionPool(target.address, target.port, timeout=timeout, retries=False, maxsize=1)
+    with pool:
+        response = pool.urlopen("POST", target.path, body=body, headers={**headers, "Host": target.host_header},
+                                redirect=False, retries=False, preload_content=False, assert_same_host=False)
+        try:
+            return response.status, response.read(EXCERPT_CHARS * 4, decode_content=True) or b""
+        finally:
+            response.release_conn()
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -26,10 +26,7 @@ class Receiver:
     statuses: list = field(default_factory=list)  # answered in order; 200 once empty
 
 
-@pytest.fixture
-def receiver():
-    state = Receiver(url="")
-
+def _serve(state: Receiver, ssl_context=None):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -46,13 +43,41 @@ def receiver():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if ssl_context is not None:
+        server.socket = ssl_context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
+    return server, thread
+
+
+@pytest.fixture
+def receiver():
+    state = Receiver(url="")
+    server, thread = _serve(state)
     state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/dsp"
     yield state
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def tls_receiver():
+    """`tls_receiver(ssl_context)` -> a Receiver on 127.0.0.1 speaking https (its `url` names 127.0.0.1)."""
+    running = []
+
+    def start(ssl_context):
+        state = Receiver(url="")
+        server, thread = _serve(state, ssl_context)
+        running.append((server, thread))
+        state.url = f"https://127.0.0.1:{server.server_address[1]}/hooks/dsp"
+        return state
+
+    yield start
+    for server, thread in running:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture
