@@ -2,8 +2,9 @@
 
 The route-planning engine fans a big station-day out as a chord: one `routes.sector_solve` per
 sector (JSON problems: stops, fleet share and the distance provider's spec, never a matrix), and
-`routes.sectors_stitch` as the callback. With eager Celery (tests, `make run`) it all runs
-in-process. Note: a chord needs a result backend in production (CELERY_RESULT_BACKEND).
+`routes.sectors_stitch` as the callback; a day too big for one whole search then has its sector borders
+repaired by one more chord per round (`routes.sector_solve` per group of routes, `routes.border_round_merge`).
+With eager Celery (tests, `make run`) it all runs in-process. Note: a chord needs a result backend in production (CELERY_RESULT_BACKEND).
 """
 
 import time
@@ -11,20 +12,62 @@ import time
 from celery import chord, shared_task
 
 from routes.solver import Problem, Solution, solve_single
-from routes.solver.decompose import VANS_PER_SECTOR, improve_share, split, stitch
+from routes.solver.decompose import (
+    VANS_PER_SECTOR,
+    border_round,
+    border_round_apply,
+    improve_share,
+    polishes_whole,
+    solution_of,
+    split,
+    stitch,
+)
 
 
 @shared_task(name="routes.sector_solve")
-def sector_solve(problem: dict, seconds: float, seed: int = 0) -> dict:
-    return solve_single(Problem.from_dict(problem), seconds=seconds, seed=seed).to_dict()
+def sector_solve(problem: dict, seconds: float, seed: int = 0, initial: list | None = None) -> dict:
+    """One sector, or one group of routes across sector borders warm-started from `initial`
+    (`[vehicle_type, stops]` pairs)."""
+    warm = [(kind, stops) for kind, stops in initial] if initial else None
+    return solve_single(Problem.from_dict(problem), seconds=seconds, seed=seed, initial=warm).to_dict()
 
 
-@shared_task(name="routes.sectors_stitch")
-def sectors_stitch(solutions: list[dict], problem: dict, sectors: list[list[int]], types: list[list[int]],
+@shared_task(name="routes.sectors_stitch", bind=True)
+def sectors_stitch(self, solutions: list[dict], problem: dict, sectors: list[list[int]], types: list[list[int]],
                    improve_seconds: float, seed: int = 0) -> dict:
-    deadline = time.monotonic() + improve_seconds
+    """The sector chord's callback: stitch, then improve. A day that fits one search is polished whole
+    here; a bigger one has its borders repaired by further chords of route groups, one per round (this
+    task is replaced by them, so whatever follows it receives the repaired plan)."""
+    parent = Problem.from_dict(problem)
     parts = [Solution.from_dict(s) for s in solutions]
-    return stitch(Problem.from_dict(problem), sectors, types, parts, deadline=deadline, seed=seed).to_dict()
+    if polishes_whole(parent):
+        return stitch(parent, sectors, types, parts, deadline=time.monotonic() + improve_seconds, seed=seed).to_dict()
+    stitched = stitch(parent, sectors, types, parts, deadline=time.monotonic(), seed=seed)
+    return _border_round_next(self, parent, problem, stitched, 0, time.time() + improve_seconds, seed)
+
+
+@shared_task(name="routes.border_round_merge", bind=True)
+def border_round_merge(self, results: list[dict], problem: dict, solution: dict, groups: list[list[int]],
+                       metas: list[list], round_: int, deadline: float, seed: int = 0) -> dict:
+    """A round's chord callback: keep each group's re-solve where it is shorter, then the next round."""
+    parent, plan = Problem.from_dict(problem), Solution.from_dict(solution)
+    jobs = [(stops, kinds, None) for stops, kinds in metas]
+    routes = border_round_apply(plan.routes, groups, jobs, [Solution.from_dict(r) for r in results])
+    merged = solution_of(routes, plan.unassigned, sectors=plan.sectors, seconds=plan.seconds)
+    return _border_round_next(self, parent, problem, merged, round_ + 1, deadline, seed)
+
+
+def _border_round_next(task, parent: Problem, problem: dict, solution: Solution, round_: int, deadline: float,
+                       seed: int) -> dict:
+    planned = border_round(parent, solution.routes, round_, deadline - time.time(), None, seed)
+    if planned is None:
+        return solution.to_dict()
+    groups, jobs = planned
+    header = [sector_solve.s(sub.to_dict(), seconds, job_seed, initial) for _, _, (sub, seconds, job_seed, initial)
+              in jobs]
+    body = border_round_merge.s(problem, solution.to_dict(), groups, [[stops, kinds] for stops, kinds, _ in jobs],
+                                round_, deadline, seed)
+    return task.replace(chord(header, body))
 
 
 def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,

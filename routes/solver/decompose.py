@@ -202,14 +202,17 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
     if not polishes_whole(problem):
         routes = _improve_borders(problem, routes, deadline, seed, runner, workers)
     unassigned.sort(key=lambda u: u.stop)
-    stitched = Solution(
-        routes=routes, unassigned=unassigned, distance=sum(r.distance for r in routes),
-        duration=sum(r.duration for r in routes), seconds=0, feasible=not unassigned, sectors=len(sectors),
-    )
+    stitched = solution_of(routes, unassigned, sectors=len(sectors))
     best = _polish_whole(problem, stitched, deadline, seed) if polishes_whole(problem) else stitched
     best.seconds = round(sum(s.seconds for s in solutions) + time.monotonic() - started, 3)
     best.sectors = len(sectors)
     return best
+
+
+def solution_of(routes, unassigned, *, sectors: int, seconds: float = 0.0) -> Solution:
+    return Solution(routes=routes, unassigned=unassigned, distance=sum(r.distance for r in routes),
+                    duration=sum(r.duration for r in routes), seconds=seconds, feasible=not unassigned,
+                    sectors=sectors)
 
 
 def _polish_whole(problem: Problem, stitched: Solution, deadline: float, seed: int) -> Solution:
@@ -256,22 +259,39 @@ def _improve_borders(problem: Problem, routes, deadline: float, seed: int, runne
     A group's result replaces its routes only when it is shorter and serves the same stops."""
     routes = list(routes)
     for round_ in range(IMPROVE_ROUNDS):
-        groups = _border_groups(problem, routes, offset=(GROUP_SIZE // 2 + round_) % GROUP_SIZE)
-        left = deadline - time.monotonic()
-        if not groups or left < 1.0:
+        planned = border_round(problem, routes, round_, deadline - time.monotonic(), workers, seed)
+        if planned is None:
             break
-        each = max(0.5, left / (IMPROVE_ROUNDS - round_) * min(workers, len(groups)) / len(groups))
-        jobs = [_group_job(problem, [routes[k] for k in group], each, seed + 1000 * round_ + n)
-                for n, group in enumerate(groups)]
-        for group, (stops, kinds, _), sol in zip(groups, jobs, (runner or run_in_process)([j[2] for j in jobs]),
-                                                strict=True):
-            if sol.unassigned or sol.distance >= sum(routes[k].distance for k in group):
-                continue
-            for slot, k in enumerate(group):
-                r = sol.routes[slot] if slot < len(sol.routes) else None
-                routes[k] = r and replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
-        routes = [r for r in routes if r is not None]
+        groups, jobs = planned
+        routes = border_round_apply(routes, groups, jobs, (runner or run_in_process)([job for *_, job in jobs]))
     return routes
+
+
+def border_round(problem: Problem, routes, round_: int, left: float, workers: int | None, seed: int):
+    """Round `round_` of border repairs given `left` seconds: its groups (route indices) and one job each
+    (`(stops, kinds, job)`), or None when there is nothing to do or no time for it. `workers` groups are
+    solved at once (None: all of them, as a chord on enough Celery workers)."""
+    if round_ >= IMPROVE_ROUNDS or left < 1.0:
+        return None
+    groups = _border_groups(problem, routes, offset=(GROUP_SIZE // 2 + round_) % GROUP_SIZE)
+    if not groups:
+        return None
+    parallel = len(groups) if workers is None else min(workers, len(groups))
+    each = max(0.5, left / (IMPROVE_ROUNDS - round_) * parallel / len(groups))
+    return groups, [_group_job(problem, [routes[k] for k in group], each, seed + 1000 * round_ + n)
+                    for n, group in enumerate(groups)]
+
+
+def border_round_apply(routes, groups, jobs, solutions: list[Solution]):
+    """The round's routes: each group's re-solve where it is shorter and serves all its stops."""
+    routes = list(routes)
+    for group, (stops, kinds, _), sol in zip(groups, jobs, solutions, strict=True):
+        if sol.unassigned or sol.distance >= sum(routes[k].distance for k in group):
+            continue
+        for slot, k in enumerate(group):
+            r = sol.routes[slot] if slot < len(sol.routes) else None
+            routes[k] = r and replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
+    return [r for r in routes if r is not None]
 
 
 def _group_job(problem: Problem, routes, seconds: float, seed: int):
