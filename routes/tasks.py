@@ -4,7 +4,8 @@ The route-planning engine fans a big station-day out as a chord: one `routes.sec
 sector (JSON problems: stops, fleet share and the distance provider's spec, never a matrix), and
 `routes.sectors_stitch` as the callback; a day too big for one whole search then has its sector borders
 repaired by one more chord per round (`routes.sector_solve` per group of routes, `routes.border_round_merge`).
-With eager Celery (tests, `make run`) it all runs in-process. Note: a chord needs a result backend in production (CELERY_RESULT_BACKEND).
+With eager Celery (tests, `make run`) it all runs in-process. Note: a chord needs a result backend in
+production (CELERY_RESULT_BACKEND).
 """
 
 import time
