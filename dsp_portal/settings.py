@@ -348,5 +348,8 @@ ROUTES_POLISH_WHOLE_UPTO = env.int("ROUTES_POLISH_WHOLE_UPTO", default=5000)
 # Plans solved in-process (no chord) may use this many processes: sectors solved side by side, as that many
 # Celery workers would. Keep 1 wherever planning runs inside a Celery prefork worker (it may not fork).
 ROUTES_SOLVER_PROCESSES = env.int("ROUTES_SOLVER_PROCESSES", default=1)
+# Celery worker processes that solve a plan's chord tasks at once (sectors, then groups of routes): each task's
+# share of the budget assumes that many run side by side. 0: as many as there are tasks (a worker each).
+ROUTES_CHORD_WORKERS = env.int("ROUTES_CHORD_WORKERS", default=0)
 ROUTES_OSRM_URL = env.str("ROUTES_OSRM_URL", default="")
 ROUTES_OSRM_MAX_TABLE = env.int("ROUTES_OSRM_MAX_TABLE", default=100)

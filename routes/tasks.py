@@ -58,9 +58,15 @@ def border_round_merge(self, results: list[dict], problem: dict, solution: dict,
     return _border_round_next(self, parent, problem, merged, round_ + 1, deadline, seed)
 
 
+def _chord_workers() -> int | None:
+    from django.conf import settings
+
+    return settings.ROUTES_CHORD_WORKERS or None
+
+
 def _border_round_next(task, parent: Problem, problem: dict, solution: Solution, round_: int, deadline: float,
                        seed: int) -> dict:
-    planned = border_round(parent, solution.routes, round_, deadline - time.time(), None, seed)
+    planned = border_round(parent, solution.routes, round_, deadline - time.time(), _chord_workers(), seed)
     if planned is None:
         return solution.to_dict()
     groups, jobs = planned
@@ -73,15 +79,22 @@ def _border_round_next(task, parent: Problem, problem: dict, solution: Solution,
 
 def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
                    vans_per_sector: int = VANS_PER_SECTOR):
-    """Start the sector chord; `then` (a signature) receives the stitched solution dict.
-    Sectors run in parallel on the workers, so each gets the whole sector share of the budget."""
+    """Start the sector chord; `then` (a signature) receives the stitched solution dict."""
+    return sector_chord(problem, seconds=seconds, seed=seed, then=then, vans_per_sector=vans_per_sector)()
+
+
+def sector_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
+                 vans_per_sector: int = VANS_PER_SECTOR):
+    """The chord signature. Sectors run side by side on ROUTES_CHORD_WORKERS workers (0: one each) and share
+    the sector part of the budget accordingly."""
     sectors = split(problem, vans_per_sector=vans_per_sector)
     share = improve_share(problem)
-    each = seconds * (1 - share)
+    workers = _chord_workers() or len(sectors)
+    each = max(0.5, seconds * (1 - share) * min(workers, len(sectors)) / len(sectors))
     header = [sector_solve.s(s.problem.to_dict(), each, seed + k) for k, s in enumerate(sectors)]
     body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],
                             seconds * share, seed)
-    return chord(header)(body | then if then is not None else body)
+    return chord(header, body | then if then is not None else body)
 
 
 # -- the plan's life -------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+import pytest
+
 from routes.solver import Solution, synthetic
 from routes.solver.decompose import solve_decomposed, split
 from routes.tasks import solve_in_chord
@@ -121,3 +123,20 @@ def test_a_day_that_fits_one_search_is_polished_whole_from_the_stitched_plan(set
     assert Counter(i for r in polished.routes for i in r.stops) == Counter(range(len(problem.stops)))
     used = Counter(r.vehicle_type for r in polished.routes)
     assert all(used[k] <= v.count for k, v in enumerate(problem.vehicles))
+
+
+@pytest.mark.parametrize(("workers", "expected_share"), [(0, 1.0), (2, None)])
+def test_sector_tasks_share_the_budget_among_the_chord_workers(settings, workers, expected_share):
+    from routes.solver.decompose import improve_share
+    from routes.tasks import sector_chord
+
+    settings.ROUTES_CHORD_WORKERS = workers
+    problem = _station_day(1200)
+
+    sig = sector_chord(problem, seconds=60, vans_per_sector=1)
+
+    sectors = len(sig.tasks)
+    assert sectors > 2
+    sector_part = 60 * (1 - improve_share(problem))
+    share = expected_share if expected_share is not None else workers / sectors
+    assert [t.args[1] for t in sig.tasks] == pytest.approx([sector_part * share] * sectors)
