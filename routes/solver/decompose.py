@@ -191,7 +191,8 @@ def solve_decomposed(
 
 def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], solutions: list[Solution], *,
            deadline: float, seed: int = 0, runner: Runner | None = None, workers: int = 1) -> Solution:
-    """Sector plans -> one plan in the parent's stop indices; then leftovers and border repairs."""
+    """Sector plans -> one plan in the parent's stop indices; then leftovers, then until `deadline` the
+    whole-day polish (days that fit one search) or border repairs (`workers` groups at a time on `runner`)."""
     started = time.monotonic()
     routes, unassigned = [], []
     for stops, kinds, sol in zip(sectors, types, solutions, strict=True):
