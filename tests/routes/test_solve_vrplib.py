@@ -82,3 +82,25 @@ def test_the_portfolio_prefers_serving_every_stop_then_the_shorter_plan():
     complete = Solution(routes=[], unassigned=[], distance=50, duration=0)
     shorter_complete = Solution(routes=[], unassigned=[], distance=40, duration=0)
     assert min([short_but_incomplete, complete, shorter_complete], key=rank) is shorter_complete
+
+
+def test_the_search_starts_its_penalties_on_the_instances_scale():
+    import numpy as np
+    import vrplib
+    from pyvrp.PenaltyManager import PenaltyParams
+
+    from routes.solver.pyvrp_adapter import _problem_data, initial_penalties
+    from routes.solver.vrplib_io import load
+
+    instance = load(A_N32)
+    problem = instance.problem
+    distance, duration = problem.matrices()
+    data = _problem_data(problem, distance, duration, list(range(len(problem.stops))))
+
+    [load_penalty], lateness, _ = initial_penalties(data, PenaltyParams())
+
+    raw = vrplib.read_instance(str(A_N32))
+    xy = np.asarray(raw["node_coord"], dtype=float)
+    longest = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))).max()
+    assert load_penalty == pytest.approx(longest / raw["demand"].max())  # not PyVRP's 50,000
+    assert lateness == pytest.approx(1.0)  # travel time is distance on these instances
