@@ -173,3 +173,48 @@ def test_admin_overview_api_lists_counts_and_reports(admin_user, partner_and_own
     assert row["vans"] == {"active": 1} and row["drivers"] == {}
     assert row["compliant"] is False  # no company cover yet
     assert row["report"]["partner_id"] == partner.pk
+
+
+@pytest.mark.django_db
+def test_editing_a_van_on_its_page_saves_it_and_a_bad_vin_is_shown_on_the_form(client, partner_and_owner):
+    partner, owner = partner_and_owner
+    van = VehicleFactory(partner=partner)
+    client.force_login(owner)
+    url = reverse("fleet:vehicle_edit", args=[van.pk])
+    data = {"vin": van.vin, "plate": "NEW123", "plate_state": "GA", "make": "Ford", "model": "Transit 350",
+            "year": 2024, "package_capacity": 300, "ownership": van.ownership}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302 and response.url == reverse("fleet:vehicle_detail", args=[van.pk])
+    van.refresh_from_db()
+    assert (van.plate, van.model, van.package_capacity) == ("NEW123", "Transit 350", 300)
+    refused = client.post(url, {**data, "vin": "1FTBW2CM0HKA12345", "plate": "OTHER1"})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    van.refresh_from_db()
+    assert van.plate == "NEW123"
+
+
+@pytest.mark.django_db
+def test_status_changes_on_the_detail_pages_need_a_reason_where_the_workflow_says_so(client, partner_and_owner):
+    partner, owner = partner_and_owner
+    van, driver = VehicleFactory(partner=partner), DriverFactory(partner=partner)
+    client.force_login(owner)
+
+    no_reason = client.post(reverse("fleet:driver_detail", args=[driver.pk]),
+                            {"action": "transition", "to": "suspended", "note": ""})
+    assert no_reason.status_code == 200 and no_reason.context["form"].errors
+    driver.refresh_from_db()
+    assert driver.status == "active"
+
+    moved = client.post(reverse("fleet:driver_detail", args=[driver.pk]),
+                        {"action": "transition", "to": "suspended", "note": "Licence under review."})
+    assert moved.status_code == 302
+    driver.refresh_from_db()
+    assert driver.status == "suspended"
+
+    moved = client.post(reverse("fleet:vehicle_detail", args=[van.pk]),
+                        {"action": "transition", "to": "maintenance", "note": "Brakes."})
+    assert moved.status_code == 302
+    van.refresh_from_db()
+    assert van.status == "maintenance"
