@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,23 @@ def _attempt(form, action):
 
 def _targets(workflow, status, labels):
     return [(t, labels[t]) for t in workflow.targets(status)]
+
+
+def _transition(request, workflow, status, labels, apply):
+    """The status-change form of a detail page: (form, True) once `apply(**cleaned_data)` has moved it."""
+    if request.method == "POST" and request.POST.get("action") == "transition":
+        form = TransitionForm(request.POST, targets=_targets(workflow, status, labels))
+        moved = form.is_valid() and _attempt(form, lambda: apply(**form.cleaned_data))
+        return form, bool(moved)
+    return TransitionForm(targets=_targets(workflow, status, labels)), False
+
+
+def _edit(request, form, save, *, saved, title, back, detail):
+    """An edit page: on a valid POST `save(**cleaned_data)`; a refusal shows on the form."""
+    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: save(**form.cleaned_data)):
+        messages.success(request, saved)
+        return redirect(detail)
+    return render(request, "fleet/form.html", {"form": form, "title": title, "back": back})
 
 
 # --- Dashboard -----------------------------------------------------------------------------------
@@ -99,27 +117,22 @@ def vehicle_create(request):
 def vehicle_edit(request, vehicle_id):
     vehicle = _found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
     form = VehicleForm(request.POST or None, instance=Vehicle.objects.get(pk=vehicle.pk))
-    if request.method == "POST" and form.is_valid() and _attempt(
-            form, lambda: services.vehicle_update(vehicle=vehicle, by=request.user, **form.cleaned_data)):
-        messages.success(request, _("Van updated."))
-        return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
-    return render(request, "fleet/form.html", {"form": form, "title": _("Edit %(v)s") % {"v": vehicle},
-                                               "back": "fleet:vehicle_list"})
+    return _edit(request, form, lambda **data: services.vehicle_update(vehicle=vehicle, by=request.user, **data),
+                 saved=_("Van updated."), title=_("Edit %(v)s") % {"v": vehicle}, back="fleet:vehicle_list",
+                 detail=reverse("fleet:vehicle_detail", kwargs={"vehicle_id": vehicle.pk}))
 
 
 @permission_required(FLEET)
 def vehicle_detail(request, vehicle_id):
     vehicle = _found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
-    labels = dict(Vehicle.Status.choices)
-    transition_form = TransitionForm(targets=_targets(VEHICLE_WORKFLOW, vehicle.status, labels))
+    transition_form, moved = _transition(
+        request, VEHICLE_WORKFLOW, vehicle.status, dict(Vehicle.Status.choices),
+        lambda **data: services.vehicle_transition(vehicle=vehicle, by=request.user, **data))
     odometer_form = OdometerForm()
-    if request.method == "POST" and request.POST.get("action") == "transition":
-        transition_form = TransitionForm(request.POST, targets=_targets(VEHICLE_WORKFLOW, vehicle.status, labels))
-        if transition_form.is_valid() and _attempt(transition_form, lambda: services.vehicle_transition(
-                vehicle=vehicle, by=request.user, **transition_form.cleaned_data)):
-            messages.success(request, _("Status changed."))
-            return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
-    elif request.method == "POST" and request.POST.get("action") == "odometer":
+    if moved:
+        messages.success(request, _("Status changed."))
+        return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
+    if request.method == "POST" and request.POST.get("action") == "odometer":
         odometer_form = OdometerForm(request.POST)
         if odometer_form.is_valid() and _attempt(odometer_form, lambda: services.odometer_record(
                 vehicle=vehicle, by=request.user, **odometer_form.cleaned_data)):
@@ -160,26 +173,20 @@ def driver_create(request):
 def driver_edit(request, driver_id):
     driver = _found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
     form = DriverForm(request.POST or None, instance=Driver.objects.get(pk=driver.pk))
-    if request.method == "POST" and form.is_valid() and _attempt(
-            form, lambda: services.driver_update(driver=driver, by=request.user, **form.cleaned_data)):
-        messages.success(request, _("Driver updated."))
-        return redirect("fleet:driver_detail", driver_id=driver.pk)
-    return render(request, "fleet/form.html", {"form": form, "title": _("Edit %(d)s") % {"d": driver},
-                                               "back": "fleet:driver_list"})
+    return _edit(request, form, lambda **data: services.driver_update(driver=driver, by=request.user, **data),
+                 saved=_("Driver updated."), title=_("Edit %(d)s") % {"d": driver}, back="fleet:driver_list",
+                 detail=reverse("fleet:driver_detail", kwargs={"driver_id": driver.pk}))
 
 
 @permission_required(FLEET)
 def driver_detail(request, driver_id):
     driver = _found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
-    labels = dict(Driver.Status.choices)
-    form = TransitionForm(targets=_targets(DRIVER_WORKFLOW, driver.status, labels))
-    if request.method == "POST" and request.POST.get("action") == "transition":
-        form = TransitionForm(request.POST, targets=_targets(DRIVER_WORKFLOW, driver.status, labels))
-        if form.is_valid() and _attempt(form, lambda: services.driver_transition(driver=driver, by=request.user,
-                                                                                 **form.cleaned_data)):
-            messages.success(request, _("Status changed."))
-            return redirect("fleet:driver_detail", driver_id=driver.pk)
-    elif request.method == "POST" and request.POST.get("action") == "invite":
+    form, moved = _transition(request, DRIVER_WORKFLOW, driver.status, dict(Driver.Status.choices),
+                              lambda **data: services.driver_transition(driver=driver, by=request.user, **data))
+    if moved:
+        messages.success(request, _("Status changed."))
+        return redirect("fleet:driver_detail", driver_id=driver.pk)
+    if request.method == "POST" and request.POST.get("action") == "invite":
         try:
             services.driver_invite_user(driver=driver, by=request.user)
             messages.success(request, _("Account created; a password-set link was e-mailed to %(e)s.")
