@@ -51,3 +51,20 @@ class MoneyField(models.DecimalField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "core.money.MoneyField", args, kwargs
+
+
+def money_display(value, places: int = 2) -> str:
+    """How an amount reads on a page or in an e-mail: `$1,250.00`, `−$40.00`, `$30,000` with places=0.
+
+    Accepts Decimal, int or a numeric string (JSON payloads carry strings); None and blanks read "—"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "−" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.{places}f}"

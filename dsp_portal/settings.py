@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dsp_portal.context_processors.portal",
             ],
+            # One way to show an amount on every page: `{{ amount|money }}`.
+            "builtins": ["core.templatetags.money"],
         },
     }
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
+from core.money import money
 from fleet.models import CatalogItem, ItemKind, Order, OrderLine, ProcurementSettings, Vehicle
 from onboarding.models import Partner
 from onboarding.selectors import onboarding_settings, partner_for_user
@@ -138,28 +139,26 @@ def order_status_counts() -> dict[str, int]:
 # --- Savings ------------------------------------------------------------------------------------
 
 
+def _sums(row: dict) -> dict:
+    """The three sums to the cent (SQLite adds decimals as floats: 88031.5200000000)."""
+    return {k: money(row[k] or ZERO) for k in ("list_total", "total", "savings")}
+
+
 def savings_report(*, partner=None) -> dict:
     """List vs paid on committed orders (deposit paid or fulfilled): totals, by category, by month, by partner."""
     lines = OrderLine.objects.filter(order__status__in=Order.COMMITTED)
     if partner is not None:
         lines = lines.filter(order__partner=partner)
     sums = {"list_total": Sum("list_total"), "total": Sum("total"), "savings": Sum("savings")}
-    totals = lines.aggregate(**sums)
-    by_kind = {k: dict(zip(("list_total", "total", "savings"), (v1, v2, v3), strict=True))
-               for k, v1, v2, v3 in lines.values_list("kind").annotate(**sums).values_list(
-                   "kind", "list_total", "total", "savings")}
-    months = list(lines.annotate(month=TruncMonth("order__submitted_at")).values("month").annotate(**sums)
-                  .order_by("month"))
-    partners = list(lines.values("order__partner_id", "order__partner__legal_name").annotate(**sums)
-                    .order_by("-savings"))
+    by_kind = {row["kind"]: _sums(row) for row in lines.values("kind").annotate(**sums).order_by()}
+    months = lines.annotate(month=TruncMonth("order__submitted_at")).values("month").annotate(**sums).order_by("month")
+    partners = (lines.values("order__partner_id", "order__partner__legal_name").annotate(**sums)
+                .order_by("-savings"))
     return {
-        "list_total": totals["list_total"] or ZERO, "total": totals["total"] or ZERO,
-        "savings": totals["savings"] or ZERO,
+        **_sums(lines.aggregate(**sums)),
         "by_kind": [{"kind": k, "label": ItemKind(k).label, **by_kind[k]} for k in ItemKind.values if k in by_kind],
-        "by_month": [{"month": m["month"], "list_total": m["list_total"], "total": m["total"],
-                      "savings": m["savings"]} for m in months],
-        "by_partner": [{"partner_id": p["order__partner_id"], "partner": p["order__partner__legal_name"],
-                        "list_total": p["list_total"], "total": p["total"], "savings": p["savings"]}
+        "by_month": [{"month": m["month"], **_sums(m)} for m in months],
+        "by_partner": [{"partner_id": p["order__partner_id"], "partner": p["order__partner__legal_name"], **_sums(p)}
                        for p in partners],
     }
 
