@@ -4,6 +4,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 
 from accounts.models import Role, User
@@ -27,6 +28,9 @@ def test_sign_up_sends_a_verification_email_and_blocks_login_until_verified(clie
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     assert "new@example.com" in mail.outbox[0].to
+    # The mail speaks for the program, not for the host the request came in on.
+    assert mail.outbox[0].subject.startswith(f"[{settings.PROGRAM_NAME}] ")
+    assert f"Hello from {settings.PROGRAM_NAME}!" in mail.outbox[0].body
 
     client.logout()
     response = client.post("/accounts/login/", {"login": "new@example.com", "password": "a-long-pass-phrase"})
