@@ -56,6 +56,29 @@ class TransitionLog(models.Model):
         abstract = True
         ordering = ["created_at", "id"]
 
+    @classmethod
+    def _status_labels(cls) -> dict[str, str]:
+        """The subject's status labels, read from the choices of the model this log points at."""
+        if "_labels" not in cls.__dict__:
+            labels = {}
+            for field in cls._meta.concrete_fields:
+                if field.is_relation and field.name != "actor":
+                    status = next((f for f in field.related_model._meta.concrete_fields if f.name == "status"), None)
+                    if status is not None and status.choices:
+                        labels = {str(value): str(label) for value, label in status.flatchoices}
+                        break
+            cls._labels = labels
+        return cls._labels
+
+    @property
+    def from_label(self) -> str:
+        """The status moved from, as people read it ("Partially approved", not `partially_approved`)."""
+        return self._status_labels().get(self.from_status, self.from_status.replace("_", " ").capitalize())
+
+    @property
+    def to_label(self) -> str:
+        return self._status_labels().get(self.to_status, self.to_status.replace("_", " ").capitalize())
+
 
 def lock(instance):
     """Re-read a row under `SELECT ... FOR UPDATE` (must be inside a transaction)."""
