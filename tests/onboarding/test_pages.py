@@ -133,7 +133,7 @@ def test_the_detail_page_shows_answers_documents_checks_and_history(client, admi
     client.force_login(admin_user)
     page = client.get(reverse("onboarding:review_detail", args=[application.pk])).content.decode()
     for text in ("Fleet supervisor at UPS", "DD-214 or VA letter", "Criminal background", "Start review",
-                 "draft</span> → <strong>submitted", "Veteran service"):
+                 "Draft</span> → <strong>Submitted", "Veteran service"):
         assert text in page, text
 
 
