@@ -22,7 +22,8 @@ def station_list(*, active_only: bool = False) -> QuerySet[Station]:
 
 
 def station_get(*, code: str) -> Station:
-    station = Station.objects.filter(code=code).first()
+    """A station by its code, as people type it: `SEA1` and `sea1` are the same station."""
+    station = Station.objects.filter(code__iexact=code).order_by("code").first()
     if station is None:
         raise NotFound()
     return station

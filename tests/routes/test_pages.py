@@ -120,3 +120,11 @@ def test_the_proof_photo_is_served_only_to_who_may_see_the_route(client, publish
     assert client.get(url).status_code == 404
     client.force_login(make_user(role=Role.DRIVER))
     assert client.get(url).status_code == 404
+
+
+def test_a_station_page_opens_with_its_code_typed_in_capitals(client, make_user, station):
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    for code in (station.code.upper(), station.code.lower()):
+        response = client.get(reverse("routes:plan_detail", args=[code]))
+        assert response.status_code == 200
+        assert response.context["station"] == station
