@@ -4,7 +4,7 @@ The compliance rules live in exactly one place, `fleet_compliance` (and its many
 admin overview and the daily job). Every page, the API, `assignable` and the grounding job read it.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -171,6 +171,22 @@ def drivers_assignable(*, partner, on_date: date) -> QuerySet[Driver]:
         return Driver.objects.none()
     return (Driver.objects.filter(partner=partner, status=Driver.Status.ACTIVE, licence_expires_on__gte=on_date)
             .exclude(pk__in=list(report.drivers)).select_related("user"))
+
+
+def driver_choice_labels(drivers) -> dict[int, str]:
+    """How each driver is named in a pick list: the full name, and where two share it, what tells them
+    apart (licence number's last four, else phone's), so a dispatcher never guesses between two "Hana Brown"."""
+    drivers = list(drivers)
+    names = Counter(d.full_name.casefold() for d in drivers)
+    labels = {}
+    for d in drivers:
+        label = d.full_name
+        if names[d.full_name.casefold()] > 1:
+            tail = (d.licence_number or "")[-4:] or "".join(c for c in d.phone if c.isdigit())[-4:]
+            label = _("%(name)s · licence …%(tail)s") % {"name": d.full_name, "tail": tail} if tail else \
+                f"{d.full_name} · #{d.pk}"
+        labels[d.pk] = label
+    return labels
 
 
 def fleet_compliance_overview(*, on_date: date) -> list[dict]:

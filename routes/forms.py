@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fleet.selectors import driver_choice_labels
 from routes.models import AttemptReason
 
 
@@ -17,7 +18,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, drivers=(), vehicles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["driver"].choices = [("", "—")] + [(d.pk, d.full_name) for d in drivers]
+        labels = driver_choice_labels(drivers)
+        self.fields["driver"].choices = [("", "—")] + list(labels.items())
         self.fields["vehicle"].choices = [("", "—")] + [
             (v.pk, f"{v.plate or v.vin[-6:]} · {v.package_capacity}") for v in vehicles]
 

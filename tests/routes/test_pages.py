@@ -128,3 +128,15 @@ def test_a_station_page_opens_with_its_code_typed_in_capitals(client, make_user,
         response = client.get(reverse("routes:plan_detail", args=[code]))
         assert response.status_code == 200
         assert response.context["station"] == station
+
+
+def test_two_drivers_with_one_name_are_told_apart_on_the_dispatch_page(client, published, day):
+    from tests.fleet.factories import DriverFactory
+
+    partner = published["partner"]
+    DriverFactory(partner=partner, first_name="Hana", last_name="Brown", licence_number="WDL1111AAAA")
+    DriverFactory(partner=partner, first_name="Hana", last_name="Brown", licence_number="WDL2222BBBB")
+    client.force_login(published["owner"])
+    html = client.get(reverse("routes:dispatch"), {"date": day.isoformat()}).content.decode()
+    assert "Hana Brown · licence …AAAA" in html
+    assert "Hana Brown · licence …BBBB" in html
