@@ -68,12 +68,11 @@ def _onboarding_panel():
 
 def _hubs_panel():
     from django.urls import reverse
-    from django.utils import timezone
 
     from hubs.models import HubStatus
     from hubs.selectors import console_figures, success_rate
 
-    figures = console_figures(today=timezone.localdate())
+    figures = console_figures()
     url = reverse("hubs:review_list")
     shown = (HubStatus.APPLIED, HubStatus.WAITLISTED, HubStatus.ACTIVE, HubStatus.PAUSED)
     stats = [Stat(label, figures["by_status"].get(value, 0), f"{url}?status={value}")
@@ -146,11 +145,10 @@ def _claims_panel():
 # The queues admins work most come first; reference figures last.
 def _routes_panel():
     from django.urls import reverse
-    from django.utils import timezone
 
     from routes.selectors import console_figures
 
-    figures = console_figures(today=timezone.localdate())
+    figures = console_figures()
     stations, runs = reverse("routes:station_list"), reverse("routes:planning_runs")
     plans = figures["plans"]
     return [

@@ -319,6 +319,9 @@ LOGGING = {
 # The program: values an admin may later override in the database live in each app's settings
 # model; these are only the defaults new installations start from.
 PROGRAM_NAME = env.str("PROGRAM_NAME", default="Last Mile Partner Program")
+# Where "today" is for what has no place of its own (a partner with no station yet); stations and hubs
+# have their own zones (core.servicedays).
+PROGRAM_TIME_ZONE = env.str("PROGRAM_TIME_ZONE", default="America/Los_Angeles")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))
 # Webhooks (integrations): loopback http only for development and tests; production needs https

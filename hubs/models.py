@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
 from core.money import MoneyField
+from core.servicedays import service_today
 from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
 
@@ -171,7 +172,7 @@ class Hub(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def local_today(self):
-        return timezone.now().astimezone(self.tz).date()
+        return service_today(self)
 
 
 class HubTransition(TransitionLog):

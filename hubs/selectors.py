@@ -1,6 +1,7 @@
 """Read queries shared by views, API, tasks and the routing side, scoped by who asks."""
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,6 +10,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 
 from core.errors import NotFound
+from core.servicedays import local_day_filter, service_today
 from hubs.calendar import closed_reason
 from hubs.models import Hub, HubStatus, Parcel, ParcelStatus, Statement
 
@@ -60,6 +62,23 @@ def day_summary(parcels) -> dict:
     for p in parcels:
         counts[p.status] += 1
     return counts
+
+
+def hub_week_so_far(*, hub: Hub, now=None) -> dict:
+    """This week (Monday to Sunday in the hub's own days) up to today, priced as its statement will be."""
+    from hubs.models import HubSettings
+    from hubs.services.statements import COUNTED, week_figures, week_start_of
+
+    today = service_today(hub, now=now)
+    start = week_start_of(today)
+    per_day: dict = defaultdict(dict)
+    rows = (Parcel.objects.filter(hub=hub, service_date__range=(start, today), status__in=COUNTED)
+            .values_list("service_date", "status").annotate(n=Count("id")).order_by())
+    for day, status, n in rows:
+        per_day[day][status] = n
+    figures = week_figures(per_day, start, HubSettings.load())
+    figures["days"] = [d for d in figures["days"] if d["date"] <= today.isoformat()]
+    return {**figures, "week_start": start, "today": today}
 
 
 def statements_for_hub(*, hub: Hub) -> QuerySet[Statement]:
@@ -136,10 +155,8 @@ def hub_capacity_left(*, hub: Hub, service_date: date) -> int:
 
 def hub_review_list(*, filters: dict | None = None, days: int = 28, today: date | None = None) -> QuerySet[Hub]:
     """Every hub, oldest enrollment first, with its volume, success rate and earnings."""
-    from django.utils import timezone
-
     filters = filters or {}
-    since = (today or timezone.now().date()) - timedelta(days=days)
+    since = (today or service_today()) - timedelta(days=days)
     qs = Hub.objects.select_related("owner")
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
@@ -174,9 +191,12 @@ def hub_get_for_admin(*, hub_id) -> Hub:
     return hub
 
 
-def console_figures(*, today: date) -> dict:
+def console_figures(*, now=None) -> dict:
+    """Hub figures; "today" is each hub's own local day."""
     by_status = dict(Hub.objects.values_list("status").annotate(n=Count("id")).order_by())
-    day = Parcel.objects.filter(service_date=today).aggregate(
+    zones = Hub.objects.values_list("time_zone", flat=True).distinct()
+    today = local_day_filter(zones, date_field="service_date", zone_lookup="hub__time_zone", now=now)
+    day = Parcel.objects.filter(today).aggregate(
         total=Count("id"), delivered=Count("id", filter=Q(status=ParcelStatus.DELIVERED)),
         finished=Count("id", filter=Q(status__in=[ParcelStatus.DELIVERED, ParcelStatus.ATTEMPTED,
                                                    ParcelStatus.RETURNED])))

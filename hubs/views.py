@@ -122,7 +122,7 @@ def earnings(request):
         "returned": [d["returned"] for d in latest.days] if latest else [],
     }
     return render(request, "hubs/earnings.html", {"hub": hub, "statements": statements, "latest": latest,
-                                                  "chart": chart})
+                                                  "chart": chart, "week": selectors.hub_week_so_far(hub=hub)})
 
 
 @permission_required("hubs.operate")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
+from core.servicedays import service_today
 from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
 
@@ -47,7 +48,7 @@ class Station(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def local_today(self):
-        return timezone.now().astimezone(self.tz).date()
+        return service_today(self)
 
     @property
     def shift_start_s(self) -> int:

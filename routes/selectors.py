@@ -12,8 +12,20 @@ from django.utils import timezone
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
+from core.servicedays import local_day_filter
 from onboarding.selectors import partner_for_user
-from routes.models import Plan, PlanningRun, PlanStatus, Route, RouteStop, Station, StopKind, StopStatus, Unassigned
+from routes.models import (
+    PartnerCapacity,
+    Plan,
+    PlanningRun,
+    PlanStatus,
+    Route,
+    RouteStop,
+    Station,
+    StopKind,
+    StopStatus,
+    Unassigned,
+)
 
 
 def station_list(*, active_only: bool = False) -> QuerySet[Station]:
@@ -173,9 +185,22 @@ def planning_runs(*, limit: int = 100) -> QuerySet[PlanningRun]:
     return PlanningRun.objects.select_related("station")[:limit]
 
 
-def console_figures(*, today: date) -> dict:
-    tomorrow = today + timedelta(days=1)
-    plans = dict(Plan.objects.filter(service_date=tomorrow).values_list("status").annotate(n=Count("id")))
+def console_figures(*, now=None) -> dict:
+    """Plans for tomorrow, where tomorrow is each station's own (Seattle's and Boston's differ at 22:00)."""
+    now = now or timezone.now()
+    stations = Station.objects.filter(active=True)
+    zones = stations.values_list("time_zone", flat=True).distinct()
+    tomorrow = local_day_filter(zones, date_field="service_date", zone_lookup="station__time_zone", offset=1, now=now)
+    plans = dict(Plan.objects.filter(tomorrow, station__active=True).values_list("status").annotate(n=Count("id"))
+                 .order_by())
     failed_runs = PlanningRun.objects.filter(result=PlanningRun.Result.FAILED,
-                                             started_at__date__gte=today - timedelta(days=1)).count()
-    return {"stations": Station.objects.filter(active=True).count(), "plans": plans, "failed_runs": failed_runs}
+                                             started_at__gte=now - timedelta(days=2)).count()
+    return {"stations": stations.count(), "plans": plans, "failed_runs": failed_runs}
+
+
+def partner_station(*, partner) -> Station | None:
+    """The station a partner works from: where it commits the most routes (its service day is that
+    station's). None for a partner with no commitment yet."""
+    row = (PartnerCapacity.objects.filter(partner=partner, station__active=True).values("station_id")
+           .annotate(n=Sum("routes")).order_by("-n", "station_id").first())
+    return Station.objects.filter(pk=row["station_id"]).first() if row else None

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import permission_required, user_has_perm
 from core.errors import DomainError
 from core.files import private_file_response
+from core.servicedays import service_today, service_tomorrow
 from fleet.models import Driver, Vehicle
 from fleet.selectors import drivers_assignable, vehicles_assignable
 from onboarding.selectors import partner_for_user
@@ -33,15 +33,16 @@ def _partner(request):
     return partner
 
 
-def _dispatch_day(request):
-    return parse_date(request.GET.get("date") or request.POST.get("date") or "") or (
-        timezone.localdate() + timedelta(days=1))
+def _dispatch_day(request, partner):
+    """The day asked for, else tomorrow at the partner's station (the day the dispatcher plans)."""
+    return parse_date(request.GET.get("date") or request.POST.get("date") or "") or service_tomorrow(
+        selectors.partner_station(partner=partner))
 
 
 @permission_required("routes.dispatch")
 def dispatch(request):
     partner = _partner(request)
-    day = _dispatch_day(request)
+    day = _dispatch_day(request, partner)
     routes = list(selectors.routes_for_partner(partner=partner, service_date=day))
     drivers = list(drivers_assignable(partner=partner, on_date=day))
     vans = list(vehicles_assignable(partner=partner, on_date=day))
@@ -52,7 +53,8 @@ def dispatch(request):
     return render(request, "routes/dispatch.html", {
         "partner": partner, "day": day, "routes": routes, "prev": day - timedelta(days=1),
         "next": day + timedelta(days=1),
-        "scorecard": selectors.partner_scorecard(partner=partner, today=timezone.localdate(), weeks=4)})
+        "scorecard": selectors.partner_scorecard(partner=partner, today=service_today(
+            selectors.partner_station(partner=partner)), weeks=4)})
 
 
 @require_POST
@@ -79,7 +81,7 @@ def route_assign(request, pk):
 @permission_required("routes.dispatch")
 def auto_assign(request):
     partner = _partner(request)
-    day = _dispatch_day(request)
+    day = _dispatch_day(request, partner)
     try:
         changed = services.routes_auto_assign(partner=partner, service_date=day, by=request.user)
     except DomainError as exc:
@@ -99,10 +101,15 @@ def _stops_context(route):
     return stops
 
 
+def _driver_station(user):
+    driver = Driver.objects.filter(user=user).select_related("partner").first()
+    return selectors.partner_station(partner=driver.partner) if driver is not None else None
+
+
 @permission_required("routes.drive")
 def today(request):
     route = selectors.driver_route_today(user=request.user)
-    today = route.service_date if route is not None else timezone.localdate()
+    today = route.service_date if route is not None else service_today(_driver_station(request.user))
     context = {"route": route, "today": today, "attempt_form": AttemptForm()}
     if route is not None:
         context["stops"] = _stops_context(route)

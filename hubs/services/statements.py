@@ -27,7 +27,8 @@ def _earned(counts: dict, program: HubSettings):
                  + counts.get(ParcelStatus.RETURNED, 0) * program.returned_rate)
 
 
-def _figures(per_day: dict, week_start: date, program: HubSettings) -> dict:
+def week_figures(per_day: dict, week_start: date, program: HubSettings) -> dict:
+    """A week's counts and earnings per day and in all, from `{day: {status: n}}`, at the program's rates."""
     days, totals = [], defaultdict(int)
     for offset in range(7):
         day = week_start + timedelta(days=offset)
@@ -65,7 +66,7 @@ def statements_compute(*, week_start: date, hub_ids=None) -> list[Statement]:
             week_start=week_start, hub_id__in=list(per_hub))}
         created, updated = [], []
         for hub_id, per_day in per_hub.items():
-            figures = _figures(per_day, week_start, program)
+            figures = week_figures(per_day, week_start, program)
             statement = existing.get(hub_id)
             if statement is None:
                 created.append(Statement(hub_id=hub_id, week_start=week_start, week_end=week_end, computed_at=now,

@@ -85,3 +85,18 @@ def test_phone_page_logs_a_delivery_by_scanning(phone_page, screenshot):
     assert Parcel.objects.get(pk=parcels[0].pk).attempt_reason == "nobody_home"
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone_page, "hubs-phone-today")
+
+
+@pytest.mark.django_db
+def test_the_earnings_page_shows_this_week_so_far_before_any_statement(client, hub):
+    from hubs.models import ParcelStatus
+
+    ParcelFactory(hub=hub, service_date=hub.local_today(), status=ParcelStatus.DELIVERED)
+    ParcelFactory(hub=hub, service_date=hub.local_today(), status=ParcelStatus.DELIVERED)
+    client.force_login(hub.owner)
+    response = client.get("/hubs/earnings/")
+    page = response.content.decode()
+    assert 'id="this-week"' in page
+    assert response.context["week"]["delivered"] == 2
+    assert f'id="week-earnings">${response.context["week"]["earnings"]:,.2f}<' in page
+    assert "No statements yet" in page

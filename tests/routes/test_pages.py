@@ -140,3 +140,27 @@ def test_two_drivers_with_one_name_are_told_apart_on_the_dispatch_page(client, p
     html = client.get(reverse("routes:dispatch"), {"date": day.isoformat()}).content.decode()
     assert "Hana Brown · licence …AAAA" in html
     assert "Hana Brown · licence …BBBB" in html
+
+
+def test_dispatch_opens_on_tomorrow_at_the_partners_station_not_the_servers(client, station, fleet):
+    """18:30 in Seattle on Nov 30 is 02:30 UTC on Dec 1: the dispatcher plans Dec 1, not Dec 2."""
+    station.time_zone = "America/Los_Angeles"
+    station.save(update_fields=["time_zone"])
+    partner, owner, _vans, _drivers = fleet
+    client.force_login(owner)
+    with freeze_time("2026-12-01 02:30:00"):
+        response = client.get(reverse("routes:dispatch"))
+    assert response.context["day"].isoformat() == "2026-12-01"
+
+
+def test_the_driver_page_says_the_stations_today_with_no_route(client, station, fleet, make_user):
+    station.time_zone = "America/Los_Angeles"
+    station.save(update_fields=["time_zone"])
+    _partner, _owner, _vans, drivers = fleet
+    driver_user = make_user(role=Role.DRIVER)
+    drivers[0].user = driver_user
+    drivers[0].save(update_fields=["user"])
+    client.force_login(driver_user)
+    with freeze_time("2026-12-01 02:30:00"):  # 18:30 on Nov 30 in Seattle
+        response = client.get(reverse("routes:today"))
+    assert response.context["today"].isoformat() == "2026-11-30"
