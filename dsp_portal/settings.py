@@ -273,6 +273,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "routes-plan-tomorrow": {"task": "routes.plan_tomorrow_all", "schedule": crontab(hour=2, minute=0)},
     # Veteran reimbursement: one transfer per approved claim (keyed by the claim, so a re-run pays nothing twice).
     "claims-payout-run": {"task": "onboarding.tasks.claims_payout_run", "schedule": crontab(hour=9, minute=0)},
+    # A partner whose checklist is complete (its first route on the road) stops showing "Onboarding".
+    "partners-activate-ready": {"task": "onboarding.tasks.partners_activate_ready", "schedule": timedelta(hours=1)},
 }
 
 # Security

@@ -373,4 +373,28 @@ def partner_checklist_update(*, partner: Partner, updated_by, training_done: boo
             fields.append("ein")
         if fields:
             row.save(update_fields=fields)
+    return partner_activate_if_ready(partner=row)
+
+
+def partner_activate_if_ready(*, partner: Partner) -> Partner:
+    """An onboarding partner whose checklist is complete (its first route is on the road) becomes active.
+
+    Safe to call any time and twice: it reads the checklist, then decides under the partner's row lock."""
+    from onboarding.checklist import partner_checklist
+
+    if partner.status != Partner.Status.ONBOARDING or not all(i.done for i in partner_checklist(partner=partner)):
+        return partner
+    with transaction.atomic():
+        row = lock(partner)
+        if row.status == Partner.Status.ONBOARDING:
+            row.status = Partner.Status.ACTIVE
+            row.save(update_fields=["status"])
     return row
+
+
+def partners_activate_ready() -> int:
+    """Every onboarding partner whose checklist is now complete becomes active. Returns how many did."""
+    changed = 0
+    for partner in Partner.objects.filter(status=Partner.Status.ONBOARDING).iterator():
+        changed += partner_activate_if_ready(partner=partner).status == Partner.Status.ACTIVE
+    return changed

@@ -29,3 +29,11 @@ def claims_payout_run() -> dict:
     from onboarding.claims.payouts import claims_payout_run as run
 
     return run().as_dict()
+
+
+@shared_task(acks_late=True)
+def partners_activate_ready() -> int:
+    """Hourly: partners whose onboarding checklist is complete (first route run) become active."""
+    from onboarding.services import partners_activate_ready as activate
+
+    return activate()

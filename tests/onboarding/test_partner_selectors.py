@@ -79,3 +79,24 @@ def test_a_failing_or_silent_source_never_hides_the_checklist(checklist_source):
 def test_an_unknown_checklist_item_cannot_be_registered(checklist_source):
     with pytest.raises(KeyError):
         checklist_source("parking_permit", lambda p: True)
+
+
+def test_a_partner_whose_checklist_is_complete_becomes_active_and_one_short_stays_onboarding(checklist_source,
+                                                                                            admin_user):
+    from django.utils import timezone
+
+    from onboarding.models import Partner
+    from onboarding.services import partner_checklist_update, partners_activate_ready
+
+    ready, _ = partner_with_owner(status=Partner.Status.ONBOARDING, training_completed_at=timezone.now())
+    short, _ = partner_with_owner(status=Partner.Status.ONBOARDING, training_completed_at=None)
+    for key in ("insurance_bound", "vans_ordered", "drivers_added", "first_route"):
+        checklist_source(key, lambda p: True)
+    assert partners_activate_ready() == 1
+    ready.refresh_from_db()
+    short.refresh_from_db()
+    assert (ready.status, short.status) == (Partner.Status.ACTIVE, Partner.Status.ONBOARDING)
+    assert partners_activate_ready() == 0  # a second run changes nothing
+
+    # The admin ticking the last item activates at once, without waiting for the hourly run.
+    assert partner_checklist_update(partner=short, updated_by=admin_user, training_done=True).status == "active"
