@@ -152,12 +152,12 @@ def job_progress(job: Job, *, phase: str | None = None, force: bool = False, **p
     unless the phase changes or `force`. Also the heartbeat. False when the job is no longer running
     (it was replaced as stale): the caller may stop."""
     moved = phase is not None and phase != job.phase
+    if phase is not None:
+        job.phase = phase
+    job.progress = {**job.progress, **progress}  # kept on the instance; the next write carries it
     now = time.monotonic()
     if not (moved or force or now - getattr(job, "_written", 0.0) >= settings.JOBS_PROGRESS_EVERY):
         return True
-    if phase is not None:
-        job.phase = phase
-    job.progress = {**job.progress, **progress}
     job._written = now
     return bool(Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
         phase=job.phase, progress=job.progress, heartbeat_at=timezone.now()))
