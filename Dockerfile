@@ -23,4 +23,7 @@ RUN DJANGO_ENV=production SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/buil
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "dsp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Requests only: planning, imports and other long work run as Celery tasks (their limits follow
+# ROUTES_SOLVER_SECONDS, see CELERY_TASK_ANNOTATIONS), so a request needs no more than 30 s.
+CMD ["gunicorn", "dsp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", \
+     "--graceful-timeout", "30", "--access-logfile", "-"]

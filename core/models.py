@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class IdempotencyRecord(models.Model):
@@ -49,3 +50,56 @@ class OutboxEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.subject_type}:{self.subject_id}"
+
+
+class Job(models.Model):
+    """Long work (a plan, an import, a nightly run) as a row the page and the API read while it runs.
+
+    One active (queued or running) job of a kind per subject at a time; a job whose heartbeat is older
+    than its lease is taken as dead (its worker stopped) and may be replaced. See `core.jobs`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(max_length=64)
+    subject_type = models.CharField(max_length=64, help_text="app_label.model of the object worked on")
+    subject_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=64, blank=True)
+    progress = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(blank=True)
+    lease_seconds = models.PositiveIntegerField(default=180)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["kind", "subject_type", "subject_id"], condition=models.Q(status__in=["queued", "running"]),
+            name="job_one_active_per_subject",
+            violation_error_message=_("This job is already running for this object."))]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "kind"], name="job_subject_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject_type}:{self.subject_id} ({self.status})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def stale(self) -> bool:
+        """Active, but nothing heard from its worker for longer than the lease."""
+        if not self.active:
+            return False
+        last = self.heartbeat_at or self.created_at
+        return (timezone.now() - last).total_seconds() > self.lease_seconds

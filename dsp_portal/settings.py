@@ -360,3 +360,23 @@ ROUTES_SOLVER_PROCESSES = env.int("ROUTES_SOLVER_PROCESSES", default=1)
 ROUTES_CHORD_WORKERS = env.int("ROUTES_CHORD_WORKERS", default=0)
 ROUTES_OSRM_URL = env.str("ROUTES_OSRM_URL", default="")
 ROUTES_OSRM_MAX_TABLE = env.int("ROUTES_OSRM_MAX_TABLE", default=100)
+# Planning runs as a Celery task, never in a request. Its limits follow the budget: the solve, plus time to split
+# hubs, build the problem and save the routes (ROUTES_PLAN_MARGIN_SECONDS), then a hard stop a little later.
+# A sector task gets the budget plus a minute. The nightly station task plans the same way.
+ROUTES_PLAN_MARGIN_SECONDS = env.int("ROUTES_PLAN_MARGIN_SECONDS", default=180)
+_plan_soft = int(ROUTES_SOLVER_SECONDS) + ROUTES_PLAN_MARGIN_SECONDS
+_plan_limits = {"soft_time_limit": _plan_soft, "time_limit": _plan_soft + 60}
+CELERY_TASK_ANNOTATIONS = {
+    "routes.plan_build_job": _plan_limits,
+    "routes.station_plan_night": _plan_limits,
+    "routes.sector_solve": {"soft_time_limit": int(ROUTES_SOLVER_SECONDS) + 60,
+                            "time_limit": int(ROUTES_SOLVER_SECONDS) + 90},
+}
+
+# Long work as jobs (core.jobs): a running job whose worker has not reported for this long is taken as dead
+# and may be run again; progress is written at most this often. Planning's lease covers its quietest stretch
+# (building the problem and saving a big day), not the whole solve, which reports every second.
+JOBS_LEASE_SECONDS = env.int("JOBS_LEASE_SECONDS", default=180)
+JOBS_PROGRESS_EVERY = env.float("JOBS_PROGRESS_EVERY", default=1.0)
+# With eager Celery, run a job in the caller instead of a background thread (tests that need to see its effect).
+JOBS_RUN_SYNC = env.bool("JOBS_RUN_SYNC", default=False)

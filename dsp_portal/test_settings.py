@@ -25,6 +25,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_MEDIA_ROOT = Path(env.str("TEST_PRIVATE_MEDIA_ROOT", default=str(_base / "var" / "test-private")))
 # Tasks run in-process in tests so a test sees their effect; the broker is still checked by /readyz.
 CELERY_TASK_ALWAYS_EAGER = True
+# ...and a job started by a request runs in that request (a test flips this to see the background thread).
+JOBS_RUN_SYNC = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "10000/min"}}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,6 +1,7 @@
 """REST views: thin, like the HTML ones. Partners see only their routes (another's is 404)."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status, viewsets
@@ -14,13 +15,16 @@ from core.idempotency import idempotent
 from fleet.models import Driver, Vehicle
 from onboarding.selectors import partner_for_user
 from routes import selectors, services
+from routes.jobs_view import job_progress_view
 from routes.models import Package, Plan, PlanStatus, Route, RouteStop, Station
 from routes.serializers import (
     AssignmentSerializer,
+    JobSerializer,
     ManifestResultSerializer,
     ManifestSerializer,
     OutcomeSerializer,
     PlanBuildSerializer,
+    PlanPublishSerializer,
     PlanSerializer,
     RouteSerializer,
     StationSerializer,
@@ -73,15 +77,37 @@ class StationPlansView(APIView):
         station = selectors.station_get(code=code)
         return Response(PlanSerializer(_plans().filter(station=station)[:60], many=True).data)
 
-    @extend_schema(request=PlanBuildSerializer, responses={201: PlanSerializer},
-                   summary="Build (or re-build) the plan for a service date")
+    @extend_schema(request=PlanBuildSerializer, responses={202: JobSerializer},
+                   summary="Start building (or re-building) the plan for a service date; poll the job's progress")
     @idempotent
     def post(self, request, code):
         station = selectors.station_get(code=code)
         data = PlanBuildSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = services.plan_build(station=station, service_date=data.validated_data["service_date"], by=request.user)
-        return Response(PlanSerializer(_plans().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
+        job = services.plan_build_start(station=station, service_date=data.validated_data["service_date"],
+                                        by=request.user)
+        job.refresh_from_db()
+        return Response(job_data(job, request), status=status.HTTP_202_ACCEPTED)
+
+
+def job_data(job, request) -> dict:
+    return JobSerializer({
+        "id": job.pk, "kind": job.kind, "status": job.status, "stale": job.stale, "error": job.error,
+        "subject": f"{job.subject_type}:{job.subject_id}",
+        "plan": int(job.subject_id) if job.subject_type == "routes.plan" else None,
+        "progress": job_progress_view(job), "created_at": job.created_at, "started_at": job.started_at,
+        "heartbeat_at": job.heartbeat_at, "finished_at": job.finished_at,
+        "url": request.build_absolute_uri(reverse("api-route-job", args=[job.pk]))}).data
+
+
+class JobDetailView(APIView):
+    """A planning job's progress; planners see any, others only the jobs they started (else 404)."""
+
+    api_area = "routes"
+
+    @extend_schema(responses=JobSerializer, summary="A job's status and progress (phase, sectors, best distance)")
+    def get(self, request, pk):
+        return Response(job_data(selectors.job_get_for_user(user=request.user, job_id=pk), request))
 
 
 class PlanDetailView(generics.RetrieveAPIView):
@@ -97,12 +123,16 @@ class PlanPublishView(APIView):
     api_area = "routes"
     permission_required = "routes.plan"
 
-    @extend_schema(request=None, responses=PlanSerializer, summary="Publish a ready plan (records route.published)")
+    @extend_schema(request=PlanPublishSerializer, responses=PlanSerializer,
+                   summary="Publish a ready plan (records route.published); every route needs a driver and a van "
+                           "unless allow_unassigned with a reason")
     def post(self, request, pk):
         plan = Plan.objects.filter(pk=pk).first()
         if plan is None:
             raise NotFound()
-        services.plan_publish(plan=plan, by=request.user)
+        data = PlanPublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.plan_publish(plan=plan, by=request.user, **data.validated_data)
         return Response(PlanSerializer(_plans().get(pk=pk)).data)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("routes/stations/<slug:code>/manifests/", api.ManifestImportView.as_view(), name="api-route-manifests"),
     path("routes/stations/<slug:code>/plans/", api.StationPlansView.as_view(), name="api-route-station-plans"),
     path("routes/plans/<int:pk>/", api.PlanDetailView.as_view(), name="api-route-plan"),
+    path("routes/jobs/<int:pk>/", api.JobDetailView.as_view(), name="api-route-job"),
     path("routes/plans/<int:pk>/publish/", api.PlanPublishView.as_view(), name="api-route-plan-publish"),
     path("routes/routes/", api.RouteListView.as_view(), name="api-route-list"),
     path("routes/routes/<int:pk>/", api.RouteDetailView.as_view(), name="api-route-detail"),

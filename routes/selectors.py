@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
+from core.models import Job
 from core.servicedays import local_day_filter
 from onboarding.selectors import partner_for_user
 from routes.models import (
@@ -48,6 +49,18 @@ def plan_get(*, station: Station, service_date: date) -> Plan | None:
 def plan_list(*, station: Station | None = None) -> QuerySet[Plan]:
     qs = Plan.objects.select_related("station").annotate(route_count=Count("routes"))
     return qs.filter(station=station) if station else qs
+
+
+def job_get_for_user(*, user, job_id) -> Job:
+    """A routes job the user may see: any for planners, otherwise only one they started. Anything else
+    (another tenant's, another app's, none) is NotFound."""
+    qs = Job.objects.filter(kind__startswith="routes.")
+    if not user_has_perm(user, "routes.plan"):
+        qs = qs.filter(started_by=user) if user.is_authenticated else qs.none()
+    job = qs.filter(pk=job_id).first() if str(job_id).isdigit() else None
+    if job is None:
+        raise NotFound()
+    return job
 
 
 def plan_routes(*, plan: Plan) -> QuerySet[Route]:

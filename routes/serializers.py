@@ -56,6 +56,42 @@ class PlanBuildSerializer(serializers.Serializer):
     service_date = serializers.DateField()
 
 
+class PlanPublishSerializer(serializers.Serializer):
+    allow_unassigned = serializers.BooleanField(default=False, help_text="Publish although some routes have no "
+                                                                         "driver and van (logged with the reason)")
+    reason = serializers.CharField(default="", allow_blank=True, max_length=500)
+
+
+class JobProgressSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    phase = serializers.CharField(help_text="hub_split, building, solving, repairing, saving")
+    phase_label = serializers.CharField()
+    sector = serializers.IntegerField(allow_null=True)
+    sectors = serializers.IntegerField(allow_null=True)
+    sectors_done = serializers.IntegerField(allow_null=True)
+    best_m = serializers.IntegerField(allow_null=True, help_text="The best plan's distance so far, metres")
+    best_km = serializers.FloatField(allow_null=True)
+    left_s = serializers.FloatField(allow_null=True, help_text="Seconds of the solver's budget left")
+    percent = serializers.IntegerField(allow_null=True)
+    stops = serializers.IntegerField(allow_null=True)
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField(help_text="queued, running, done or failed")
+    stale = serializers.BooleanField(help_text="Active, but its worker has gone quiet past its lease (dead)")
+    error = serializers.CharField()
+    subject = serializers.CharField()
+    plan = serializers.IntegerField(allow_null=True)
+    progress = JobProgressSerializer()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.URLField()
+
+
 class RouteBriefSerializer(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True)
 

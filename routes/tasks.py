@@ -12,6 +12,7 @@ import time
 
 from celery import chord, shared_task
 
+from core.jobs import job_progress_add, job_report, job_run
 from routes.solver import Problem, Solution, solve_single
 from routes.solver.decompose import (
     VANS_PER_SECTOR,
@@ -26,21 +27,28 @@ from routes.solver.decompose import (
 
 
 @shared_task(name="routes.sector_solve")
-def sector_solve(problem: dict, seconds: float, seed: int = 0, initial: list | None = None) -> dict:
+def sector_solve(problem: dict, seconds: float, seed: int = 0, initial: list | None = None,
+                 job_id: int | None = None) -> dict:
     """One sector, or one group of routes across sector borders warm-started from `initial`
-    (`[vehicle_type, stops]` pairs)."""
+    (`[vehicle_type, stops]` pairs). A sector of a plan's job counts itself done on that job."""
     warm = [(kind, stops) for kind, stops in initial] if initial else None
-    return solve_single(Problem.from_dict(problem), seconds=seconds, seed=seed, initial=warm).to_dict()
+    solution = solve_single(Problem.from_dict(problem), seconds=seconds, seed=seed, initial=warm)
+    if job_id is not None:
+        job_progress_add(job_id=job_id, add={"sectors_done": 1, "best_m": solution.distance})
+    return solution.to_dict()
 
 
 @shared_task(name="routes.sectors_stitch", bind=True)
 def sectors_stitch(self, solutions: list[dict], problem: dict, sectors: list[list[int]], types: list[list[int]],
-                   improve_seconds: float, seed: int = 0) -> dict:
+                   improve_seconds: float, seed: int = 0, job_id: int | None = None) -> dict:
     """The sector chord's callback: stitch, then improve. A day that fits one search is polished whole
     here; a bigger one has its borders repaired by further chords of route groups, one per round (this
     task is replaced by them, so whatever follows it receives the repaired plan)."""
     parent = Problem.from_dict(problem)
     parts = [Solution.from_dict(s) for s in solutions]
+    if job_id is not None:
+        job_report(job_id=job_id, phase="repairing", sectors_done=len(parts), best_m=sum(p.distance for p in parts),
+                   left_s=round(improve_seconds, 1))
     if polishes_whole(parent):
         return stitch(parent, sectors, types, parts, deadline=time.monotonic() + improve_seconds, seed=seed).to_dict()
     stitched = stitch(parent, sectors, types, parts, deadline=time.monotonic(), seed=seed)
@@ -78,36 +86,46 @@ def _border_round_next(task, parent: Problem, problem: dict, solution: Solution,
 
 
 def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
-                   vans_per_sector: int = VANS_PER_SECTOR):
-    """Start the sector chord; `then` (a signature) receives the stitched solution dict."""
-    return sector_chord(problem, seconds=seconds, seed=seed, then=then, vans_per_sector=vans_per_sector)()
+                   vans_per_sector: int = VANS_PER_SECTOR, job_id: int | None = None):
+    """Start the sector chord; `then` (a signature) receives the stitched solution dict. With `job_id`, the
+    sectors and the stitch report progress on that job."""
+    return sector_chord(problem, seconds=seconds, seed=seed, then=then, vans_per_sector=vans_per_sector,
+                        job_id=job_id)()
 
 
 def sector_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
-                 vans_per_sector: int = VANS_PER_SECTOR):
+                 vans_per_sector: int = VANS_PER_SECTOR, job_id: int | None = None):
     """The chord signature. Sectors run side by side on ROUTES_CHORD_WORKERS workers (0: one each) and share
     the sector part of the budget accordingly."""
     sectors = split(problem, vans_per_sector=vans_per_sector)
     share = improve_share(problem)
     workers = _chord_workers() or len(sectors)
     each = max(0.5, seconds * (1 - share) * min(workers, len(sectors)) / len(sectors))
-    header = [sector_solve.s(s.problem.to_dict(), each, seed + k) for k, s in enumerate(sectors)]
+    if job_id is not None:
+        job_report(job_id=job_id, phase="solving", sectors=len(sectors), sectors_done=0, left_s=round(seconds, 1))
+    header = [sector_solve.s(s.problem.to_dict(), each, seed + k, None, job_id) for k, s in enumerate(sectors)]
     body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],
-                            seconds * share, seed)
+                            seconds * share, seed, job_id)
     return chord(header, body | then if then is not None else body)
 
 
 # -- the plan's life -------------------------------------------------------------------------------
 
-@shared_task(name="routes.plan_solution_save", acks_late=True)
-def plan_solution_save(solution: dict, plan_id: int) -> None:
-    """The chord's last step: save the stitched solution into the plan (ignored if the plan moved on)."""
-    from routes.models import Plan
-    from routes.services import plan_solution_save as save
+@shared_task(name="routes.plan_build_job", acks_late=True)
+def plan_build_job(job_id: int) -> None:
+    """A person's (or the API's) re-plan: the plan named by the job, planned under it."""
+    from routes.services import plan_build_for_job
 
-    plan = Plan.objects.filter(pk=plan_id).first()
-    if plan is not None and plan.context:
-        save(plan=plan, context=plan.context, solution=Solution.from_dict(solution))
+    job_run(job_id=job_id, work=lambda job: plan_build_for_job(job=job))
+
+
+@shared_task(name="routes.plan_solution_save", acks_late=True)
+def plan_solution_save(solution: dict, plan_id: int, job_id: int | None = None) -> None:
+    """The chord's last step: save the stitched solution into the plan (ignored if the plan moved on),
+    and end the plan's job."""
+    from routes.services import plan_solution_save_for_job
+
+    plan_solution_save_for_job(plan_id=plan_id, job_id=job_id, solution=Solution.from_dict(solution))
 
 
 @shared_task(name="routes.station_plan_night", acks_late=True, autoretry_for=(ConnectionError,), max_retries=3,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("stations/", views.station_list, name="station_list"),
     path("stations/<slug:code>/", views.plan_detail, name="plan_detail"),
     path("stations/<slug:code>/build/", views.plan_build, name="plan_build"),
+    path("stations/<slug:code>/progress/", views.plan_progress, name="plan_progress"),
     path("stations/<slug:code>/publish/", views.plan_publish, name="plan_publish"),
     path("stations/<slug:code>/manifest/", views.manifest_upload, name="manifest_upload"),
     path("runs/", views.planning_runs, name="planning_runs"),

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -16,6 +16,7 @@ from accounts.permissions import permission_required
 from core.errors import DomainError, NotFound
 from routes import selectors, services
 from routes.forms import ManifestUploadForm
+from routes.jobs_view import job_progress_view
 from routes.map import plan_svg, route_colour
 from routes.models import Package, PlanStatus, RouteStop
 
@@ -72,27 +73,51 @@ def plan_detail(request, code):
         context.update(routes=routes, summary=selectors.plan_summary(plan=plan), svg=_map_for(plan, routes),
                        unassigned=list(selectors.plan_unassigned(plan=plan)[:500]),
                        events=list(plan.events.select_related("actor").order_by("-created_at")[:10]),
-                       can_build=plan.status in (PlanStatus.DRAFT, PlanStatus.READY, PlanStatus.FAILED),
                        can_publish=plan.status == PlanStatus.READY)
+        context.update(plan_job_context(plan))
     context["packages"] = Package.objects.filter(station=station, service_date=day).count()
     return render(request, "routes/plan_detail.html", context)
+
+
+def plan_job_context(plan) -> dict:
+    """The plan's build job for the page: the live one (with its progress), whether the plan is stuck
+    (optimizing with no live job: its worker died), and whether it may be (re)built now."""
+    job = services.plan_live_job(plan=plan)
+    stuck = job is None and services.plan_is_stuck(plan=plan)
+    return {"job": job, "progress": job_progress_view(job) if job else None, "stuck": stuck,
+            "can_build": job is None and (stuck or plan.status in (PlanStatus.DRAFT, PlanStatus.READY,
+                                                                   PlanStatus.FAILED))}
 
 
 @require_POST
 @permission_required("routes.plan")
 def plan_build(request, code):
+    """Start planning as a task and come back to the plan page at once; the page shows its progress."""
     station = or_404(selectors.station_get, code=code)
     day = _day(request, station)
     try:
-        plan = services.plan_build(station=station, service_date=day, by=request.user)
+        services.plan_build_start(station=station, service_date=day, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        if plan.status == PlanStatus.FAILED:
-            messages.error(request, plan.failure_reason)
-        else:
-            messages.success(request, _("Plan %(s)s.") % {"s": plan.get_status_display().lower()})
+        messages.info(request, _("Planning started; this page shows its progress."))
     return redirect(f"{reverse('routes:plan_detail', args=[code])}?date={day.isoformat()}")
+
+
+@permission_required("routes.plan")
+def plan_progress(request, code):
+    """The progress fragment the plan page polls (htmx). When the job is over, the page reloads to show
+    the plan."""
+    station = or_404(selectors.station_get, code=code)
+    day = _day(request, station)
+    plan = selectors.plan_get(station=station, service_date=day)
+    job = services.plan_live_job(plan=plan) if plan is not None else None
+    if job is None:
+        response = HttpResponse(status=204 if not request.htmx else 200)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "routes/_plan_progress.html", {"station": station, "day": day, "job": job,
+                                                          "progress": job_progress_view(job)})
 
 
 @require_POST
@@ -104,7 +129,8 @@ def plan_publish(request, code):
     try:
         if plan is None:
             raise DomainError(_("There is no plan for that day."), code="not_found")
-        services.plan_publish(plan=plan, by=request.user)
+        services.plan_publish(plan=plan, by=request.user, allow_unassigned=bool(request.POST.get("allow_unassigned")),
+                              reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:

@@ -11,5 +11,16 @@ from routes.services.manifests import (  # noqa: F401
 )
 from routes.services.nightly import station_plan_night  # noqa: F401
 from routes.services.outcomes import stop_outcome_record  # noqa: F401
-from routes.services.planning import plan_build, plan_fail, plan_solution_save, problem_build  # noqa: F401
+from routes.services.planning import (  # noqa: F401
+    PLAN_JOB,
+    plan_build,
+    plan_build_for_job,
+    plan_build_start,
+    plan_fail,
+    plan_is_stuck,
+    plan_live_job,
+    plan_solution_save,
+    plan_solution_save_for_job,
+    problem_build,
+)
 from routes.services.publishing import plan_publish  # noqa: F401

@@ -1,13 +1,15 @@
 """The nightly batch, one station at a time (the task fans out one per station).
 
-Safe to re-run: a published plan is never replaced; a ready or failed one is re-planned."""
+Safe to re-run: a published plan is never replaced; a ready or failed one is re-planned. The night plans
+under the same job as a person's re-plan (one per plan at a time): a plan someone is re-planning right now
+is skipped, and one whose job's worker died is planned again."""
 
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from routes.models import Package, Plan, PlanningRun, PlanStatus, Station
 from routes.services.notify import partners_dealt_notify
 from routes.services.planning import plan_build
@@ -26,11 +28,13 @@ def station_plan_night(*, station: Station, service_date=None, seconds: float | 
     run = PlanningRun.objects.create(station=station, service_date=day,
                                      packages=Package.objects.filter(station=station, service_date=day).count())
     existing = Plan.objects.filter(station=station, service_date=day).first()
-    if existing and existing.status in (PlanStatus.PUBLISHED, PlanStatus.OPTIMIZING):
+    if existing and existing.status == PlanStatus.PUBLISHED:
         return _finish(run, PlanningRun.Result.SKIPPED, f"plan is {existing.status}",
                        existing.routes.count())
     try:
         plan = plan_build(station=station, service_date=day, seconds=seconds)
+    except Conflict as exc:  # being planned right now (a person's re-plan), or published meanwhile
+        return _finish(run, PlanningRun.Result.SKIPPED, exc.detail, existing.routes.count() if existing else 0)
     except DomainError as exc:
         return _finish(run, PlanningRun.Result.FAILED, exc.detail)
     except Exception as exc:

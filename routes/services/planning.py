@@ -3,6 +3,11 @@
 The plan moves draft/ready/failed -> optimizing -> ready (or failed, with the reason). A published
 plan is final: building it again is refused. In production (a broker, not eager) a big station-day
 is solved as a Celery chord of sectors whose callback saves the plan (`routes.plan_solution_save`).
+
+Every build runs under a job (`core.jobs`, kind PLAN_JOB, one per plan at a time) whose progress the
+page and the API read. People start one with `plan_build_start` (a task; the request answers at once);
+`plan_build` plans in the caller (the task, the nightly run, tests). A plan left "optimizing" by a worker
+that died (no live job) is failed with that reason and planned again.
 """
 
 import logging
@@ -11,9 +16,22 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
+from core.jobs import (
+    job_active,
+    job_continues,
+    job_fail,
+    job_finish,
+    job_open,
+    job_progress,
+    job_run,
+    job_start,
+    job_still_running,
+)
+from core.models import Job
 from core.workflow import lock, transition
 from routes.models import (
     PLAN_WORKFLOW,
@@ -30,7 +48,7 @@ from routes.models import (
 )
 from routes.services.fleetday import fleet_for_day
 from routes.services.hubsplit import hub_split
-from routes.solver import NO_LIMIT, Point, Problem, Solution, Stop, VehicleType, solve
+from routes.solver import NO_LIMIT, Point, Problem, Progress, Solution, Stop, VehicleType, solve
 from routes.solver.distances import default_provider_spec
 from routes.solver.types import REASONS
 
@@ -39,6 +57,7 @@ logger = logging.getLogger(__name__)
 SERVICE_FIRST, SERVICE_EXTRA = 120, 30  # seconds at a stop, and per extra package there
 HUB_SERVICE, HUB_PER_PACKAGE = 300, 10
 BATCH = 2000
+PLAN_JOB = "routes.plan"
 
 
 def _move(plan, to, *, by=None, note="", changes=None):
@@ -137,31 +156,125 @@ def _use_chord(problem: Problem) -> bool:
             and needs_decomposition(problem))
 
 
-def plan_build(*, station: Station, service_date: date, by=None, seconds: float | None = None,
-               seed: int = 0) -> Plan:
-    """Plan (or re-plan) a station-day. Returns the plan: ready, failed, or optimizing while a chord runs."""
-    seconds = settings.ROUTES_SOLVER_SECONDS if seconds is None else seconds
+def plan_live_job(*, plan: Plan) -> Job | None:
+    """The plan's queued or running build job whose worker is still heard from."""
+    job = job_active(kind=PLAN_JOB, subject=plan)
+    return job if job is not None and not job.stale else None
+
+
+def plan_is_stuck(*, plan: Plan) -> bool:
+    """Optimizing, but no live job is working on it (its worker died): it may be planned again."""
+    return plan.status == PlanStatus.OPTIMIZING and plan_live_job(plan=plan) is None
+
+
+def _busy(job: Job | None) -> Conflict:
+    when = timezone.localtime(job.created_at).strftime("%H:%M") if job is not None else "?"
+    return Conflict(_("This plan is already being optimized (started at %(when)s); wait for it to finish.")
+                    % {"when": when}, code="plan_busy")
+
+
+def _open_plan(*, station: Station, service_date: date, by=None) -> Plan:
     plan = plan_for_day(station=station, service_date=service_date, by=by)
     if plan.status == PlanStatus.PUBLISHED:
         raise Conflict(_("This plan is published; its routes are final."), code="plan_published")
-    if plan.status == PlanStatus.OPTIMIZING:
-        raise Conflict(_("This plan is being optimized right now."), code="plan_busy")
-    plan = _move(plan, PlanStatus.OPTIMIZING, by=by, changes={"failure_reason": ""})
+    return plan
+
+
+def plan_build_start(*, station: Station, service_date: date, by=None) -> Job:
+    """Start planning a station-day as a task and return its job at once (the page and the API poll it).
+    A second start while one runs is refused with a sentence (code `plan_busy`)."""
+    from routes import tasks
+
+    plan = _open_plan(station=station, service_date=service_date, by=by)
     try:
-        hub_split(station=station, service_date=service_date)
-        problem, context = problem_build(station=station, service_date=service_date)
+        return job_start(kind=PLAN_JOB, subject=plan, task=tasks.plan_build_job, by=by)
+    except Conflict as exc:
+        if exc.code != "job_running":
+            raise
+        raise _busy(plan_live_job(plan=plan)) from exc
+
+
+def plan_build(*, station: Station, service_date: date, by=None, seconds: float | None = None,
+               seed: int = 0, job: Job | None = None) -> Plan:
+    """Plan (or re-plan) a station-day in the caller, under `job` (the task's) or a job of its own.
+    Returns the plan: ready, failed, or optimizing while a chord runs."""
+    plan = _open_plan(station=station, service_date=service_date, by=by)
+    if job is not None:
+        return _build(plan, job=job, by=by, seconds=seconds, seed=seed)
+    try:
+        own = job_open(kind=PLAN_JOB, subject=plan, by=by)
+    except Conflict as exc:
+        if exc.code != "job_running":
+            raise
+        raise _busy(plan_live_job(plan=plan)) from exc
+    built = job_run(job_id=own.pk, work=lambda j: _build(plan, job=j, by=by, seconds=seconds, seed=seed))
+    return built if built is not None else Plan.objects.get(pk=plan.pk)
+
+
+def plan_build_for_job(*, job: Job) -> dict:
+    """The task's side of `plan_build_start`: plan the job's plan under the job."""
+    plan = Plan.objects.select_related("station").get(pk=job.subject_id)
+    plan = plan_build(station=plan.station, service_date=plan.service_date, by=job.started_by, job=job)
+    return {"plan": plan.pk, "status": plan.status, "routes": plan.routes.count()}
+
+
+def plan_solution_save_for_job(*, plan_id: int, job_id: int | None, solution: Solution) -> None:
+    """The chord's end: save its solution into the plan and end the plan's job (failed, if saving broke)."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    job = Job.objects.filter(pk=job_id).first() if job_id is not None else None
+    if plan is None or not plan.context:
+        return
+    if job is not None:
+        job_progress(job, phase="saving", force=True, best_m=solution.distance, left_s=0)
+    try:
+        plan = plan_solution_save(plan=plan, context=plan.context, solution=solution, job=job)
+    except Exception as exc:
+        if job is not None:
+            job_fail(job, error=_("Saving the plan failed (%(error)s).") % {"error": exc.__class__.__name__})
+        raise
+    if job is not None:
+        job_finish(job, result={"plan": plan.pk, "status": plan.status, "routes": plan.routes.count()})
+
+
+def _reporter(job: Job) -> Progress:
+    def report(phase=None, **info):
+        job_progress(job, phase=phase, **{k: v for k, v in info.items() if v is not None})
+
+    return report
+
+
+def _build(plan: Plan, *, job: Job, by=None, seconds: float | None = None, seed: int = 0) -> Plan:
+    seconds = settings.ROUTES_SOLVER_SECONDS if seconds is None else seconds
+    plan = Plan.objects.get(pk=plan.pk)
+    if plan.status == PlanStatus.PUBLISHED:
+        raise Conflict(_("This plan is published; its routes are final."), code="plan_published")
+    if plan.status == PlanStatus.OPTIMIZING:  # its job is gone (we hold the only live one): the worker died
+        plan = plan_fail(plan=plan, reason=_("The planning worker stopped before it finished; planning again."),
+                         by=by)
+    plan = _move(plan, PlanStatus.OPTIMIZING, by=by, changes={"failure_reason": ""})
+    report = _reporter(job)
+    try:
+        report("hub_split", seconds=seconds)
+        hub_split(station=plan.station, service_date=plan.service_date)
+        report("building")
+        problem, context = problem_build(station=plan.station, service_date=plan.service_date)
         if not problem.stops:
             raise DomainError(_("No packages to plan for this day."), code="no_packages")
         if not problem.vehicles:
             raise DomainError(_("No partner committed routes with compliant vans for this day."), code="no_fleet")
+        report(stops=len(problem.stops))
         if _use_chord(problem):
             from routes import tasks
 
             Plan.objects.filter(pk=plan.pk).update(context=context)
-            tasks.solve_in_chord(problem, seconds=seconds, seed=seed, then=tasks.plan_solution_save.s(plan.pk))
+            job_continues(job)
+            tasks.solve_in_chord(problem, seconds=seconds, seed=seed, job_id=job.pk,
+                                 then=tasks.plan_solution_save.s(plan.pk, job.pk))
             return plan
-        solution = solve(problem, seconds=seconds, seed=seed, processes=settings.ROUTES_SOLVER_PROCESSES)
-        return plan_solution_save(plan=plan, context=context, solution=solution, by=by)
+        solution = solve(problem, seconds=seconds, seed=seed, processes=settings.ROUTES_SOLVER_PROCESSES,
+                         progress=report)
+        report("saving", best_m=solution.distance, left_s=0)
+        return plan_solution_save(plan=plan, context=context, solution=solution, by=by, job=job)
     except DomainError as exc:
         return plan_fail(plan=plan, reason=exc.detail, by=by)
     except Exception as exc:  # the solver or a provider broke: the plan says so instead of hanging
@@ -193,16 +306,17 @@ def _stop_rows(route: Route, solved, stops: list[dict]) -> list[RouteStop]:
     return out
 
 
-def plan_solution_save(*, plan: Plan, context: dict, solution: Solution, by=None) -> Plan:
+def plan_solution_save(*, plan: Plan, context: dict, solution: Solution, by=None, job: Job | None = None) -> Plan:
     """Replace the plan's routes with the solution's, in bulk (a fixed number of queries per 2,000
-    rows), then deal the routes to partners. A stale answer (the plan moved on) is dropped."""
+    rows), then deal the routes to partners. A stale answer (the plan moved on, or its job was replaced
+    after its worker went quiet) is dropped."""
     from routes.services.assignment import routes_deal
 
     stops = context["stops"]
     caps = sorted({c for f in context["fleet"] for c in f["capacities"]}, reverse=True)
     with transaction.atomic():
         plan = lock(plan)
-        if plan.status != PlanStatus.OPTIMIZING:
+        if plan.status != PlanStatus.OPTIMIZING or not job_still_running(job.pk if job else None):
             return plan
         plan.routes.all().delete()
         plan.unassigned.all().delete()

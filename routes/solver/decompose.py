@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from routes.solver.distances import EARTH_RADIUS_M, provider_from_spec
-from routes.solver.types import NO_LIMIT, Problem, Solution, Unassigned, VehicleType
+from routes.solver.types import NO_LIMIT, Problem, Progress, Solution, Unassigned, VehicleType
 
 VANS_PER_SECTOR = 3
 FILL = 0.92  # of a van's capacity or shift a sector's estimate counts on (the rest is slack)
@@ -162,38 +162,70 @@ Job = tuple  # (problem, seconds, seed) or (problem, seconds, seed, initial rout
 Runner = Callable[[list[Job]], list[Solution]]
 
 
-def run_job(job: Job) -> Solution:
+def run_job(job: Job, progress: Progress | None = None) -> Solution:
     from routes.solver import solve_single
 
     problem, seconds, seed, *initial = job
-    return solve_single(problem, seconds=seconds, seed=seed, initial=initial[0] if initial else None)
+    return solve_single(problem, seconds=seconds, seed=seed, initial=initial[0] if initial else None,
+                        progress=progress)
 
 
 def run_in_process(jobs: list[Job]) -> list[Solution]:
     return [run_job(job) for job in jobs]
 
 
+def reporting_runner(progress: Progress, deadline: float) -> Runner:
+    """Solve sector jobs one after another in this process, telling `progress` which sector is being solved,
+    how many are done, the best distance so far (done sectors plus the current search's best) and the time left."""
+
+    def run(jobs: list[Job]) -> list[Solution]:
+        out: list[Solution] = []
+        for k, job in enumerate(jobs):
+            done_m = sum(s.distance for s in out)
+            progress("solving", sector=k + 1, sectors=len(jobs), sectors_done=k, best_m=done_m or None,
+                     left_s=round(max(0.0, deadline - time.monotonic()), 1))
+
+            def inner(phase=None, best_m=None, left_s=None, _done=done_m, **info):
+                progress(phase, best_m=None if best_m is None else _done + best_m,
+                         left_s=round(max(0.0, deadline - time.monotonic()), 1), **info)
+
+            out.append(run_job(job, progress=inner))
+        progress(sectors_done=len(jobs), best_m=sum(s.distance for s in out))
+        return out
+
+    return run
+
+
 def solve_decomposed(
     problem: Problem, *, seconds: float, seed: int = 0, workers: int = 1, runner: Runner | None = None,
-    vans_per_sector: int = VANS_PER_SECTOR,
+    vans_per_sector: int = VANS_PER_SECTOR, progress: Progress | None = None,
 ) -> Solution:
     """Split, solve the sectors (`workers` at a time share the wall clock), stitch and improve."""
     started = time.monotonic()
+    deadline = started + seconds
     sectors = split(problem, vans_per_sector=vans_per_sector)
     budget = seconds * (1 - improve_share(problem)) - (time.monotonic() - started)
     each = max(0.5, budget * min(workers, len(sectors)) / len(sectors))
     jobs = [(s.problem, each, seed + k) for k, s in enumerate(sectors)]
-    solutions = (runner or run_in_process)(jobs)
-    deadline = started + seconds
+    if progress is not None and runner is None:
+        solutions = reporting_runner(progress, deadline)(jobs)
+    else:
+        if progress is not None:
+            progress("solving", sectors=len(jobs), sectors_done=0)
+        solutions = (runner or run_in_process)(jobs)
     return stitch(problem, [s.stops for s in sectors], [s.types for s in sectors], solutions, deadline=deadline,
-                  seed=seed, runner=runner, workers=workers)
+                  seed=seed, runner=runner, workers=workers, progress=progress)
 
 
 def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], solutions: list[Solution], *,
-           deadline: float, seed: int = 0, runner: Runner | None = None, workers: int = 1) -> Solution:
+           deadline: float, seed: int = 0, runner: Runner | None = None, workers: int = 1,
+           progress: Progress | None = None) -> Solution:
     """Sector plans -> one plan in the parent's stop indices; then leftovers, then until `deadline` the
     whole-day polish (days that fit one search) or border repairs (`workers` groups at a time on `runner`)."""
     started = time.monotonic()
+    if progress is not None:
+        progress("repairing", sectors_done=len(sectors), sectors=len(sectors),
+                 best_m=sum(s.distance for s in solutions), left_s=round(max(0.0, deadline - started), 1))
     routes, unassigned = [], []
     for stops, kinds, sol in zip(sectors, types, solutions, strict=True):
         for r in sol.routes:
@@ -204,7 +236,7 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
         routes = _improve_borders(problem, routes, deadline, seed, runner, workers)
     unassigned.sort(key=lambda u: u.stop)
     stitched = solution_of(routes, unassigned, sectors=len(sectors))
-    best = _polish_whole(problem, stitched, deadline, seed) if polishes_whole(problem) else stitched
+    best = _polish_whole(problem, stitched, deadline, seed, progress) if polishes_whole(problem) else stitched
     best.seconds = round(sum(s.seconds for s in solutions) + time.monotonic() - started, 3)
     best.sectors = len(sectors)
     return best
@@ -216,7 +248,8 @@ def solution_of(routes, unassigned, *, sectors: int, seconds: float = 0.0) -> So
                     sectors=sectors)
 
 
-def _polish_whole(problem: Problem, stitched: Solution, deadline: float, seed: int) -> Solution:
+def _polish_whole(problem: Problem, stitched: Solution, deadline: float, seed: int,
+                  progress: Progress | None = None) -> Solution:
     """One search over the whole day, warm-started from the stitched plan (each route on its van type)."""
     from routes.solver import solve_single
     from routes.solver.portfolio import rank
@@ -224,7 +257,10 @@ def _polish_whole(problem: Problem, stitched: Solution, deadline: float, seed: i
     left = deadline - time.monotonic()
     if left < 1.0:
         return stitched
-    whole = solve_single(problem, seconds=left, seed=seed, initial=[(r.vehicle_type, r.stops) for r in stitched.routes])
+    if progress is not None:
+        progress(best_m=stitched.distance, left_s=round(left, 1))
+    whole = solve_single(problem, seconds=left, seed=seed, initial=[(r.vehicle_type, r.stops) for r in stitched.routes],
+                         progress=progress)
     return min([stitched, whole], key=rank)
 
 

@@ -26,15 +26,17 @@ from pyvrp.stop import MaxRuntime
 
 from routes.solver.checks import evaluate, precheck, repair
 from routes.solver.distances import UNREACHABLE
-from routes.solver.types import NO_LIMIT, Problem, Solution, Unassigned
+from routes.solver.types import NO_LIMIT, Problem, Progress, Solution, Unassigned
 
 _MAX = pyvrp.constants.MAX_VALUE
+REPORT_EVERY = 0.5  # seconds between progress reports from inside a search
 HISTORY_LENGTH = 100
 
 
-def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | None = None) -> Solution:
+def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | None = None,
+          progress: Progress | None = None) -> Solution:
     """Best plan found within `seconds`. `initial` (routes as stop indices, or `(vehicle_type, stops)`)
-    warm-starts the search."""
+    warm-starts the search. `progress(best_m=..., left_s=...)` hears the best plan's cost as it improves."""
     started = time.monotonic()
     distance, duration = problem.matrices()
     kept, unassigned = precheck(problem, distance, duration)
@@ -44,7 +46,7 @@ def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | No
         position = {stop: k for k, stop in enumerate(kept)}
         init = _initial_solution(data, problem, initial, position)
         remaining = max(0.05, seconds - (time.monotonic() - started))
-        best = _search(data, seconds=remaining, seed=seed, initial=init)
+        best = _search(data, seconds=remaining, seed=seed, initial=init, progress=progress)
         routes, dropped = _routes(problem, distance, duration, best, kept)
         unassigned += [Unassigned(i, "no_room") for i in dropped]
     unassigned.sort(key=lambda u: u.stop)
@@ -58,7 +60,25 @@ def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | No
     )
 
 
-def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial) -> pyvrp.Solution:
+class _Reporting:
+    """A stopping criterion: the time limit, telling `progress` the best cost at most every REPORT_EVERY s."""
+
+    def __init__(self, seconds: float, progress: Progress):
+        self.limit, self.progress = MaxRuntime(seconds), progress
+        self.seconds, self.started, self.said = seconds, time.monotonic(), -REPORT_EVERY
+
+    def __call__(self, best_cost) -> bool:
+        stop = self.limit(best_cost)
+        now = time.monotonic() - self.started
+        if now - self.said >= REPORT_EVERY:
+            self.said = now
+            self.progress(best_m=int(best_cost) if best_cost < _MAX else None,
+                          left_s=round(max(0.0, self.seconds - now), 1))
+        return stop
+
+
+def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial,
+            progress: Progress | None = None) -> pyvrp.Solution:
     """`pyvrp.solve`, with initial penalties scaled to the problem and a shorter acceptance history."""
     rng = pyvrp.RandomNumberGenerator(seed=seed)
     ls = LocalSearch(data, rng, compute_neighbours(data, NeighbourhoodParams()), PerturbationManager())
@@ -70,7 +90,8 @@ def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial) -> p
     if initial is None:
         initial = ls(pyvrp.Solution.make_random(data, rng), pm.max_cost_evaluator(), exhaustive=True)
     ils = IteratedLocalSearch(data, pm, ls, initial, IteratedLocalSearchParams(history_length=HISTORY_LENGTH))
-    return ils.run(MaxRuntime(seconds), collect_stats=False).best
+    stop = MaxRuntime(seconds) if progress is None else _Reporting(seconds, progress)
+    return ils.run(stop, collect_stats=False).best
 
 
 def initial_penalties(data: pyvrp.ProblemData, params: PenaltyParams) -> tuple[list[float], float, float]:

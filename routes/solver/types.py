@@ -7,11 +7,17 @@ Index 0 of any matrix is the depot; stop ``i`` of ``Problem.stops`` is matrix in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 NO_LIMIT = 2**40  # "no window / no shift end": large, yet far from int64 overflow when summed
+
+# Progress reports from a solve: `progress(phase=None, **info)` with info among `sector` (1-based, being
+# solved), `sectors`, `sectors_done`, `best_m` (the best plan's distance so far) and `left_s` (seconds left).
+# Phases: "solving" (sector k of n, or the whole day), "repairing" (stitching, border repairs, whole-day polish).
+Progress = Callable[..., None]
 
 
 @dataclass(frozen=True)

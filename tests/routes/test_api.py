@@ -29,10 +29,18 @@ def test_an_integrator_imports_plans_and_publishes_through_the_api(token_client,
                                                                       "longitude": "1"}]}, format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "manifest_invalid"
     assert Package.objects.count() == 13
-    plan = client.post(f"/api/v1/routes/stations/{station.code}/plans/", {"service_date": day.isoformat()},
-                       format="json").json()
+    started = client.post(f"/api/v1/routes/stations/{station.code}/plans/", {"service_date": day.isoformat()},
+                          format="json")
+    assert started.status_code == 202
+    job = client.get(started.json()["url"]).json()
+    assert job["status"] == "done" and job["progress"]["phase"] == "saving"
+    plan = client.get(f"/api/v1/routes/plans/{job['plan']}/").json()
     assert plan["status"] == PlanStatus.READY and plan["routes"]
-    published = client.post(f"/api/v1/routes/plans/{plan['id']}/publish/")
+    refused = client.post(f"/api/v1/routes/plans/{plan['id']}/publish/", {}, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "routes_unassigned"
+    assert plan["routes"][0]["id"] and "-01" in refused.json()["detail"]
+    published = client.post(f"/api/v1/routes/plans/{plan['id']}/publish/",
+                            {"allow_unassigned": True, "reason": "drivers assigned at the station"}, format="json")
     assert published.json()["status"] == PlanStatus.PUBLISHED
     assert OutboxEvent.objects.filter(type="route.published").count() == 1
 

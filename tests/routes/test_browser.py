@@ -44,3 +44,26 @@ def test_the_admin_sees_the_plan_with_its_map(page, published, make_user, screen
     assert page.locator("#route-map svg path.route").count() == plan.routes.count()
     assert page.locator("#plan-status").inner_text() == "Published"
     assert screenshot(page, "routes-plan").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_starts_a_plan_watches_its_progress_and_sees_the_finished_plan(page, station, day, fleet, imported,
+                                                                                  make_user, screenshot, settings):
+    from accounts.models import Role
+
+    settings.JOBS_RUN_SYNC = False  # the embedded default: the plan is built on a background thread
+    settings.ROUTES_SOLVER_SECONDS = 2  # long enough for the page to show the running job
+    imported(60)
+    admin = make_user(role=Role.PROGRAM_ADMIN)
+    login(page, admin.email)
+    page.goto(f"/routes/stations/{station.code}/?date={day.isoformat()}")
+    page.click("#plan-build")
+    page.wait_for_selector("#plan-job")
+    assert page.locator("#plan-build").is_disabled()
+    page.wait_for_selector("#plan-job-phase:has-text('Solving')")  # the poll shows the solve under way
+    screenshot(page, "routes-plan-progress")
+    page.wait_for_selector("#routes-table", timeout=30_000)
+    assert page.locator("#plan-job").count() == 0
+    assert page.locator("#plan-status").inner_text().strip() == "Ready"
+    screenshot(page, "routes-plan-finished")
