@@ -4,7 +4,6 @@ Safe to re-run: a published plan is never replaced; a ready or failed one is re-
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -39,7 +38,7 @@ def station_plan_night(*, station: Station, service_date=None, seconds: float | 
     if plan.status == PlanStatus.FAILED:
         return _finish(run, PlanningRun.Result.FAILED, plan.failure_reason)
     if plan.status == PlanStatus.READY:
-        transaction.on_commit(lambda: partners_dealt_notify(plan_id=plan.pk))
+        partners_dealt_notify(plan_id=plan.pk)
     return _finish(run, PlanningRun.Result.PLANNED, plan.get_status_display(), plan.routes.count())
 
 
