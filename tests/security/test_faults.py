@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import cache as fail_open_cache
-from core.mail import _lease, mail_queue
+from core.mail import _lease, mail_queue, outbox_email_send
 from core.models import OutboxEmail
 from core.tasks import mail_sweep
 from dsp_portal.celery import app as celery_app
@@ -153,6 +153,7 @@ def test_an_email_whose_sender_died_mid_send_goes_out_once_after_the_lease():
 
     assert _lease(email.pk) is not None  # a worker takes the lease and is killed before it marks the e-mail sent
     assert _sweep_after_grace() == 0  # the lease holds: no second sender while it may still be sending
+    assert outbox_email_send(email_id=email.pk) is None  # nor the broker's redelivery of the killed task (acks_late)
     OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     assert _sweep_after_grace() == 1
     assert _sweep_after_grace() == 0
