@@ -2,7 +2,12 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMultiAlternatives
+
+from core.mail import mail_queue
 
 
 def program_site() -> SimpleNamespace:
@@ -30,3 +35,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mails (verification, password reset, security notices) go through the outbox like every
+        other: rendered now, sent after the request's transaction commits, and kept if the broker is down."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        msg = self.render_mail(template_prefix, email, ctx)
+        html = next((content for content, mimetype in getattr(msg, "alternatives", []) if mimetype == "text/html"), "")
+        body = msg.body
+        if not isinstance(msg, EmailMultiAlternatives) and msg.content_subtype == "html":
+            body, html = "", msg.body
+        mail_queue(to=msg.to, subject=msg.subject, body=body, html=html, from_email=msg.from_email or "")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import IdempotencyRecord, OutboxEvent
+from core.models import IdempotencyRecord, OutboxEmail, OutboxEvent
 
 
 @admin.register(OutboxEvent)
@@ -15,3 +15,10 @@ class OutboxEventAdmin(admin.ModelAdmin):
 class IdempotencyRecordAdmin(admin.ModelAdmin):
     list_display = ["scope", "key", "state", "response_status", "created_at"]
     readonly_fields = [f.name for f in IdempotencyRecord._meta.fields]
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "created_at", "sent_at", "attempts", "last_error"]
+    search_fields = ["subject", "dedupe_key"]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields]

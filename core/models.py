@@ -103,3 +103,33 @@ class Job(models.Model):
             return False
         last = self.heartbeat_at or self.created_at
         return (timezone.now() - last).total_seconds() > self.lease_seconds
+
+
+class OutboxEmail(models.Model):
+    """An e-mail written in the transaction of the change it reports, sent after commit (core.mail).
+
+    With the broker or the mail server down the row waits; the sweep sends it later, once (see core.mail
+    for the one rare crash window where it may go out twice)."""
+
+    to = models.JSONField(default=list, help_text="recipient addresses")
+    from_email = models.CharField(max_length=254, blank=True, help_text="empty: DEFAULT_FROM_EMAIL")
+    subject = models.TextField()
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    # Set by callers that may run twice for the same occurrence (a batch job re-run): the second is dropped.
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A sender leases the row until then (a crashed send is retried after it); after a failure, the retry time.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], condition=~models.Q(dedupe_key=""),
+                                               name="outbox_email_unique_dedupe_key")]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_email_unsent_idx")]
+
+    def __str__(self):
+        return f"{self.subject} -> {', '.join(self.to)}"

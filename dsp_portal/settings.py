@@ -154,9 +154,13 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Cache: Redis when configured (throttling and readiness share it), process memory otherwise.
+# Cache: Redis when configured (throttling, allauth's rate limits and readiness share it), process memory
+# otherwise. With Redis unreachable it fails open (core.cache): rate limits lapse, with a log line, and the
+# short timeouts keep a dead Redis from costing each request seconds. Sessions live in the database.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": REDIS_URL, "OPTIONS": {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -255,6 +259,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# A dead broker costs a request well under a second: `core.tasks.enqueue` logs it and the sweeps catch up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
@@ -267,6 +275,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "hubs-close-days": {"task": "hubs.tasks.parcels_close_days", "schedule": timedelta(days=1)},
     "hubs-weekly-statements": {"task": "hubs.tasks.statements_weekly", "schedule": timedelta(days=1)},
     "webhooks-sweep": {"task": "integrations.tasks.webhooks_sweep", "schedule": timedelta(minutes=1)},
+    # E-mails the after-commit task did not send (broker or mail server down, a worker died): each goes out once.
+    "mail-sweep": {"task": "core.tasks.mail_sweep", "schedule": timedelta(minutes=1)},
     # Expiry reminders (30/7/1 days) and grounding of vans whose cover lapsed; safe to run twice.
     "fleet-expiry-daily": {"task": "fleet.tasks.fleet_expiry_daily", "schedule": timedelta(days=1)},
     # Plan tomorrow (station-local) for every active station, one task each; a published plan stays.
@@ -278,6 +288,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # Security
+# Sessions in the database, never in the cache: a Redis outage must not log everybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -14,7 +14,6 @@ from datetime import timedelta
 import certifi
 import urllib3
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
@@ -24,7 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.events import EVENT_TYPES
+from core.mail import mail_queue
 from core.models import OutboxEvent
+from core.tasks import enqueue_on_commit
 from integrations import crypto, signing
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from integrations.urlguard import WebhookTarget, webhook_target, webhook_url_check
@@ -218,14 +219,14 @@ def _backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
-def _notify_disabled(subscription_id: int) -> None:
-    sub = WebhookSubscription.objects.select_related("owner").get(pk=subscription_id)
-    send_mail(
+def _notify_disabled(sub: WebhookSubscription) -> None:
+    """Written to the outbox with the disabling (core.mail): sent once it commits."""
+    mail_queue(
+        to=[sub.owner.email],
         subject=_("[DSP Portal] Webhook disabled: %(url)s") % {"url": sub.url},
-        message=_("Your webhook subscription to %(url)s was disabled after %(n)d failed deliveries in a row.\n"
-                  "Fix the receiver, then enable it again at %(site)s/integrations/webhooks/%(id)d/.")
+        body=_("Your webhook subscription to %(url)s was disabled after %(n)d failed deliveries in a row.\n"
+               "Fix the receiver, then enable it again at %(site)s/integrations/webhooks/%(id)d/.")
         % {"url": sub.url, "n": sub.consecutive_failures, "site": settings.SITE_URL, "id": sub.pk},
-        from_email=None, recipient_list=[sub.owner.email], fail_silently=True,
     )
 
 
@@ -255,7 +256,7 @@ def _record(delivery_id: int, number: int, started_at, result: dict) -> WebhookD
             sub.disabled_reason = _("Disabled after %(n)d failed deliveries in a row.") % {
                 "n": sub.consecutive_failures}
             sub.save(update_fields=["active", "disabled_at", "disabled_reason"])
-            transaction.on_commit(lambda: _notify_disabled(sub.pk))
+            _notify_disabled(sub)
     return delivery
 
 
@@ -280,14 +281,10 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
         d.status, d.next_attempt_at = WebhookDelivery.Status.PENDING, now
         d.retry_until = now + settings.WEBHOOKS_RETRY_WINDOW
         d.save(update_fields=["status", "next_attempt_at", "retry_until"])
-        transaction.on_commit(lambda: _enqueue_delivery(d.pk), robust=True)
+        from integrations.tasks import webhook_deliver  # tasks import this module
+
+        enqueue_on_commit(webhook_deliver, d.pk)  # with the broker down, webhooks_sweep sends it (it is due now)
     return d
-
-
-def _enqueue_delivery(delivery_id: int) -> None:
-    from integrations.tasks import webhook_deliver  # tasks import this module
-
-    webhook_deliver.delay(delivery_id)
 
 
 def due_delivery_ids(*, limit: int = 500) -> list[int]:

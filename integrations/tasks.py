@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from core.tasks import enqueue
 from integrations import services
 
 logger = logging.getLogger(__name__)
@@ -31,5 +32,6 @@ def webhooks_sweep():
 
 
 def enqueue_event_dispatch(event_id) -> None:
-    """Registered with core.events.on_event_committed: runs after the recording transaction commits."""
-    event_dispatch.delay(str(event_id))
+    """Registered with core.events.on_event_committed: runs after the recording transaction commits.
+    With the broker down this logs and returns; webhooks_sweep dispatches the event later."""
+    enqueue(event_dispatch, str(event_id))

@@ -1,11 +1,12 @@
-"""The e-mails an applicant or a veteran owner receives. Sent by a task enqueued after commit (see services)."""
+"""The e-mails an applicant or a veteran owner receives: written to the outbox in the transaction of the change
+(core.mail), sent after it commits."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.mail import mail_queue
 from onboarding.claims.models import Claim
 from onboarding.models import Application, PartnerMembership
 
@@ -17,7 +18,7 @@ SUBJECTS = {
 }
 
 
-def application_email(application: Application, kind: str) -> int:
+def application_email_queue(application: Application, kind: str) -> None:
     if kind not in SUBJECTS:
         raise ValueError(f"unknown application e-mail {kind!r}")
     context = {
@@ -26,8 +27,8 @@ def application_email(application: Application, kind: str) -> int:
         "url": settings.SITE_URL.rstrip("/") + reverse("onboarding:application", args=[application.pk]),
     }
     body = render_to_string(f"onboarding/email/{kind}.txt", context)
-    return send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{SUBJECTS[kind](application)}", body,
-                     settings.DEFAULT_FROM_EMAIL, [application.applicant.email])
+    mail_queue(to=[application.applicant.email], subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}"
+               f"{SUBJECTS[kind](application)}", body=body, from_email=settings.DEFAULT_FROM_EMAIL)
 
 
 CLAIM_SUBJECTS = {
@@ -37,14 +38,14 @@ CLAIM_SUBJECTS = {
 }
 
 
-def claim_email(claim: Claim, kind: str) -> int:
+def claim_email_queue(claim: Claim, kind: str) -> None:
     """To the company's owners: the claim was decided, paid, or its payout failed."""
     if kind not in CLAIM_SUBJECTS:
         raise ValueError(f"unknown claim e-mail {kind!r}")
     owners = list(PartnerMembership.objects.filter(partner_id=claim.partner_id, role=PartnerMembership.Role.OWNER)
                   .values_list("user__email", flat=True))
     if not owners:
-        return 0
+        return
     last = claim.events.filter(to_status=claim.status).order_by("-pk").first()
     context = {
         "claim": claim,
@@ -53,5 +54,5 @@ def claim_email(claim: Claim, kind: str) -> int:
         "url": settings.SITE_URL.rstrip("/") + reverse("onboarding:reimbursement"),
     }
     body = render_to_string(f"onboarding/email/claim_{kind}.txt", context)
-    return send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{CLAIM_SUBJECTS[kind](claim)}", body,
-                     settings.DEFAULT_FROM_EMAIL, owners)
+    mail_queue(to=owners, subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{CLAIM_SUBJECTS[kind](claim)}",
+               body=body, from_email=settings.DEFAULT_FROM_EMAIL)

@@ -16,6 +16,7 @@ from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied,
 from core.events import event_record
 from core.files import file_sha256, validate_upload
 from core.workflow import lock, transition
+from onboarding.emails import application_email_queue
 from onboarding.models import (
     APPLICATION_WORKFLOW,
     Application,
@@ -37,9 +38,8 @@ DECIDED = (S.APPROVED, S.REJECTED, S.ONBOARDED, S.WITHDRAWN)
 
 
 def _email_after_commit(application_id: int, kind: str) -> None:
-    from onboarding.tasks import application_email_send
-
-    transaction.on_commit(lambda: application_email_send.delay(application_id, kind))
+    """The applicant's e-mail joins this transaction's outbox (core.mail): it is sent once the change commits."""
+    application_email_queue(Application.objects.select_related("applicant").get(pk=application_id), kind)
 
 
 def _move(row: Application, to: str, *, actor, note: str = "", changes: dict | None = None) -> Application:

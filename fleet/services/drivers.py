@@ -2,13 +2,13 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.errors import Conflict, ValidationFailed
+from core.mail import mail_queue
 from core.workflow import lock, transition
 from fleet.models import DRIVER_WORKFLOW, Driver, DriverEvent
 from fleet.services.common import apply_fields, full_clean
@@ -81,15 +81,15 @@ def _password_set_link(user) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send_invitation(user_id: int, partner_name: str) -> None:
-    user = User.objects.get(pk=user_id)
+def _queue_invitation(user, partner_name: str) -> None:
+    """Written to the outbox with the new account (core.mail): sent once the account is committed."""
     link = _password_set_link(user)
-    send_mail(
+    mail_queue(
+        to=[user.email],
         subject=_("[DSP Portal] Your driver account for %(p)s") % {"p": partner_name},
-        message=_("Hello %(name)s,\n\n%(p)s added you as a driver. Choose a password to open your routes on your "
+        body=_("Hello %(name)s,\n\n%(p)s added you as a driver. Choose a password to open your routes on your "
                   "phone:\n\n%(link)s\n\nThe link works once.") % {"name": user.get_short_name(), "p": partner_name,
-                                                                     "link": link},
-        from_email=None, recipient_list=[user.email])
+                                                                     "link": link})
 
 
 def driver_invite_user(*, driver, by=None) -> User:
@@ -119,5 +119,5 @@ def driver_invite_user(*, driver, by=None) -> User:
         row.user = user
         row.save(update_fields=["user", "updated_at"])
         partner_name = row.partner.legal_name
-        transaction.on_commit(lambda: _send_invitation(user.pk, partner_name))
+        _queue_invitation(user, partner_name)
     return user

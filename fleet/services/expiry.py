@@ -2,15 +2,14 @@
 whose insurance lapsed. Safe to run twice: reminders are rows under a unique constraint, and a grounded van is no
 longer in service, so the second run finds nothing to do."""
 
-import functools
 import logging
 from datetime import date, timedelta
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidTransition
+from core.mail import mail_queue
 from fleet.models import Driver, ExpiryReminder, InsurancePolicy, Vehicle
 
 logger = logging.getLogger(__name__)
@@ -60,13 +59,14 @@ def _due_items(on_date: date):
                [driver.email] if driver.email else [])
 
 
-def _send(recipients, label, expires_on, days_left, partner_name):
-    send_mail(
+def _queue(reminder, label, days_left, partner_name):
+    """Written to the outbox with the reminder row (core.mail); keyed by it, so a re-run never mails twice."""
+    mail_queue(
+        to=reminder.recipients, dedupe_key=f"expiry-reminder:{reminder.pk}",
         subject=_("[DSP Portal] %(what)s expires in %(n)d day(s)") % {"what": label, "n": days_left},
-        message=_("%(what)s (%(p)s) expires on %(d)s. Renew it before then: vans without current cover are "
-                  "grounded and drivers without a current licence cannot be assigned routes.")
-        % {"what": label, "p": partner_name, "d": expires_on.isoformat()},
-        from_email=None, recipient_list=recipients)
+        body=_("%(what)s (%(p)s) expires on %(d)s. Renew it before then: vans without current cover are "
+               "grounded and drivers without a current licence cannot be assigned routes.")
+        % {"what": label, "p": partner_name, "d": reminder.expires_on.isoformat()})
 
 
 def expiry_reminders_send(*, on_date: date) -> int:
@@ -85,8 +85,7 @@ def expiry_reminders_send(*, on_date: date) -> int:
                     subject=subject, subject_id=obj.pk, expires_on=expires_on, days_before=threshold,
                     defaults={"partner": partner, "recipients": recipients})
                 if created and recipients:
-                    transaction.on_commit(functools.partial(_send, recipients, label, expires_on, days_left,
-                                                            partner.legal_name))
+                    _queue(reminder, label, days_left, partner.legal_name)
         except IntegrityError:
             continue  # a concurrent run sent it
         sent += int(created)

@@ -32,9 +32,9 @@ def claim_move(claim: Claim, to: str, *, actor=None, note: str = "", changes: di
 
 def claim_email_after_commit(claim_id: int, kind: str) -> None:
     """The owners hear of a decision, a payment or a failed payout once the change is committed."""
-    from onboarding.tasks import claim_email_send
+    from onboarding.emails import claim_email_queue  # emails imports this package's models
 
-    transaction.on_commit(lambda: claim_email_send.delay(claim_id, kind))
+    claim_email_queue(Claim.objects.get(pk=claim_id), kind)  # the outbox row commits with the change (core.mail)
 
 
 def _ensure_owner(partner: Partner, user) -> None:

@@ -114,7 +114,7 @@ def _log_change(route: Route, before, by):
     change = RouteChange.objects.create(route=route, kind="assignment", detail="; ".join(parts)[:500],
                                         actor=by if by and by.is_authenticated else None)
     for driver in {d for d in (before[0], route.driver) if d is not None and d.email}:
-        transaction.on_commit(lambda c=change.pk, e=driver.email: route_change_notify(change_id=c, email=e))
+        route_change_notify(change_id=change.pk, email=driver.email)
 
 
 def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:

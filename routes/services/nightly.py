@@ -6,7 +6,6 @@ is skipped, and one whose job's worker died is planned again."""
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError
@@ -43,7 +42,7 @@ def station_plan_night(*, station: Station, service_date=None, seconds: float | 
     if plan.status == PlanStatus.FAILED:
         return _finish(run, PlanningRun.Result.FAILED, plan.failure_reason)
     if plan.status == PlanStatus.READY:
-        transaction.on_commit(lambda: partners_dealt_notify(plan_id=plan.pk))
+        partners_dealt_notify(plan_id=plan.pk)
     return _finish(run, PlanningRun.Result.PLANNED, plan.get_status_display(), plan.routes.count())
 
 

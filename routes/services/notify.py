@@ -1,22 +1,14 @@
-"""E-mails about routes, sent after the change commits (callers use `transaction.on_commit`)."""
-
-import logging
+"""E-mails about routes. Callers run these inside the transaction of the change: each e-mail is an outbox row
+(core.mail) that commits with it and is sent after commit, so a mail outage neither undoes nor repeats a plan."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
-logger = logging.getLogger(__name__)
+from core.mail import mail_queue
 
 
 def _send(subject: str, body: str, to: list[str]) -> None:
-    to = sorted({e for e in to if e})
-    if not to:
-        return
-    try:
-        send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, to)
-    except Exception:  # a mail outage must not undo or repeat a committed plan
-        logger.exception("route e-mail to %s failed", to)
+    mail_queue(to=sorted({e for e in to if e}), subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body)
 
 
 def route_change_notify(*, change_id: int, email: str) -> None:

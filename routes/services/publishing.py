@@ -46,5 +46,5 @@ def plan_publish(*, plan: Plan, by=None, allow_unassigned: bool = False, reason:
         event_record(type="route.published", subject=plan, payload={
             "plan_id": plan.pk, "station": plan.station.code, "service_date": plan.service_date.isoformat(),
             "routes": plan.routes.count()})
-        transaction.on_commit(lambda: plan_published_notify(plan_id=plan.pk))
+        plan_published_notify(plan_id=plan.pk)
     return plan

@@ -18,9 +18,10 @@ def _confirmation_link(message):
     return match.group(1)
 
 
-def test_sign_up_sends_a_verification_email_and_blocks_login_until_verified(client):
-    response = client.post("/accounts/signup/", {"email": "new@example.com", "password1": "a-long-pass-phrase",
-                                                 "password2": "a-long-pass-phrase", "full_name": "Pat Doe"})
+def test_sign_up_sends_a_verification_email_and_blocks_login_until_verified(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is sent after commit (core.mail)
+        response = client.post("/accounts/signup/", {"email": "new@example.com", "password1": "a-long-pass-phrase",
+                                                     "password2": "a-long-pass-phrase", "full_name": "Pat Doe"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     user = User.objects.get(email="new@example.com")
@@ -39,9 +40,10 @@ def test_sign_up_sends_a_verification_email_and_blocks_login_until_verified(clie
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_following_the_emailed_link_verifies_and_signs_in(client):
-    client.post("/accounts/signup/", {"email": "vet@example.com", "password1": "a-long-pass-phrase",
-                                      "password2": "a-long-pass-phrase", "full_name": "Pat Doe"})
+def test_following_the_emailed_link_verifies_and_signs_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", {"email": "vet@example.com", "password1": "a-long-pass-phrase",
+                                          "password2": "a-long-pass-phrase", "full_name": "Pat Doe"})
     link = _confirmation_link(mail.outbox[0])
     assert client.get(link).status_code == 200  # confirmation page (no change on GET)
     response = client.post(link)
@@ -75,8 +77,9 @@ def test_signup_cannot_make_itself_an_admin(client):
     assert not user.is_staff and not user.is_superuser
 
 
-def test_password_reset_mails_a_link(client, user):
-    response = client.post("/accounts/password/reset/", {"email": user.email})
+def test_password_reset_mails_a_link(client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body

@@ -15,8 +15,9 @@ FORM = {"legal_name": "Petal & Stem LLC", "kind": "florist", "street": "100 Pike
 
 
 @pytest.mark.django_db
-def test_enrolling_signed_out_creates_the_account_and_sends_verification(client):
-    response = client.post("/hubs/enroll/", FORM)
+def test_enrolling_signed_out_creates_the_account_and_sends_verification(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is sent after commit (core.mail)
+        response = client.post("/hubs/enroll/", FORM)
     assert response.status_code == 302
     user = User.objects.get(email="maria@shop.example")
     assert user.role == "hub_owner"
