@@ -77,7 +77,8 @@ def hub_week_so_far(*, hub: Hub, now=None) -> dict:
     for day, status, n in rows:
         per_day[day][status] = n
     figures = week_figures(per_day, start, HubSettings.load())
-    figures["days"] = [d for d in figures["days"] if d["date"] <= today.isoformat()]
+    figures["days"] = [{**d, "day": date.fromisoformat(d["date"])} for d in figures["days"]
+                       if d["date"] <= today.isoformat()]
     return {**figures, "week_start": start, "today": today}
 
 
