@@ -9,6 +9,7 @@ object is looked up; that 403 is accepted only when a missing id gets the very s
 tenant B's objects. Anything else that is not a 404 fails, and so does any row that changed."""
 
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -170,3 +171,25 @@ def _check(endpoint, role, client, method, kwargs, *, baseline, missing_status, 
             return None
         return f"403 here but {missing_status} for a missing id (tells tenant B's ids apart)"
     return f"answered {status}, not 404"
+
+
+GETTABLE = [e for e in COVERED if "GET" in (e.allowed_methods() or METHODS) and e.name in TARGETS]
+
+
+@pytest.mark.parametrize("endpoint", GETTABLE, ids=lambda e: e.name)
+def test_a_tenants_own_object_is_not_a_404_so_the_matrix_404s_mean_something(endpoint, world, db):
+    """The control: the same URL with tenant A's own object is reached by some role of A (or refused by role),
+    so the 404s above come from the tenancy check, not from a world the views cannot find anything in."""
+    mirrored = SimpleNamespace(a=world.b, b=world.a, program=world.program)
+    variant = TARGETS[endpoint.name][0]
+    url = reverse(endpoint.name, kwargs={k: fn(mirrored) for k, fn in variant.items()})
+    answers = {}
+    for role in ROLES:
+        auth, client = world.clients[role]["api" if endpoint.is_api else "html"][0]
+        answers[role] = _isolated(client, "GET", url, api=endpoint.is_api)[0].status_code
+        if answers[role] < 400:
+            break
+    reached = any(status < 400 for status in answers.values())
+    program_only = all(status == 403 for status in answers.values())  # review pages and the like: admins only
+    post_only = all(status == 405 for status in answers.values())  # a function view behind require_POST
+    assert reached or program_only or post_only, f"no role of A reaches its own {url}: {answers}"
