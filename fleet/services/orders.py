@@ -163,7 +163,7 @@ def quote_line_remove(*, partner, line_id, by=None) -> Order:
             raise Conflict(_("You have no quote in progress."), code="no_quote")
         # A line on another partner's quote (or none at all) is the same 404, and nothing is repriced.
         if not str(line_id).isdigit() or not order.lines.filter(pk=line_id).delete()[0]:
-            raise NotFound()
+            raise NotFound(_("That line is not on your quote."))
         return order_reprice(order=order)
 
 
