@@ -86,10 +86,11 @@ class VehicleViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModel
 
     @extend_schema(request=VehicleInputSerializer, responses=VehicleSerializer)
     def partial_update(self, request, pk=None):
+        vehicle = self.get_object()  # before validating: another partner's van is a 404, whatever the body
         data = _valid(VehicleInputSerializer, request.data, partial=True)
         data.pop("status", None)
         data.pop("odometer_miles", None)
-        vehicle = services.vehicle_update(vehicle=self.get_object(), by=request.user, **data)
+        vehicle = services.vehicle_update(vehicle=vehicle, by=request.user, **data)
         return Response(VehicleSerializer(vehicle).data)
 
     @extend_schema(request=TransitionSerializer, responses=VehicleSerializer)
@@ -148,9 +149,10 @@ class DriverViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
 
     @extend_schema(request=DriverInputSerializer, responses=DriverSerializer)
     def partial_update(self, request, pk=None):
+        driver = self.get_object()  # before validating: another partner's driver is a 404, whatever the body
         data = _valid(DriverInputSerializer, request.data, partial=True)
         data.pop("status", None)
-        driver = services.driver_update(driver=self.get_object(), by=request.user, **data)
+        driver = services.driver_update(driver=driver, by=request.user, **data)
         return Response(DriverSerializer(driver).data)
 
     @extend_schema(request=TransitionSerializer, responses=DriverSerializer)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.events import event_record
 from core.money import money
 from core.workflow import lock, transition
@@ -161,7 +161,9 @@ def quote_line_remove(*, partner, line_id, by=None) -> Order:
         order = Order.objects.select_for_update().filter(partner=partner, status=OS.DRAFT).first()
         if order is None:
             raise Conflict(_("You have no quote in progress."), code="no_quote")
-        order.lines.filter(pk=line_id).delete()
+        # A line on another partner's quote (or none at all) is the same 404, and nothing is repriced.
+        if not str(line_id).isdigit() or not order.lines.filter(pk=line_id).delete()[0]:
+            raise NotFound(_("That line is not on your quote."))
         return order_reprice(order=order)
 
 
