@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.permissions import ALL_SCOPES
 from accounts.services import api_token_create
-from core.models import OutboxEvent
+from core.models import Job, OutboxEvent
 from fleet.models import OdometerReading, Order
 from fleet.services.orders import order_submit, quote_line_set
 from hubs.models import Statement
@@ -92,6 +92,8 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
     delivery = WebhookDelivery.objects.create(subscription=subscription, event=event,
                                               retry_until=timezone.now() + timedelta(days=1))
     token, _raw = api_token_create(user=owner, created_by=owner, name=f"token {tag}", scopes=ALL_SCOPES)
+    job = Job.objects.create(kind="routes.plan", subject_type="routes.plan", subject_id=str(plan.pk),
+                             status=Job.Status.DONE, started_by=owner)
 
     tenant.users.update({Role.PARTNER_OWNER: owner, Role.PARTNER_MANAGER: manager, Role.DRIVER: driver_user})
     tenant.objects.update({
@@ -100,6 +102,7 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
         "order": order, "quote_line": quote_line, "claim": claim, "draft_claim": draft_claim,
         "receipt": claim.receipts.first(), "route": route, "stop": stop, "pending_stop": pending_stop,
         "owner_subscription": subscription, "owner_delivery": delivery, "owner_token": token,
+        "job": job,
     })
 
 
