@@ -9,7 +9,7 @@ from accounts.models import ApiToken, User
 from accounts.selectors import api_token_list
 from accounts.serializers import ApiTokenCreatedSerializer, ApiTokenCreateSerializer, ApiTokenSerializer, MeSerializer
 from accounts.services import api_token_create, api_token_revoke
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.idempotency import idempotent
 
 
@@ -54,5 +54,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
+        if not (pk or "").isdigit():
+            raise NotFound()  # the same answer as another account's token
         token = api_token_revoke(token_id=int(pk), revoked_by=request.user)
         return Response(ApiTokenSerializer(token).data)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -8,7 +9,7 @@ from accounts.forms import ApiTokenForm
 from accounts.permissions import user_has_perm
 from accounts.selectors import api_token_list
 from accounts.services import api_token_create, api_token_revoke
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 
 
 class ApiTokensView(LoginRequiredMixin, View):
@@ -42,6 +43,9 @@ class ApiTokensView(LoginRequiredMixin, View):
 
 class ApiTokenRevokeView(LoginRequiredMixin, View):
     def post(self, request, token_id):
-        api_token_revoke(token_id=token_id, revoked_by=request.user)
+        try:
+            api_token_revoke(token_id=token_id, revoked_by=request.user)
+        except NotFound:
+            raise Http404 from None
         messages.success(request, _("The token was revoked."))
         return redirect("accounts:api_tokens")
