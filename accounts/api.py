@@ -47,7 +47,8 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 if not request.user.is_program_admin:
                     raise PermissionDenied("Only program admins issue tokens for other accounts.")
                 owner = get_object_or_404(User, pk=user_id)
-        token, raw = api_token_create(user=owner, created_by=request.user, **fields)
+        parent = request.auth if isinstance(request.auth, ApiToken) else None
+        token, raw = api_token_create(user=owner, created_by=request.user, parent=parent, **fields)
         token.token = raw
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 

@@ -196,6 +196,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.AdminMfaSetUp",
         "accounts.permissions.HasTokenScope",
         "accounts.permissions.HasPortalPermission",
     ],

@@ -89,7 +89,9 @@ def test_last_used_time_is_recorded(user):
 
 def test_token_created_over_the_api_is_shown_once(user, token_client):
     client = token_client(user)
-    response = client.post("/api/v1/tokens/", {"name": "ci", "scopes": ["routes:read"]}, format="json")
+    response = client.post("/api/v1/tokens/", {"name": "ci", "scopes": ["routes:read"],
+                                                "expires_at": (timezone.now() + timedelta(days=1)).isoformat()},
+                           format="json")
     assert response.status_code == 201
     raw = response.json()["token"]
     listed = client.get(f"/api/v1/tokens/{response.json()['id']}/").json()
@@ -100,7 +102,8 @@ def test_token_created_over_the_api_is_shown_once(user, token_client):
 def test_admin_issues_a_token_for_an_integrator(admin_user, make_user, token_client):
     integrator = make_user(Role.INTEGRATOR)
     response = token_client(admin_user).post(
-        "/api/v1/tokens/", {"name": "Acme", "scopes": ["account:read"], "user_id": integrator.pk}, format="json")
+        "/api/v1/tokens/", {"name": "Acme", "scopes": ["account:read"], "user_id": integrator.pk,
+                            "expires_at": (timezone.now() + timedelta(days=90)).isoformat()}, format="json")
     assert response.status_code == 201
     me = _client(response.json()["token"]).get("/api/v1/me/").json()
     assert me["email"] == integrator.email
