@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -45,7 +46,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             user_id = fields.pop("user_id")
             if user_id != request.user.pk:
                 if not request.user.is_program_admin:
-                    raise PermissionDenied("Only program admins issue tokens for other accounts.")
+                    raise PermissionDenied(_("Only program admins issue tokens for other accounts."))
                 owner = get_object_or_404(User, pk=user_id)
         parent = request.auth if isinstance(request.auth, ApiToken) else None
         token, raw = api_token_create(user=owner, created_by=request.user, parent=parent, **fields)
