@@ -16,9 +16,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-# collectstatic needs settings but no secrets or database: give it throwaway values at build time only.
-RUN DJANGO_ENV=production SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db REDIS_URL=redis://localhost \
-    ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+# collectstatic with throwaway settings (see the script); CI runs the same script.
+RUN sh bin/build-static \
     && mkdir -p /app/var/private && chown -R portal:portal /app/var
 
 USER portal

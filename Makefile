@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test lint check bench bench-solver bench-station bench-hubs migrate seed worker beat clean
+.PHONY: run install test lint check build-static bench bench-solver bench-station bench-hubs migrate seed worker beat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ check: install
 	$(VENV)/bin/ruff check .
 	$(PY) ../shared/tools/check_layers.py .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The Dockerfile's static build step; CI runs it too (STATIC_ROOT=<temp dir>) so a broken image build fails CI.
+build-static: install
+	PYTHON=$(PY) bin/build-static
 
 worker: install
 	$(VENV)/bin/celery -A dsp_portal worker -l info

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,7 +10,7 @@ from accounts.models import ApiToken, User
 from accounts.selectors import api_token_list
 from accounts.serializers import ApiTokenCreatedSerializer, ApiTokenCreateSerializer, ApiTokenSerializer, MeSerializer
 from accounts.services import api_token_create, api_token_revoke
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.idempotency import idempotent
 
 
@@ -45,14 +46,17 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             user_id = fields.pop("user_id")
             if user_id != request.user.pk:
                 if not request.user.is_program_admin:
-                    raise PermissionDenied("Only program admins issue tokens for other accounts.")
+                    raise PermissionDenied(_("Only program admins issue tokens for other accounts."))
                 owner = get_object_or_404(User, pk=user_id)
-        token, raw = api_token_create(user=owner, created_by=request.user, **fields)
+        parent = request.auth if isinstance(request.auth, ApiToken) else None
+        token, raw = api_token_create(user=owner, created_by=request.user, parent=parent, **fields)
         token.token = raw
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
+        if not (pk or "").isdigit():
+            raise NotFound()  # the same answer as another account's token
         token = api_token_revoke(token_id=int(pk), revoked_by=request.user)
         return Response(ApiTokenSerializer(token).data)

@@ -1,9 +1,11 @@
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-# Paths a program admin may use before setting up TOTP (to set it up, or leave).
+from accounts.permissions import mfa_setup_pending
+
+# Paths a program admin may use before setting up TOTP (to set it up, or leave). The API answers its own 403
+# (accounts.permissions.AdminMfaSetUp) rather than a redirect.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/api/")
 
 
@@ -15,20 +17,8 @@ class AdminMfaMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            settings.REQUIRE_ADMIN_MFA
-            and user is not None
-            and user.is_authenticated
-            and (user.is_program_admin or user.is_staff)
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and not _has_totp(user)
-        ):
+        if not request.path.startswith(_ALLOWED_PREFIXES) and mfa_setup_pending(user):
             messages.warning(request, _("Program admins must turn on two-factor authentication first."))
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -2,11 +2,17 @@
 
 Views name the permission they need (`permission_required = "onboarding.review"`); HTML views use
 `PermissionRequiredMixin`, REST views `HasPortalPermission`. Nobody writes `if user.role == ...`
-in a view body. API tokens are further limited by scopes, per area: `<area>:read`/`<area>:write`.
+in a view body. API tokens are further limited by scopes, per area: `<area>:read`/`<area>:write`,
+plus `tokens:write`, without which a token cannot create tokens. With REQUIRE_ADMIN_MFA on, a program
+admin (or staff user) without TOTP may only set it up: pages redirect (accounts.middleware), the API
+answers 403 `mfa_required` to their browser session, and no token is minted by them or for them.
 """
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import permissions
 
 from accounts.models import Role
@@ -50,7 +56,9 @@ PERMISSIONS: dict[str, set[str]] = {
 
 # Token scope areas; a token holds `<area>:read` and/or `<area>:write`.
 SCOPE_AREAS = ["account", "onboarding", "claims", "fleet", "procurement", "hubs", "routes", "webhooks"]
-ALL_SCOPES = [f"{area}:{level}" for area in SCOPE_AREAS for level in ("read", "write")]
+# A token may create tokens only with this scope (and then none wider or longer-lived than itself).
+TOKENS_MINT_SCOPE = "tokens:write"
+ALL_SCOPES = [*(f"{area}:{level}" for area in SCOPE_AREAS for level in ("read", "write")), TOKENS_MINT_SCOPE]
 
 
 def user_has_perm(user, name: str) -> bool:
@@ -60,6 +68,22 @@ def user_has_perm(user, name: str) -> bool:
         return False
     # Purely by role: a Django superuser who is not a program admin gets the Django admin, not the portal's powers.
     return user.role in PERMISSIONS[name]
+
+
+def mfa_setup_pending(user) -> bool:
+    """True when REQUIRE_ADMIN_MFA holds this account to setting up TOTP before anything else."""
+    if not settings.REQUIRE_ADMIN_MFA or user is None or not user.is_authenticated:
+        return False
+    if not (user.is_program_admin or user.is_staff):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_setup_message() -> str:
+    return _("Program admins must turn on two-factor authentication first: set it up at %(url)s.") % {
+        "url": reverse("mfa_activate_totp")}
 
 
 class PermissionRequiredMixin(AccessMixin):
@@ -105,6 +129,21 @@ class HasPortalPermission(permissions.BasePermission):
         if not needed:
             return True
         return user_has_perm(request.user, needed)
+
+
+class AdminMfaSetUp(permissions.BasePermission):
+    """A browser session of an admin without TOTP gets 403 `mfa_required` from the API, as pages redirect it.
+
+    Token requests pass: no token is minted by or for such an account while the rule is on, and a token's own use
+    follows the rule it was issued under (tokens from before the rule keep working until revoked)."""
+
+    code = "mfa_required"
+
+    def has_permission(self, request, view):
+        if hasattr(request.auth, "has_scope") or not mfa_setup_pending(request.user):
+            return True
+        self.message = mfa_setup_message()
+        return False
 
 
 class HasTokenScope(permissions.BasePermission):

@@ -24,8 +24,12 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class ApiTokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    scopes = serializers.ListField(child=serializers.ChoiceField(choices=ALL_SCOPES), allow_empty=False)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ALL_SCOPES), allow_empty=False,
+        help_text="A token may create tokens only with `tokens:write`, and only with scopes it holds itself.")
+    expires_at = serializers.DateTimeField(
+        required=False, allow_null=True,
+        help_text="Required when the request itself uses a token, and no later than that token's expiry.")
     user_id = serializers.IntegerField(required=False, help_text="Admins only: issue the token to this account.")
 
 

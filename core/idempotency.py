@@ -2,7 +2,8 @@
 
 The first response is stored per (user, key). The same key with the same request replays it;
 the same key with a different request is 422; a duplicate arriving while the first is still
-running is 409. Responses of 5xx are not stored, so a retry after a server error runs again.
+running is 409. Responses of 5xx and raised errors are not stored, so a retry after a failure runs
+again (a duplicate that finds the failed first attempt's record gone claims the key afresh).
 
 Use on a DRF view method::
 
@@ -15,7 +16,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
-from django.http.request import RawPostDataException
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
@@ -34,22 +35,42 @@ def _scope(request) -> str:
 
 
 def _fingerprint(request) -> str:
+    """SHA-256 of method, path and the parsed content, so a retry that re-encodes the same content matches.
+
+    A multipart retry carries a new random boundary, and JSON may be re-serialised with other spacing or key
+    order: neither is a different request. Fields count by name and values, files by field, name and SHA-256."""
     digest = hashlib.sha256()
-    digest.update(request.method.encode())
-    digest.update(b"\0")
-    digest.update(request.get_full_path().encode())
-    digest.update(b"\0")
-    digest.update(_body(request))
+    for part in (request.method, request.get_full_path(), _media_type(request)):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(_content(request))
     return digest.hexdigest()
 
 
-def _body(request) -> bytes:
-    raw = getattr(request, "_request", request)
-    try:
-        return raw.body
-    except RawPostDataException:
-        # The stream was already parsed (multipart read by a permission check, say).
-        return json.dumps(request.data, sort_keys=True, default=str).encode()
+def _media_type(request) -> str:
+    return (request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+
+
+def _content(request) -> bytes:
+    data = request.data  # an unparseable body raises ParseError (a 400) before any record is written
+    if isinstance(data, QueryDict):
+        fields = {name: data.getlist(name) for name in sorted(data) if name not in request.FILES}
+        files = {name: [_file_digest(f) for f in request.FILES.getlist(name)] for name in sorted(request.FILES)}
+        data = {"fields": fields, "files": files}
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def _file_digest(upload) -> list[str]:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)  # the view reads it again
+    return [upload.name or "", digest.hexdigest()]
+
+
+# A duplicate that finds the first request's record gone (that request failed and freed the key) claims again;
+# a key freed and re-taken more often than this while we look is reported as still in progress.
+CLAIM_ATTEMPTS = 3
 
 
 def _claim(request, key):
@@ -57,19 +78,32 @@ def _claim(request, key):
     scope = _scope(request)
     fingerprint = _fingerprint(request)
     user = request.user if request.user.is_authenticated else None
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(user=user, scope=scope, key=key, fingerprint=fingerprint)
-        return record, True
-    except IntegrityError:
-        record = IdempotencyRecord.objects.get(scope=scope, key=key)
+    record = None
+    for _attempt in range(CLAIM_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(user=user, scope=scope, key=key,
+                                                        fingerprint=fingerprint), True
+        except IntegrityError:
+            record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+        if record is not None:
+            break
+    if record is None:
+        raise _in_progress()
     if record.fingerprint != fingerprint:
-        raise Unprocessable(_("This Idempotency-Key was already used for a different request."),
-                            code="idempotency_key_reused")
+        raise _reused()
     if record.state == IdempotencyRecord.State.IN_PROGRESS:
-        raise Conflict(_("A request with this Idempotency-Key is still being processed."),
-                       code="idempotency_in_progress")
+        raise _in_progress()
     return record, False
+
+
+def _in_progress():
+    return Conflict(_("A request with this Idempotency-Key is still being processed."), code="idempotency_in_progress")
+
+
+def _reused():
+    return Unprocessable(_("This Idempotency-Key was already used for a different request."),
+                         code="idempotency_key_reused")
 
 
 def idempotent(view_method):

@@ -130,7 +130,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Where collectstatic writes; CI points it at a temporary folder to prove the image's build step works.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if not PRODUCTION:
     # Serve straight from the source folders (no collectstatic needed to develop or test).
@@ -201,6 +202,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.AdminMfaSetUp",
         "accounts.permissions.HasTokenScope",
         "accounts.permissions.HasPortalPermission",
     ],

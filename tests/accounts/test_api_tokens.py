@@ -89,7 +89,9 @@ def test_last_used_time_is_recorded(user):
 
 def test_token_created_over_the_api_is_shown_once(user, token_client):
     client = token_client(user)
-    response = client.post("/api/v1/tokens/", {"name": "ci", "scopes": ["routes:read"]}, format="json")
+    response = client.post("/api/v1/tokens/", {"name": "ci", "scopes": ["routes:read"],
+                                                "expires_at": (timezone.now() + timedelta(days=1)).isoformat()},
+                           format="json")
     assert response.status_code == 201
     raw = response.json()["token"]
     listed = client.get(f"/api/v1/tokens/{response.json()['id']}/").json()
@@ -100,7 +102,8 @@ def test_token_created_over_the_api_is_shown_once(user, token_client):
 def test_admin_issues_a_token_for_an_integrator(admin_user, make_user, token_client):
     integrator = make_user(Role.INTEGRATOR)
     response = token_client(admin_user).post(
-        "/api/v1/tokens/", {"name": "Acme", "scopes": ["account:read"], "user_id": integrator.pk}, format="json")
+        "/api/v1/tokens/", {"name": "Acme", "scopes": ["account:read"], "user_id": integrator.pk,
+                            "expires_at": (timezone.now() + timedelta(days=90)).isoformat()}, format="json")
     assert response.status_code == 201
     me = _client(response.json()["token"]).get("/api/v1/me/").json()
     assert me["email"] == integrator.email
@@ -164,3 +167,21 @@ def test_the_issue_to_field_is_ignored_for_non_admins(client, user, make_user, p
     client.post("/account/tokens/", {"issue_to": other.email, "name": "x", "scopes": ["routes:read"]})
     assert not ApiToken.objects.filter(user=other).exists()
     assert ApiToken.objects.get(user=user).name == "x"
+
+
+@pytest.mark.parametrize("token_id", ["abc", "99999999999999999999"])
+def test_revoking_a_malformed_or_out_of_range_id_over_the_api_is_404(user, token_client, token_id):
+    response = token_client(user).post(f"/api/v1/tokens/{token_id}/revoke/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found.", "fields": {}}
+
+
+@pytest.mark.parametrize("token_id", ["theirs", "99999999999999999999"])
+def test_revoking_another_users_or_a_missing_token_on_the_page_is_404(client, user, make_user, password, token_id):
+    other = make_user()
+    theirs, _raw = api_token_create(user=other, created_by=other, name="theirs", scopes=["account:read"])
+    client.login(email=user.email, password=password)
+    response = client.post(f"/account/tokens/{theirs.pk if token_id == 'theirs' else token_id}/revoke/")
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None

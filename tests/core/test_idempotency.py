@@ -1,11 +1,17 @@
 """Idempotency-Key: replay, 422 on a different body, 409 while the first is still running."""
 
 import threading
+from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.client import encode_multipart
+from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from core.models import IdempotencyRecord, OutboxEvent
+from tests.concurrency import run_at_once
 from tests.core import urls_idempotency
 
 pytestmark = pytest.mark.urls("tests.core.urls_idempotency")
@@ -87,3 +93,62 @@ def test_a_failed_request_does_not_burn_the_key(user, token_client):
     assert response.status_code == 400
     assert not IdempotencyRecord.objects.filter(key="k-2").exists()
     assert client.post("/create/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="k-2").status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicates_of_a_refused_request_never_answer_500(user):
+    """The first attempt frees the key when it is refused; duplicates racing it claim again or see it running."""
+    _token, raw = api_token_create(user=user, created_by=user, name="burst", scopes=["account:write"])
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        response = client.post("/create/", {"invalid": True}, format="json", HTTP_IDEMPOTENCY_KEY="k-burst")
+        return SimpleNamespace(status=response.status_code)
+
+    outcomes = run_at_once([post] * 50)
+
+    assert all(outcome in (("ok", 400), ("ok", 409)) for outcome in outcomes), outcomes
+    assert ("ok", 400) in outcomes
+    assert not IdempotencyRecord.objects.filter(key="k-burst").exists()
+    assert OutboxEvent.objects.count() == 0
+
+
+def _multipart(client, boundary, *, content=b"receipt bytes", note="fuel"):
+    body = encode_multipart(boundary, {"note": note, "file": SimpleUploadedFile("receipt.pdf", content)})
+    return client.post("/upload/", body, content_type=f"multipart/form-data; boundary={boundary}",
+                       HTTP_IDEMPOTENCY_KEY="k-upload")
+
+
+@pytest.mark.django_db
+def test_a_multipart_retry_with_a_new_boundary_replays_the_first_answer(user, token_client):
+    client = token_client(user)
+    first = _multipart(client, "boundary-first-attempt")
+    retry = _multipart(client, "boundary-the-retry-picked")
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry["Idempotent-Replayed"] == "true"
+    assert OutboxEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_multipart_retry_with_another_file_or_field_is_422(user, token_client):
+    client = token_client(user)
+    assert _multipart(client, "b-1").status_code == 201
+    other_file = _multipart(client, "b-2", content=b"another receipt")
+    other_note = _multipart(client, "b-3", note="tyres")
+    assert other_file.status_code == other_note.status_code == 422
+    assert other_file.json()["code"] == "idempotency_key_reused"
+    assert OutboxEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_json_with_other_spacing_and_key_order_replays(user, token_client):
+    client = token_client(user)
+    first = client.post("/create/", '{"a": 1, "b": [1, 2]}', content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY="k-json")
+    again = client.post("/create/", '{"b":[1,2],"a":1}', content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY="k-json")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert OutboxEvent.objects.count() == 1

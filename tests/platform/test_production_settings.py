@@ -101,3 +101,15 @@ def test_embedded_default_needs_no_environment(tmp_path):
     assert engine.endswith("sqlite3")
     assert eager == "True"
     assert email.endswith("console.EmailBackend")
+
+
+def test_production_holds_admins_to_mfa_on_pages_and_the_api():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.REQUIRE_ADMIN_MFA, 'accounts.permissions.AdminMfaSetUp' in"
+        " settings.REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'], 'accounts.middleware.AdminMfaMiddleware' in"
+        " settings.MIDDLEWARE)"
+    )
+    result = _run(["-c", code], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
