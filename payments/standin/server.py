@@ -61,8 +61,11 @@ class StandinServer:
 
     def reset(self):
         def clear():
+            from localstripe.webhooks import _webhooks
+
             ls.store.clear()
             state.reset()
+            _webhooks.clear()
 
         self.run(clear)
 
