@@ -137,8 +137,9 @@ async def pay_page(request):
             persistence.dump()
         raise web.HTTPSeeOther(_back(return_url, stripe="paid"))
     amount = f"{intent.amount / 100:,.2f} {intent.currency.upper()}"
+    what = getattr(intent, "description", None) or "Payment"
     return _page("Pay by card", (
-        f"<p>{html.escape(intent.description or 'Payment')}: <strong>{html.escape(amount)}</strong></p>"
+        f"<p>{html.escape(what)}: <strong>{html.escape(amount)}</strong></p>"
         f"<p>Card: test card {TEST_CARD[-4:]} (always succeeds).</p>"
         f"<form method='post'><button type='submit'>Pay {html.escape(amount)}</button></form>"))
 

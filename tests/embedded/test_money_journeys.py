@@ -6,12 +6,16 @@ import re
 
 import pytest
 
+from fleet.models import Order
+from fleet.services.orders import order_approve, order_submit, quote_line_set
 from onboarding.claims.models import Claim
-from payments.models import ConnectedAccount, Transfer
+from payments.models import ConnectedAccount, StripeEvent, Transfer
 from tests.conftest import login
 from tests.embedded.conftest import eventually
 from tests.factories import AdminFactory
+from tests.fleet.procurement_factories import VanItemFactory
 from tests.onboarding.claim_factories import approved_claim, veteran_partner
+from tests.onboarding.factories import ApplicationFactory, partner_with_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +58,27 @@ def test_claim_approved_then_paid_by_the_payout_run_and_the_stand_ins_webhook(pa
     transfer = Transfer.objects.get(reference=f"claim:{claim.pk}")
     assert (transfer.status, transfer.amount, standin.get(transfer.stripe_transfer_id)["amount"]) == (
         "paid", claim.approved_amount, 120050)
+
+
+def test_an_order_deposit_is_paid_by_card_on_the_stand_ins_page(page, screenshot, standin):
+    partner, owner = partner_with_owner(application=ApplicationFactory(planned_vans=5))
+    quote_line_set(partner=partner, item=VanItemFactory(name="Branded step van 2026"), quantity=2, by=owner)
+    order = order_approve(order=order_submit(order=Order.objects.get(partner=partner, status="draft"), by=owner),
+                          by=AdminFactory())
+
+    login(page, owner.email)
+    page.goto(f"/fleet/orders/{order.pk}/")
+    page.get_by_role("button", name="Pay deposit").click()
+    page.click("#pay-by-card")
+    page.wait_for_url(re.compile(r"/pay/pi_"))
+    screenshot(page, "embedded-deposit-card-page")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.wait_for_url(f"**/fleet/orders/{order.pk}/**")
+
+    assert "Deposit paid" in page.locator("h1").inner_text()
+    screenshot(page, "embedded-deposit-paid")
+    # The stand-in's signed `payment_intent.succeeded` reaches the webhook endpoint too (a harmless repeat).
+    assert eventually(lambda: StripeEvent.objects.filter(type="payment_intent.succeeded",
+                                                         processed_at__isnull=False).exists())
+    order.refresh_from_db()
+    assert (order.status, order.deposit_payment.status) == ("deposit_paid", "succeeded")
