@@ -1,5 +1,8 @@
-# DSP Portal. `make run` starts the embedded default; `make test` runs every test on PostgreSQL + Redis.
+# DSP Portal. `make run` starts the embedded default (with the local Stripe stand-in when no STRIPE_SECRET_KEY);
+# `make test` installs what the suite needs, runs every test on PostgreSQL + Redis, then the journeys on the
+# embedded default (SQLite, in-process tasks, the stand-in).
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -21,13 +24,19 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The Stripe stand-in (manage.py stripe_standin) runs beside the server and stops with it.
 run: seed
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	@export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(PY) manage.py stripe_standin & standin=$$!; \
+	trap 'kill $$standin 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests talk to PostgreSQL and Redis at the addresses in .env.example (or DATABASE_URL/REDIS_URL).
 test: install
+	bash scripts/ensure-system-deps.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest tests/embedded --ds=dsp_portal.test_settings_embedded
 
 lint: install
 	$(VENV)/bin/ruff check .

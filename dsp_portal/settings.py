@@ -350,10 +350,17 @@ WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")
 WEBHOOKS_RETRY_WINDOW = timedelta(hours=24)
 WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 
-# Stripe: the real client, pointed at STRIPE_API_BASE (a local fake in tests and development).
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_local")
+# Stripe: the real client. With no STRIPE_SECRET_KEY outside production it talks to the local stand-in
+# (payments.standin: `make run` starts it on STRIPE_STANDIN_PORT, the tests in a thread), so every money flow
+# works with no keys; a real key switches to api.stripe.com.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_STANDIN = not PRODUCTION and not STRIPE_SECRET_KEY
+STRIPE_STANDIN_PORT = env.int("STRIPE_STANDIN_PORT", default=8420)
+if STRIPE_STANDIN:
+    STRIPE_SECRET_KEY = "sk_test_standin"
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=f"http://127.0.0.1:{STRIPE_STANDIN_PORT}" if STRIPE_STANDIN
+                          else "https://api.stripe.com")
 
 # Route planning (routes): the solver's time budget per plan, the stop count above which a
 # station-day is split into sectors, and an optional OSRM-compatible table service (empty = off:

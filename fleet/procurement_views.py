@@ -17,6 +17,7 @@ from fleet import selectors_procurement as sel
 from fleet.models import ItemCategory, ItemKind, Order
 from fleet.services import orders as svc
 from onboarding.selectors import partner_for_user
+from payments.selectors import payment_checkout_url
 
 
 def render(request, template, context):
@@ -138,10 +139,16 @@ def order_detail(request, order_id):
     if request.method == "POST":
         _order_post(request, order, is_admin=is_admin)
         return redirect("fleet:order_detail", order_id=order.pk)
+    if request.GET.get("stripe") == "paid" and not is_admin:
+        # Back from the card page: ask Stripe now rather than wait for its webhook.
+        _try(request, lambda: _payment_sync(order), "")
+        order.refresh_from_db()
     lines = list(order.lines.select_related("item"))
     return render(request, "fleet/procurement/order_detail.html", {
         "order": order, "lines": lines, "events": order.events.select_related("actor"), "is_admin": is_admin,
         "payment": order.deposit_payment,
+        "checkout_url": payment_checkout_url(payment=order.deposit_payment,
+                                             return_url=request.build_absolute_uri(request.path)),
         "van_lines": [(line, range(line.quantity)) for line in lines if line.kind == ItemKind.VEHICLE],
         "policy_lines": [line for line in lines if line.kind == ItemKind.INSURANCE],
         "can_cancel": order.status in (Order.Status.SUBMITTED, Order.Status.APPROVED, Order.Status.DEPOSIT_PAID),

@@ -70,11 +70,12 @@ def _claim(partner, owner, admin, *, code, vendor, days_ago, amount, description
 
 
 def _paid(claim, admin):
-    """Record the payout as Stripe would have confirmed it (no Stripe call)."""
+    """Record the payout as Stripe would have confirmed it (no Stripe call).
+
+    The payout account row is left unconnected (no Stripe id): "Connect Stripe" creates it at the Stripe that
+    `make run` talks to (the local stand-in), so the demo's next payout run pays a real account there."""
     account, _created = ConnectedAccount.objects.get_or_create(
-        holder=f"partner:{claim.partner_id}",
-        defaults={"stripe_account_id": f"acct_demo_{claim.partner_id}", "email": OWNER, "charges_enabled": True,
-                  "payouts_enabled": True, "details_submitted": True, "transfers_active": True})
+        holder=f"partner:{claim.partner_id}", defaults={"email": OWNER})
     paid_at = claim.decided_at + timedelta(days=1)
     transfer = Transfer.objects.create(
         account=account, amount=claim.approved_amount, purpose="claim", reference=claim.reference,

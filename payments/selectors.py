@@ -1,7 +1,9 @@
 """Read queries shared by downstream apps, views and tasks."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -10,6 +12,16 @@ from payments.models import ConnectedAccount, Payment, Transfer
 
 def connected_account_for_holder(*, holder: str) -> ConnectedAccount | None:
     return ConnectedAccount.objects.filter(holder=holder).first()
+
+
+def payment_checkout_url(*, payment: Payment | None, return_url: str) -> str:
+    """Where the buyer pays by card without Stripe.js: the local Stripe stand-in's card page (when the
+    portal runs on it and the payment still awaits a card). Empty otherwise: Stripe.js confirms in production."""
+    if (payment is None or not settings.STRIPE_STANDIN or not payment.stripe_payment_intent_id
+            or payment.status != Payment.Status.REQUIRES_PAYMENT):
+        return ""
+    base = settings.STRIPE_API_BASE.rstrip("/")
+    return f"{base}/pay/{payment.stripe_payment_intent_id}?{urlencode({'return_url': return_url})}"
 
 
 def transfer_for_key(*, idempotency_key: str) -> Transfer | None:

@@ -14,6 +14,11 @@ from tests.factories import PASSWORD, AdminFactory, UserFactory
 
 pytest_plugins = ["tests.stripe_fake"]
 
+EMBEDDED_SETTINGS = "dsp_portal.test_settings_embedded"
+# tests/embedded runs on its own settings (SQLite, no Redis): `make test` runs it second, with
+# `--ds=dsp_portal.test_settings_embedded`; the PostgreSQL run leaves it out.
+collect_ignore = [] if os.environ.get("DJANGO_SETTINGS_MODULE") == EMBEDDED_SETTINGS else ["embedded"]
+
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
 
 

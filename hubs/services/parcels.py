@@ -221,6 +221,19 @@ _CASTS = {"status": "varchar", "delivered_to": "varchar", "attempt_reason": "var
 
 
 def _bulk_write(parcels: list[Parcel]) -> None:
+    """Write the batch's changed parcels: one statement on PostgreSQL, the ORM's bulk_update elsewhere."""
+    if connection.vendor == "postgresql":
+        _bulk_write_postgresql(parcels)
+    else:
+        _bulk_write_portable(parcels)
+
+
+def _bulk_write_portable(parcels: list[Parcel]) -> None:
+    """Every database (the embedded default's SQLite included): bulk_update's CASE per field and row."""
+    Parcel.objects.bulk_update(parcels, UPDATE_FIELDS)
+
+
+def _bulk_write_postgresql(parcels: list[Parcel]) -> None:
     """One `UPDATE ... FROM (VALUES ...)`: Django's bulk_update builds a CASE per field and row, which
     costs more in Python than the database spends on the whole batch."""
     table = Parcel._meta.db_table

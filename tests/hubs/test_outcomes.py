@@ -119,3 +119,23 @@ def test_the_nightly_close_returns_yesterdays_open_parcels_of_only_the_hubs_that
     assert parcels_close_days() == 0
     assert Parcel.objects.filter(status="returned").count() == 3
     assert Parcel.objects.get(service_date=date(2026, 3, 11)).status == "received"
+
+
+@pytest.mark.parametrize("writer", ["_bulk_write_postgresql", "_bulk_write_portable"])
+def test_both_ways_of_writing_a_batch_store_the_same_outcomes(hub, monkeypatch, writer):
+    """The PostgreSQL-only statement and the portable bulk_update (the embedded default's) write alike."""
+    from hubs.services import parcels as module
+
+    monkeypatch.setattr(module, "_bulk_write", getattr(module, writer))
+    a, b, c = received_parcels(hub, 3)
+    with freeze_time("2026-03-10 15:00:00"):
+        parcel_outcomes_record(hub=hub, items=[
+            item(a, "delivered", recipient_name="Ann Lee"), item(b, "attempted", reason="nobody_home"),
+            item(c, "out_for_delivery")])
+    rows = {p.pk: p for p in Parcel.objects.filter(pk__in=[a.pk, b.pk, c.pk])}
+    assert (rows[a.pk].status, rows[a.pk].delivered_to, rows[a.pk].delivered_at.isoformat()) == (
+        "delivered", "Ann Lee", "2026-03-10T15:00:00+00:00")
+    assert (rows[b.pk].status, rows[b.pk].attempt_reason, rows[b.pk].attempted_at is not None) == (
+        "attempted", "nobody_home", True)
+    assert (rows[c.pk].status, rows[c.pk].delivered_at, rows[c.pk].proof_photo.name) == ("out_for_delivery", None, "")
+    assert all(p.updated_at.isoformat() == "2026-03-10T15:00:00+00:00" for p in rows.values())

@@ -1,0 +1,40 @@
+"""Journeys on the embedded default: SQLite, in-process tasks, the local Stripe stand-in delivering its
+signed events to the live server's webhook endpoint, as under `make run`."""
+
+import time
+
+import pytest
+from django.db import connection
+
+from tests.conftest import EMBEDDED_SETTINGS
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if os.environ.get("DJANGO_SETTINGS_MODULE") != EMBEDDED_SETTINGS:
+        raise pytest.UsageError(f"tests/embedded runs with --ds={EMBEDDED_SETTINGS} (see make test)")
+
+
+@pytest.fixture(autouse=True)
+def _on_sqlite(db):
+    assert connection.vendor == "sqlite", "the embedded journeys run on SQLite"
+
+
+@pytest.fixture
+def standin(stripe_fake, stripe_fake_server, live_server, settings):
+    """The stand-in with the live server's webhook endpoint registered, as `make run` does."""
+    settings.SITE_URL = live_server.url
+    stripe_fake_server.deliver_webhooks_to(live_server.url + "/payments/stripe/webhook/",
+                                           settings.STRIPE_WEBHOOK_SECRET)
+    return stripe_fake
+
+
+def eventually(check, *, timeout=15.0, every=0.1):
+    """Wait for what an asynchronous event (a webhook the stand-in sends a second later) brings about."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(every)
