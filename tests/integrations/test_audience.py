@@ -19,7 +19,7 @@ from onboarding.models import PartnerMembership
 from routes.models import Plan, PlanStatus, Route
 from routes.services import plan_publish
 from tests.hubs.factories import HubFactory
-from tests.onboarding.factories import PartnerMembershipFactory, partner_with_owner
+from tests.onboarding.factories import PartnerMembershipFactory, application_in, partner_with_owner
 from tests.routes.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,8 @@ def _record_and_fan_out(type_, audience, subject):
 
 def _receivers(world, event) -> set[str]:
     names = {sub.pk: name for name, sub in world["subs"].items()}
-    return {names.get(pk, pk) for pk in WebhookDelivery.objects.filter(event=event).values_list("subscription_id", flat=True)}
+    delivered = WebhookDelivery.objects.filter(event=event).values_list("subscription_id", flat=True)
+    return {names.get(pk, pk) for pk in delivered}
 
 
 @pytest.mark.parametrize("event_type", list(EVENT_TYPES))
@@ -144,6 +145,13 @@ def test_a_published_plan_reaches_every_partner_with_a_route_in_it(world):
     owners = set(WebhookDelivery.objects.filter(event=event).values_list("subscription__owner", flat=True))
     people = world["people"]
     assert owners == {people["admin"].pk, people["integrator_scoped"].pk, people["partner_a"].pk, owner_c.pk}
+
+
+def test_an_application_is_heard_by_its_applicant_only():
+    application = application_in("rejected")
+    events = OutboxEvent.objects.filter(type__startswith="application.")
+    assert sorted(e.type for e in events) == ["application.decided", "application.submitted"]
+    assert {e.audience for e in events} == {Audience.applicant(application.applicant_id)}
 
 
 def test_bulk_recorded_events_keep_their_audience(world):
