@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from core.audience import Audience
+
 
 class IdempotencyRecord(models.Model):
     """The first response to a creating or paying POST, kept per (user, key) and replayed."""
@@ -58,8 +60,6 @@ class OutboxEvent(models.Model):
     @property
     def audience(self):
         """The stored audience (one query for its partners, when it names any)."""
-        from core.audience import Audience
-
         partner_ids = self.audience_partners.values_list("partner_id", flat=True) if self.audience_has_partners else ()
         return Audience(partner_ids=frozenset(partner_ids), hub_id=self.audience_hub_id,
                         applicant_id=self.audience_applicant_id)
