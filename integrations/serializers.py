@@ -7,7 +7,7 @@ from core.events import EVENT_TYPES
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 EVENT_TYPE_CHOICES = sorted(EVENT_TYPES)
-READ_SCOPE_CHOICES = [f"{area}:read" for area in SCOPE_AREAS]
+READ_SCOPE_CHOICES = [(f"{area}:read", f"{area}:read") for area in SCOPE_AREAS]
 SCOPES_HELP = ("Integrators only: an area's read scope (e.g. `routes:read`) lets the subscription receive that "
                "area's events program-wide. Others receive the events about what they may read.")
 
