@@ -60,6 +60,42 @@ SCOPE_AREAS = ["account", "onboarding", "claims", "fleet", "procurement", "hubs"
 TOKENS_MINT_SCOPE = "tokens:write"
 ALL_SCOPES = [*(f"{area}:{level}" for area in SCOPE_AREAS for level in ("read", "write")), TOKENS_MINT_SCOPE]
 
+# The scope area each permission belongs to: by its prefix, except these.
+_PREFIX_AREAS = {"tokens": "account", "console": "account", "partner": "onboarding", "catalog": "procurement",
+                 "orders": "procurement"}
+
+
+def permission_area(name: str) -> str:
+    prefix = name.split(".", 1)[0]
+    return _PREFIX_AREAS.get(prefix, prefix)
+
+
+assert all(permission_area(p) in SCOPE_AREAS for p in PERMISSIONS), "every permission needs a scope area"
+
+
+def role_areas(role: str) -> set[str]:
+    """The scope areas a role works in: those where it holds at least one permission."""
+    return {permission_area(name) for name, roles in PERMISSIONS.items() if role in roles}
+
+
+# Webhooks (integrations): which permission makes a role a reader of its own objects, per audience kind
+# (core.audience). A partner member reads their partner's objects, a hub owner their hub's, an applicant
+# their application; each also only in the areas the role works in (partner managers never see claims).
+AUDIENCE_KIND_PERMISSIONS = {"partner": "partner.view", "hub": "hubs.operate", "applicant": "onboarding.apply"}
+
+
+def role_reads_audience_kind(role: str, kind: str) -> bool:
+    return role in PERMISSIONS[AUDIENCE_KIND_PERMISSIONS[kind]]
+
+
+def webhook_scopes_allowed(role: str) -> list[str]:
+    """The read scopes a webhook subscription of this role may carry: integrators receive program-wide
+    events of an area only with its read scope, limited to the areas their role works in. Other roles
+    take none (program admins receive everything; tenants receive what is theirs)."""
+    if role != A.INTEGRATOR:
+        return []
+    return [f"{area}:read" for area in SCOPE_AREAS if area in role_areas(role)]
+
 
 def user_has_perm(user, name: str) -> bool:
     if name not in PERMISSIONS:

@@ -5,14 +5,16 @@ exists exactly when the change does. Delivery to webhook subscribers is the `int
 business: it reads the outbox after commit.
 
 `EVENT_TYPES` is the one catalogue of event types and their payload shapes (also published in
-the API docs). Add a type here before recording it.
+the API docs). Add a type here before recording it, and say in `EVENT_AUDIENCES` whom it may name:
+every event carries an `Audience` (core.audience), and webhooks reach only those who may read it.
 """
 
 import functools
 
 from django.db import transaction
 
-from core.models import OutboxEvent
+from core.audience import APPLICANT, HUB, PARTNER, Audience, EventAudience
+from core.models import OutboxEvent, OutboxEventPartner
 
 # Callables `fn(event_id)` run after the recording transaction commits (webhook dispatch registers
 # one from integrations; core never imports it). A failing hook is logged, never raised: the
@@ -45,17 +47,57 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "payout.paid": ("A payout reached a partner or hub.", {"transfer_id": "int", "amount": "decimal"}),
 }
 
+# type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
+# receive it program-wide (None: program admins and the named audience only). A type missing here
+# cannot be recorded.
+EVENT_AUDIENCES: dict[str, EventAudience] = {
+    "application.submitted": EventAudience(kinds=frozenset({APPLICANT}), area="onboarding"),
+    "application.decided": EventAudience(kinds=frozenset({APPLICANT}), area="onboarding"),
+    "claim.paid": EventAudience(kinds=frozenset({PARTNER}), area="claims"),
+    "order.submitted": EventAudience(kinds=frozenset({PARTNER}), area="procurement"),
+    "order.decided": EventAudience(kinds=frozenset({PARTNER}), area="procurement"),
+    "order.fulfilled": EventAudience(kinds=frozenset({PARTNER}), area="procurement"),
+    "parcel.delivered": EventAudience(kinds=frozenset({HUB}), area="hubs"),
+    "parcel.attempted": EventAudience(kinds=frozenset({HUB}), area="hubs"),
+    "statement.paid": EventAudience(kinds=frozenset({HUB}), area="hubs"),
+    "route.published": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "payout.paid": EventAudience(kinds=frozenset({PARTNER, HUB}), area=None),
+}
 
-def event_record(*, type: str, subject, payload: dict) -> OutboxEvent:
-    """Write an event row in the caller's transaction. `subject` is the model instance it is about."""
+
+def _check(type: str, audience) -> None:
     if type not in EVENT_TYPES:
         raise ValueError(f"Unknown event type {type!r}: add it to core.events.EVENT_TYPES")
+    if type not in EVENT_AUDIENCES:
+        raise ValueError(f"Event type {type!r} has no audience: say whom it may name in core.events.EVENT_AUDIENCES")
+    if not isinstance(audience, Audience):
+        raise TypeError(f"{type}: audience must be a core.audience.Audience, not {audience!r}")
+    stray = audience.kinds - EVENT_AUDIENCES[type].kinds
+    if stray:
+        raise ValueError(f"{type} events may not name a {', '.join(sorted(stray))} audience")
+
+
+def _row(type: str, subject, payload: dict, audience: Audience) -> OutboxEvent:
+    meta = subject._meta
+    return OutboxEvent(type=type, subject_type=f"{meta.app_label}.{meta.model_name}", subject_id=str(subject.pk),
+                       payload=payload, audience_hub_id=audience.hub_id, audience_applicant_id=audience.applicant_id,
+                       audience_has_partners=bool(audience.partner_ids))
+
+
+def _partner_rows(event: OutboxEvent, audience: Audience) -> list[OutboxEventPartner]:
+    return [OutboxEventPartner(event=event, partner_id=p) for p in sorted(audience.partner_ids)]
+
+
+def event_record(*, type: str, subject, payload: dict, audience: Audience) -> OutboxEvent:
+    """Write an event row in the caller's transaction. `subject` is the model instance it is about;
+    `audience` says who besides program admins may read it (`Audience()` for the program only)."""
+    _check(type, audience)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the transaction that makes the change")
-    meta = subject._meta
-    event = OutboxEvent.objects.create(
-        type=type, subject_type=f"{meta.app_label}.{meta.model_name}", subject_id=str(subject.pk), payload=payload
-    )
+    event = _row(type, subject, payload, audience)
+    event.save(force_insert=True)
+    if audience.partner_ids:
+        OutboxEventPartner.objects.bulk_create(_partner_rows(event, audience))
     for hook in _COMMIT_HOOKS:
         transaction.on_commit(functools.partial(hook, event.pk), robust=True)
     return event
@@ -64,14 +106,18 @@ def event_record(*, type: str, subject, payload: dict) -> OutboxEvent:
 def events_record_bulk(events) -> list[OutboxEvent]:
     """Write many events in one INSERT, in the caller's transaction (batch services at scale).
 
-    `events` is an iterable of `(type, subject, payload)`."""
+    `events` is an iterable of `(type, subject, payload, audience)`. The periodic sweep dispatches them."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_record_bulk must run inside the transaction that makes the change")
-    rows = []
-    for type_, subject, payload in events:
-        if type_ not in EVENT_TYPES:
-            raise ValueError(f"Unknown event type {type_!r}: add it to core.events.EVENT_TYPES")
-        meta = subject._meta
-        rows.append(OutboxEvent(type=type_, subject_type=f"{meta.app_label}.{meta.model_name}",
-                                subject_id=str(subject.pk), payload=payload))
-    return OutboxEvent.objects.bulk_create(rows) if rows else []
+    rows, audiences = [], []
+    for type_, subject, payload, audience in events:
+        _check(type_, audience)
+        rows.append(_row(type_, subject, payload, audience))
+        audiences.append(audience)
+    if not rows:
+        return []
+    rows = OutboxEvent.objects.bulk_create(rows)  # ids are client-side UUIDs, so they are known on every database
+    partners = [p for row, audience in zip(rows, audiences, strict=True) for p in _partner_rows(row, audience)]
+    if partners:
+        OutboxEventPartner.objects.bulk_create(partners)
+    return rows

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audience import Audience
+
 
 class IdempotencyRecord(models.Model):
     """The first response to a creating or paying POST, kept per (user, key) and replayed."""
@@ -43,6 +45,11 @@ class OutboxEvent(models.Model):
     payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The audience (core.audience): who besides program admins may read the object. Partners are rows
+    # of OutboxEventPartner (a published plan names several); none of the three set means program-only.
+    audience_hub_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    audience_applicant_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    audience_has_partners = models.BooleanField(default=False, help_text="Spares fan-out a query when False.")
 
     class Meta:
         ordering = ["created_at"]
@@ -50,6 +57,26 @@ class OutboxEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.subject_type}:{self.subject_id}"
+
+    @property
+    def audience(self):
+        """The stored audience (one query for its partners, when it names any)."""
+        partner_ids = self.audience_partners.values_list("partner_id", flat=True) if self.audience_has_partners else ()
+        return Audience(partner_ids=frozenset(partner_ids), hub_id=self.audience_hub_id,
+                        applicant_id=self.audience_applicant_id)
+
+
+class OutboxEventPartner(models.Model):
+    """One partner in an event's audience; indexed by partner so "events this partner may read" is cheap."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="audience_partners")
+    partner_id = models.PositiveBigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "partner_id"], name="outbox_audience_partner_unique")]
+
+    def __str__(self):
+        return f"{self.event_id} → partner:{self.partner_id}"
 
 
 class Job(models.Model):

@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "UsStateCodeEnum": "fleet.serializers.STATES",
         "RouteStopOutcomeEnum": "routes.serializers.STOP_OUTCOMES",
         "ParcelOutcomeEnum": "routes.serializers.PARCEL_OUTCOMES",
+        "WebhookReadScopeEnum": "integrations.serializers.READ_SCOPE_CHOICES",
     }),
 }
 

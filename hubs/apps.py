@@ -5,7 +5,10 @@ class HubsConfig(AppConfig):
     name = "hubs"
 
     def ready(self):
+        from core.audience import HUB, register_tenancy
+        from hubs.selectors import hub_owner_ids
         from hubs.services.payouts import PURPOSE, on_statement_transfer
         from payments.hooks import register_transfer_listener
 
         register_transfer_listener(PURPOSE, on_statement_transfer)
+        register_tenancy(HUB, hub_owner_ids)

@@ -27,6 +27,11 @@ def hub_for_owner(*, user) -> Hub | None:
     return Hub.objects.filter(owner=user).order_by("-created_at", "-id").first()
 
 
+def hub_owner_ids(*, user_ids, object_ids) -> set[int]:
+    """Of `user_ids`, those who own any of the hubs `object_ids` (core.audience tenancy)."""
+    return set(Hub.objects.filter(owner_id__in=user_ids, pk__in=object_ids).values_list("owner_id", flat=True))
+
+
 def hub_get_for_owner(*, user) -> Hub:
     hub = hub_for_owner(user=user)
     if hub is None:

@@ -25,7 +25,9 @@ def seed(*, log):
     subscription, created = WebhookSubscription.objects.get_or_create(
         owner=owner, url=URL,
         defaults={"description": "Acme Dispatch Sync (local receiver)",
-                  "event_types": ["application.decided", "route.published", "parcel.delivered", "payout.paid"],
+                  # Integrators never receive payouts; the scopes let it hear these areas program-wide.
+                  "event_types": ["application.decided", "route.published", "parcel.delivered"],
+                  "scopes": ["hubs:read", "onboarding:read", "routes:read"],
                   "secret_encrypted": crypto.encrypt("whsec_demo_not_a_real_secret")},
     )
     now = timezone.now().replace(microsecond=0)

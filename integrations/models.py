@@ -10,6 +10,8 @@ from integrations import crypto
 class WebhookSubscription(models.Model):
     """A URL that receives some event types, signed with a secret that only the owner saw once.
 
+    It receives an event only when its owner could read the event's object (integrations.audience).
+
     The secret is kept encrypted (we must sign with it, so it cannot be hashed). After a rotation
     the previous secret keeps signing until `previous_secret_expires_at`, so receivers can switch."""
 
@@ -17,6 +19,8 @@ class WebhookSubscription(models.Model):
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("event types"), default=list)
+    # Integrators only: the `<area>:read` scopes that let it receive that area's program-wide events.
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
     active = models.BooleanField(default=True)
     secret_encrypted = models.TextField(editable=False)
     previous_secret_encrypted = models.TextField(blank=True, editable=False)

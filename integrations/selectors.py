@@ -7,7 +7,8 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 from core.errors import NotFound
-from core.events import EVENT_TYPES
+from core.events import EVENT_AUDIENCES, EVENT_TYPES
+from integrations.audience import area_scope
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 
@@ -47,5 +48,6 @@ def webhook_delivery_get(*, fetched_by: User, delivery_id) -> WebhookDelivery:
 
 
 def event_type_catalogue() -> list[dict]:
-    return [{"type": name, "description": description, "payload": dict(shape)}
+    return [{"type": name, "description": description, "payload": dict(shape),
+             "audience": sorted(EVENT_AUDIENCES[name].kinds), "scope": area_scope(EVENT_AUDIENCES[name].area)}
             for name, (description, shape) in EVENT_TYPES.items()]

@@ -2,21 +2,26 @@
 
 from rest_framework import serializers
 
+from accounts.permissions import SCOPE_AREAS
 from core.events import EVENT_TYPES
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 EVENT_TYPE_CHOICES = sorted(EVENT_TYPES)
+READ_SCOPE_CHOICES = [(f"{area}:read", f"{area}:read") for area in SCOPE_AREAS]
+SCOPES_HELP = ("Integrators only: an area's read scope (e.g. `routes:read`) lets the subscription receive that "
+               "area's events program-wide. Others receive the events about what they may read.")
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     owner = serializers.EmailField(source="owner.email", read_only=True)
     event_types = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPE_CHOICES))
+    scopes = serializers.ListField(child=serializers.CharField(), help_text=SCOPES_HELP)
     secret_rotation_overlap_until = serializers.DateTimeField(source="previous_secret_expires_at", read_only=True,
                                                               allow_null=True)
 
     class Meta:
         model = WebhookSubscription
-        fields = ["id", "url", "description", "event_types", "active", "owner", "consecutive_failures",
+        fields = ["id", "url", "description", "event_types", "scopes", "active", "owner", "consecutive_failures",
                   "disabled_at", "disabled_reason", "secret_rotation_overlap_until", "created_at"]
         read_only_fields = fields
 
@@ -24,6 +29,8 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
 class WebhookSubscriptionCreateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=500, help_text="https:// URL on a public address.")
     event_types = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPE_CHOICES), allow_empty=False)
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=READ_SCOPE_CHOICES), required=False,
+                                   help_text=SCOPES_HELP)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -31,6 +38,8 @@ class WebhookSubscriptionUpdateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=500, required=False)
     event_types = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPE_CHOICES), allow_empty=False,
                                         required=False)
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=READ_SCOPE_CHOICES), required=False,
+                                   help_text=SCOPES_HELP)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     active = serializers.BooleanField(required=False, help_text="false disables; true re-enables and clears failures.")
 
@@ -73,3 +82,8 @@ class EventTypeSerializer(serializers.Serializer):
     description = serializers.CharField()
     payload = serializers.DictField(child=serializers.CharField(),
                                     help_text="Field name -> type of the `data` object delivered for this event.")
+    audience = serializers.ListField(child=serializers.CharField(),
+                                     help_text="Whose objects it is about (partner, hub, applicant): they receive it.")
+    scope = serializers.CharField(allow_null=True,
+                                  help_text="The read scope that lets an integrator receive it program-wide "
+                                            "(null: no integrator does).")

@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.errors import Conflict, DomainError, ValidationFailed
-from core.events import EVENT_TYPES
+from accounts.permissions import webhook_scopes_allowed
+from core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from core.events import EVENT_AUDIENCES, EVENT_TYPES
 from core.mail import mail_queue
 from core.models import OutboxEvent
 from core.tasks import enqueue_on_commit
 from integrations import crypto, signing
+from integrations.audience import area_scope, event_types_receivable, subscriptions_reading
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from integrations.urlguard import WebhookTarget, webhook_target, webhook_url_check
 
@@ -55,29 +57,76 @@ def _clean_event_types(event_types) -> list[str]:
     return chosen
 
 
+def _clean_scopes(owner: User, scopes) -> list[str]:
+    chosen = sorted(set(scopes or []))
+    allowed = webhook_scopes_allowed(owner.role)
+    refused = [s for s in chosen if s not in allowed]
+    if refused:
+        if allowed:
+            message = _("Your subscriptions may carry only these scopes: %(allowed)s.") % {
+                "allowed": ", ".join(allowed)}
+        else:
+            message = _("Only integrators' subscriptions carry scopes; you receive the events about what is yours.")
+        raise ValidationFailed(message, code="scope_not_allowed", fields={"scopes": [message]})
+    return chosen
+
+
+def _check_receivable(owner: User, event_types: list[str], scopes: list[str]) -> None:
+    """Refuse event types the owner would never receive, so a subscription never waits for nothing."""
+    receivable = set(event_types_receivable(role=owner.role, scopes=scopes))
+    missing = [t for t in event_types if t not in receivable]
+    if not missing:
+        return
+    needs = sorted({area_scope(EVENT_AUDIENCES[t].area) for t in missing} - {None})
+    possible = set(event_types_receivable(role=owner.role))
+    if all(t in possible for t in missing) and needs:
+        message = _("To receive %(types)s, add the scope %(scopes)s.") % {
+            "types": ", ".join(missing), "scopes": ", ".join(needs)}
+    else:
+        message = _("You would never receive %(types)s: those events are about what your account cannot read.") % {
+            "types": ", ".join(missing)}
+    raise ValidationFailed(message, code="event_type_not_receivable", fields={"event_types": [message]})
+
+
+def webhook_owner_check(*, owner: User) -> None:
+    """Only people who could receive some event may subscribe (program admins, integrators, tenants)."""
+    if not event_types_receivable(role=owner.role):
+        raise PermissionDenied(_("Your account receives no events, so it cannot subscribe to webhooks."))
+
+
 # --- subscriptions ---------------------------------------------------------------------------
 
 
-def webhook_subscription_create(*, owner: User, url: str, event_types, description: str = ""
+def webhook_subscription_create(*, owner: User, url: str, event_types, description: str = "", scopes=()
                                 ) -> tuple[WebhookSubscription, str]:
-    """Subscribe `url`. Returns the row and the secret, which is shown to the owner only now."""
+    """Subscribe `url`. Returns the row and the secret, which is shown to the owner only now.
+
+    `event_types` must be ones the owner could receive; `scopes` (integrators) say which areas' program-wide
+    events they receive."""
+    webhook_owner_check(owner=owner)
     url = webhook_url_check((url or "").strip())
+    event_types, scopes = _clean_event_types(event_types), _clean_scopes(owner, scopes)
+    _check_receivable(owner, event_types, scopes)
     secret = _new_secret()
     subscription = WebhookSubscription.objects.create(
-        owner=owner, url=url, event_types=_clean_event_types(event_types), description=(description or "")[:200],
+        owner=owner, url=url, event_types=event_types, scopes=scopes, description=(description or "")[:200],
         secret_encrypted=crypto.encrypt(secret),
     )
     return subscription, secret
 
 
 def webhook_subscription_update(*, subscription: WebhookSubscription, **fields) -> WebhookSubscription:
-    """Change url, event types, description or active (re-activating clears the failure run)."""
+    """Change url, event types, scopes, description or active (re-activating clears the failure run)."""
     with transaction.atomic():
-        sub = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+        sub = WebhookSubscription.objects.select_for_update().select_related("owner").get(pk=subscription.pk)
         if "url" in fields:
             sub.url = webhook_url_check((fields["url"] or "").strip())
         if "event_types" in fields:
             sub.event_types = _clean_event_types(fields["event_types"])
+        if "scopes" in fields:
+            sub.scopes = _clean_scopes(sub.owner, fields["scopes"])
+        if "event_types" in fields or "scopes" in fields:
+            _check_receivable(sub.owner, sub.event_types, sub.scopes)
         if "description" in fields:
             sub.description = (fields["description"] or "")[:200]
         if "active" in fields and bool(fields["active"]) != sub.active:
@@ -120,14 +169,18 @@ def webhook_secret_rotate(*, subscription: WebhookSubscription, overlap: timedel
 
 
 def event_fan_out(*, event_id) -> list[int]:
-    """One delivery per active subscription wanting this event type; idempotent. Returns delivery ids."""
+    """One delivery per active subscription that wants this event type and whose owner may read its object
+    (integrations.audience); idempotent. Returns delivery ids. A bounded number of queries."""
     with transaction.atomic():
         event = OutboxEvent.objects.select_for_update(skip_locked=True).filter(pk=event_id).first()
         if event is None or event.dispatched_at is not None:
             return []  # gone, being fanned out by another worker, or already done
         now = timezone.now()
-        subscriptions = [s for s in WebhookSubscription.objects.filter(active=True).only("pk", "event_types")
-                         if s.wants(event.type)]
+        wanting = [s for s in WebhookSubscription.objects.filter(active=True).select_related("owner")
+                   .only("pk", "event_types", "scopes", "owner__id", "owner__role", "owner__is_active")
+                   if s.wants(event.type)]
+        subscriptions = subscriptions_reading(event_type=event.type, audience=event.audience,
+                                              subscriptions=wanting) if event.type in EVENT_AUDIENCES else []
         WebhookDelivery.objects.bulk_create(
             [WebhookDelivery(subscription=s, event=event, next_attempt_at=now,
                              retry_until=now + settings.WEBHOOKS_RETRY_WINDOW) for s in subscriptions],

@@ -30,10 +30,10 @@ class WebhookListView(_WebhookView):
     template_name = "integrations/webhook_list.html"
 
     def get(self, request):
-        return self._render(request, WebhookSubscriptionForm())
+        return self._render(request, WebhookSubscriptionForm(owner=request.user))
 
     def post(self, request):
-        form = WebhookSubscriptionForm(request.POST)
+        form = WebhookSubscriptionForm(request.POST, owner=request.user)
         if form.is_valid():
             try:
                 subscription, secret = services.webhook_subscription_create(owner=request.user, **form.cleaned_data)

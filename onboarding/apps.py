@@ -5,7 +5,10 @@ class OnboardingConfig(AppConfig):
     name = "onboarding"
 
     def ready(self):
+        from core.audience import PARTNER, register_tenancy
         from onboarding.claims.payouts import on_claim_transfer
+        from onboarding.selectors import partner_member_ids
         from payments.hooks import register_transfer_listener
 
         register_transfer_listener("claim", on_claim_transfer)
+        register_tenancy(PARTNER, partner_member_ids)

@@ -67,6 +67,12 @@ def partner_list(*, fetched_by) -> QuerySet[Partner]:
     return qs.filter(memberships__user=fetched_by).distinct()
 
 
+def partner_member_ids(*, user_ids, object_ids) -> set[int]:
+    """Of `user_ids`, those who are members of any of the partners `object_ids` (core.audience tenancy)."""
+    return set(PartnerMembership.objects.filter(user_id__in=user_ids, partner_id__in=object_ids)
+               .values_list("user_id", flat=True))
+
+
 def partner_members(*, partner) -> QuerySet[PartnerMembership]:
     return partner.memberships.select_related("user")
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import user_has_perm
 from accounts.services import user_set_role
+from core.audience import Audience
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.events import event_record
 from core.files import file_sha256, validate_upload
@@ -196,7 +197,8 @@ def application_submit(*, application: Application, submitted_by) -> Application
         for kind in settings.required_check_kinds:
             BackgroundCheck.objects.get_or_create(application=row, kind=kind)
         event_record(type="application.submitted", subject=row,
-                     payload={"id": row.pk, "status": row.status, "track": row.track, "submitted_at": now})
+                     payload={"id": row.pk, "status": row.status, "track": row.track, "submitted_at": now},
+                     audience=Audience.applicant(row.applicant_id))
         _email_after_commit(row.pk, "submitted")
     return row
 
@@ -224,7 +226,8 @@ def application_request_info(*, application: Application, decided_by, note: str)
 
 def _decided(row: Application, *, decided_by, note: str) -> None:
     event_record(type="application.decided", subject=row,
-                 payload={"id": row.pk, "status": row.status, "decided_at": row.decided_at, "note": note})
+                 payload={"id": row.pk, "status": row.status, "decided_at": row.decided_at, "note": note},
+                 audience=Audience.applicant(row.applicant_id))
     _email_after_commit(row.pk, "decided")
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audience import Audience
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.events import event_record
 from core.money import money
@@ -181,7 +182,8 @@ def order_submit(*, order: Order, by=None) -> Order:
         row = transition(instance=row, to=OS.SUBMITTED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
                          subject_field="order", actor=by, changes={"submitted_at": timezone.now()})
         event_record(type="order.submitted", subject=row,
-                     payload={"id": row.pk, "partner_id": row.partner_id, "total": str(row.total)})
+                     payload={"id": row.pk, "partner_id": row.partner_id, "total": str(row.total)},
+                     audience=Audience.partner(row.partner_id))
     return row
 
 
@@ -197,7 +199,8 @@ def _decide(order, to, *, by, note):
                          actor=by, note=(note or "").strip(),
                          changes={"decided_at": timezone.now(), "decided_by": _actor(by),
                                   "decision_note": (note or "").strip()})
-        event_record(type="order.decided", subject=row, payload={"id": row.pk, "status": row.status})
+        event_record(type="order.decided", subject=row, payload={"id": row.pk, "status": row.status},
+                     audience=Audience.partner(row.partner_id))
     return row
 
 
@@ -301,7 +304,8 @@ def order_fulfil(*, order: Order, by, vans: dict | None = None, policies: dict |
                              on_date=on_date, create=policy_create)
         row = transition(instance=row, to=OS.FULFILLED, workflow=ORDER_WORKFLOW, log_model=OrderEvent,
                          subject_field="order", actor=by, changes={"fulfilled_at": timezone.now()})
-        event_record(type="order.fulfilled", subject=row, payload={"id": row.pk, "partner_id": row.partner_id})
+        event_record(type="order.fulfilled", subject=row, payload={"id": row.pk, "partner_id": row.partner_id},
+                     audience=Audience.partner(row.partner_id))
     return row
 
 

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audience import Audience
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.events import events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
@@ -154,9 +155,9 @@ def _apply(item: OutcomeItem, parcel: Parcel, now: datetime):
 def _outbox(item: OutcomeItem, parcel: Parcel):
     base = {"tracking_id": parcel.tracking_id, "hub_id": parcel.hub_id, "service_date": parcel.service_date.isoformat()}
     if item.outcome == ParcelStatus.DELIVERED:
-        return ("parcel.delivered", parcel, base)
+        return ("parcel.delivered", parcel, base, Audience.hub(parcel.hub_id))
     if item.outcome == ParcelStatus.ATTEMPTED:
-        return ("parcel.attempted", parcel, {**base, "reason": item.reason})
+        return ("parcel.attempted", parcel, {**base, "reason": item.reason}, Audience.hub(parcel.hub_id))
     return None
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audience import Audience
 from core.errors import DomainError
 from core.events import event_record
 from core.workflow import transition
@@ -81,7 +82,8 @@ def _mark(statement: Statement, to: str, *, note: str = "") -> Statement:
                          subject_field="statement", note=note, changes=changes)
         if to == StatementStatus.PAID:
             event_record(type="statement.paid", subject=row,
-                         payload={"id": row.pk, "hub_id": row.hub_id, "amount": str(row.earnings)})
+                         payload={"id": row.pk, "hub_id": row.hub_id, "amount": str(row.earnings)},
+                         audience=Audience.hub(row.hub_id))
     return row
 
 

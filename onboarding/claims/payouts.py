@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audience import Audience
 from core.errors import DomainError, InvalidTransition
 from core.events import event_record
 from onboarding.claims.models import Claim
@@ -146,7 +147,8 @@ def on_claim_transfer(*, transfer: Transfer, previous_status: str) -> None:
         claim = claim_move(claim, S.PAID, note=_("Paid through Stripe (%(id)s).") % {"id": transfer.stripe_transfer_id},
                            changes={"paid_at": transfer.paid_at or timezone.now()})
         event_record(type="claim.paid", subject=claim,
-                     payload={"id": claim.pk, "partner_id": claim.partner_id, "amount": str(claim.approved_amount)})
+                     payload={"id": claim.pk, "partner_id": claim.partner_id, "amount": str(claim.approved_amount)},
+                     audience=Audience.partner(claim.partner_id))
         claim_email_after_commit(claim.pk, "paid")
     elif transfer.status in (T.FAILED, T.REVERSED) and claim.status == S.PAYOUT_PENDING:
         reason = transfer.failure_message or _("Stripe reported the transfer %(status)s.") % {"status": transfer.status}

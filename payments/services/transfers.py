@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audience import Audience
 from core.errors import Conflict, InvalidTransition
 from core.events import event_record
 from core.money import to_cents
@@ -183,6 +184,8 @@ def _transfer_move(row: Transfer, to: str, *, actor=None, note: str = "", change
     row = transition(instance=row, to=to, workflow=TRANSFER_WORKFLOW, log_model=TransferLog,
                      subject_field="transfer", actor=actor, note=note, changes=changes)
     if to == T.PAID:
-        event_record(type="payout.paid", subject=row, payload={"transfer_id": row.pk, "amount": str(row.amount)})
+        # The recipient reads it: the account's holder ("partner:12", "hub:7") names them without importing them.
+        event_record(type="payout.paid", subject=row, payload={"transfer_id": row.pk, "amount": str(row.amount)},
+                     audience=Audience.holder(row.account.holder))
     hooks.notify_transfer(transfer=row, previous_status=previous)
     return row

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audience import Audience
 from core.errors import Conflict, ValidationFailed
 from core.events import event_record
 from routes.models import Plan, PlanStatus
@@ -43,8 +44,10 @@ def plan_publish(*, plan: Plan, by=None, allow_unassigned: bool = False, reason:
             note = _("Published with %(n)s routes unassigned (%(routes)s): %(reason)s") % {
                 "n": len(missing), "routes": ", ".join(missing), "reason": reason.strip()}
         plan = _move(plan, PlanStatus.PUBLISHED, by=by, note=note, changes={"published_at": timezone.now()})
+        # Every partner with a route in the plan may read it (several partners share a station's day).
+        partner_ids = set(plan.routes.values_list("partner_id", flat=True))
         event_record(type="route.published", subject=plan, payload={
             "plan_id": plan.pk, "station": plan.station.code, "service_date": plan.service_date.isoformat(),
-            "routes": plan.routes.count()})
+            "routes": plan.routes.count()}, audience=Audience.partners(partner_ids))
         plan_published_notify(plan_id=plan.pk)
     return plan

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.audience import Audience
 from core.errors import Conflict, InvalidTransition, ValidationFailed
 from core.models import OutboxEvent
 from fleet.models import Acquisition, InsurancePolicy, Order, Vehicle
@@ -44,6 +45,7 @@ def test_a_placed_order_keeps_its_price_when_the_catalog_changes(buyer):
     quote_line_set(partner=partner, item=van, quantity=2, by=owner)
     order = order_submit(order=Order.objects.get(partner=partner), by=owner)
     assert order.total == Decimal("86400.00")  # 48000 × 0.9 × 2
+    assert OutboxEvent.objects.get(type="order.submitted").audience == Audience.partner(partner.pk)
 
     van.list_price, van.discount_value, van.name = Decimal("52000.00"), Decimal("0"), "Renamed van"
     van.save()

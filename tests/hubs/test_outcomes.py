@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
+from core.audience import Audience
 from core.models import OutboxEvent
 from hubs.models import Parcel, ParcelEvent
 from hubs.services import OutcomeItem, parcel_outcomes_record, parcels_close_day
@@ -33,6 +34,7 @@ def test_a_batch_sets_outcomes_and_records_events(hub):
     assert (a.status, a.delivered_to, a.delivered_at is not None) == ("delivered", "Ann Lee", True)
     assert (b.status, b.attempt_reason) == ("attempted", "nobody_home")
     assert sorted(OutboxEvent.objects.values_list("type", flat=True)) == ["parcel.attempted", "parcel.delivered"]
+    assert {e.audience for e in OutboxEvent.objects.all()} == {Audience.hub(hub.pk)}  # only this hub hears them
 
 
 def test_the_same_batch_sent_twice_changes_nothing(hub):

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
+from core.audience import Audience
 from core.models import OutboxEvent
 from hubs import tasks
 from hubs.models import Statement
@@ -41,7 +42,7 @@ def test_the_statement_payout_is_made_once_when_the_job_runs_twice(stripe_fake, 
     stripe_fake.send_webhook(client, "transfer.paid", transfer.stripe_transfer_id)
     statement.refresh_from_db()
     assert statement.status == "paid"
-    assert OutboxEvent.objects.filter(type="statement.paid").count() == 1
+    assert OutboxEvent.objects.get(type="statement.paid").audience == Audience.hub(statement.hub_id)
 
     tasks.statements_weekly.delay()
     assert stripe_fake.count("transfer") == 1

@@ -8,6 +8,8 @@ import pytest
 from django.db import transaction
 
 from accounts.models import Role
+from accounts.permissions import webhook_scopes_allowed
+from core.audience import Audience
 from core.events import event_record
 from integrations.services import webhook_subscription_create
 
@@ -87,10 +89,14 @@ def integrator(make_user):
 
 @pytest.fixture
 def subscribe(integrator):
-    """`subscribe(url, event_types=None, owner=None)` -> (subscription, secret)."""
+    """`subscribe(url, event_types=None, owner=None, scopes=None)` -> (subscription, secret).
 
-    def make(url, event_types=("application.decided",), owner=None):
-        return webhook_subscription_create(owner=owner or integrator, url=url, event_types=list(event_types))
+    Scopes default to every one the owner's role may carry (an integrator then hears program-wide events)."""
+
+    def make(url, event_types=("application.decided",), owner=None, scopes=None):
+        owner = owner or integrator
+        scopes = webhook_scopes_allowed(owner.role) if scopes is None else scopes
+        return webhook_subscription_create(owner=owner, url=url, event_types=list(event_types), scopes=scopes)
 
     return make
 
@@ -99,9 +105,10 @@ def subscribe(integrator):
 def record_event(integrator):
     """Record an event in its own transaction, as a service in another app would."""
 
-    def record(type="application.decided", payload=None, subject=None):
+    def record(type="application.decided", payload=None, subject=None, audience=None):
         with transaction.atomic():
             return event_record(type=type, subject=subject or integrator,
-                                payload=payload or {"id": 7, "status": "approved", "note": ""})
+                                payload=payload or {"id": 7, "status": "approved", "note": ""},
+                                audience=audience or Audience())
 
     return record

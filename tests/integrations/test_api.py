@@ -16,13 +16,12 @@ BASE = "/api/v1/webhooks"
 
 def test_an_integrator_subscribes_and_sees_the_secret_only_once(integrator, token_client, receiver):
     client = token_client(integrator, scopes=["webhooks:write"])
-    response = client.post(f"{BASE}/subscriptions/", {"url": receiver.url, "event_types": ["route.published"]},
-                           format="json", HTTP_IDEMPOTENCY_KEY="sub-1")
+    wanted = {"url": receiver.url, "event_types": ["route.published"], "scopes": ["routes:read"]}
+    response = client.post(f"{BASE}/subscriptions/", wanted, format="json", HTTP_IDEMPOTENCY_KEY="sub-1")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["secret"].startswith("whsec_") and body["active"] is True
-    replay = client.post(f"{BASE}/subscriptions/", {"url": receiver.url, "event_types": ["route.published"]},
-                         format="json", HTTP_IDEMPOTENCY_KEY="sub-1")
+    assert body["secret"].startswith("whsec_") and body["active"] is True and body["scopes"] == ["routes:read"]
+    replay = client.post(f"{BASE}/subscriptions/", wanted, format="json", HTTP_IDEMPOTENCY_KEY="sub-1")
     assert replay.headers["Idempotent-Replayed"] == "true"
     assert WebhookSubscription.objects.count() == 1
 
@@ -174,7 +173,7 @@ def test_owner_pages_create_show_the_secret_once_and_list_attempts(integrator, c
     page = client.get("/integrations/webhooks/")
     assert page.status_code == 200
     created = client.post("/integrations/webhooks/", {"url": receiver.url, "event_types": ["application.decided"],
-                                                      "description": "ops"})
+                                                      "scopes": ["onboarding:read"], "description": "ops"})
     assert created.status_code == 200
     assert "whsec_" in created.content.decode()
     subscription = WebhookSubscription.objects.get()

@@ -13,12 +13,15 @@ def test_an_integrator_subscribes_in_the_browser_and_sees_the_secret_once(page, 
     page.fill("input[name=description]", "Dispatch sync")
     page.check("input[value='route.published']")
     page.check("input[value='parcel.delivered']")
+    page.check("input[value='routes:read']")
+    page.check("input[value='hubs:read']")
     page.click("button:has-text('Subscribe')")
     secret = page.locator("#new-secret code").inner_text()
     assert secret.startswith("whsec_")
     screenshot(page, "integrations-webhook-created")
     subscription = WebhookSubscription.objects.get()
     assert subscription.event_types == ["parcel.delivered", "route.published"]
+    assert subscription.scopes == ["hubs:read", "routes:read"]
     page.goto(f"/integrations/webhooks/{subscription.pk}/")
     assert page.locator("#new-secret").count() == 0
     page.goto("/integrations/webhooks/")

@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 from freezegun import freeze_time
 
+from core.audience import Audience
 from core.events import event_record
 from core.models import OutboxEvent
 from integrations import signing
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.django_db
 def test_a_rolled_back_change_leaves_no_event(integrator, subscribe, receiver, django_capture_on_commit_callbacks):
     subscribe(receiver.url)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        event_record(type="application.decided", subject=integrator, payload={"id": 1, "status": "approved"})
+        event_record(type="application.decided", subject=integrator, payload={"id": 1, "status": "approved"},
+                     audience=Audience())
         raise RuntimeError("the change failed after the event was written")
     webhooks_sweep()
     assert OutboxEvent.objects.count() == 0

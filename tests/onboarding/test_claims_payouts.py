@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from core.audience import Audience
 from core.models import OutboxEvent
 from onboarding.claims.models import Claim
 from onboarding.claims.payouts import claim_payout_retry, claims_payout_run, partner_holder
@@ -61,6 +62,7 @@ def test_the_transfer_paid_webhook_marks_the_claim_paid_and_records_the_event(cl
     assert claim.events.last().to_status == "paid"
     event = OutboxEvent.objects.get(type="claim.paid")
     assert event.payload == {"id": claim.pk, "partner_id": partner.pk, "amount": "500.00"}
+    assert event.audience == Audience.partner(partner.pk)
     assert [(m.to, m.subject.endswith(f"claim #{claim.pk} was paid")) for m in mail.outbox] == [([owner.email], True)]
     assert "$500.00" in mail.outbox[0].body
 

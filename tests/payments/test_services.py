@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.audience import Audience
 from core.errors import Conflict, DomainError, Unprocessable
 from core.models import OutboxEvent
 from payments import hooks
@@ -157,6 +158,7 @@ def test_transfer_sync_marks_paid_and_records_the_payout_event(stripe_fake, onbo
     assert transfer.paid_at is not None
     event = OutboxEvent.objects.get(type="payout.paid")
     assert event.payload == {"transfer_id": transfer.pk, "amount": "75.00"}
+    assert event.audience == Audience.hub(7)  # the recipient the account's holder names
 
 
 def test_transfer_that_stripe_later_fails_is_retried_as_a_new_stripe_transfer(stripe_fake, onboarded_account):
