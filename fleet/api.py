@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
 from fleet import selectors, services
@@ -30,13 +31,7 @@ ON_PARAM = OpenApiParameter("on", str, description="A date (YYYY-MM-DD); today b
 
 
 def _on_date(request, name="on") -> date:
-    raw = request.query_params.get(name)
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed("Use a date such as 2026-03-15.", fields={name: ["invalid"]}) from None
+    return parse_day(request.query_params.get(name), field=name, default=timezone.localdate())
 
 
 def _valid(serializer_class, data, partial=False):

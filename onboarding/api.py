@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from core.files import private_file_response
 from core.idempotency import idempotent
+from core.parsers import JSONParser
 from onboarding import services
 from onboarding.models import Application, Partner
 from onboarding.selectors import (
@@ -168,7 +169,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer}, summary="Upload a document (replaces one of the same kind)")
     @action(detail=True, methods=["get", "post"],
-            parser_classes=[parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser])
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser, JSONParser])
     def documents(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":

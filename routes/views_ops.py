@@ -9,11 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import permission_required, user_has_perm
+from core.dates import page_day
 from core.errors import DomainError
 from core.files import private_file_response
 from fleet.models import Driver, Vehicle
@@ -34,8 +34,8 @@ def _partner(request):
 
 
 def _dispatch_day(request):
-    return parse_date(request.GET.get("date") or request.POST.get("date") or "") or (
-        timezone.localdate() + timedelta(days=1))
+    """Tomorrow by default; None for a POST whose date is not a real day (a message says so)."""
+    return page_day(request, default=timezone.localdate() + timedelta(days=1))
 
 
 @permission_required("routes.dispatch")
@@ -80,6 +80,8 @@ def route_assign(request, pk):
 def auto_assign(request):
     partner = _partner(request)
     day = _dispatch_day(request)
+    if day is None:
+        return redirect("routes:dispatch")
     try:
         changed = services.routes_auto_assign(partner=partner, service_date=day, by=request.user)
     except DomainError as exc:

@@ -120,3 +120,26 @@ def test_the_proof_photo_is_served_only_to_who_may_see_the_route(client, publish
     assert client.get(url).status_code == 404
     client.force_login(make_user(role=Role.DRIVER))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "x", "9999-99-99", "9999-12-31"])
+def test_the_dispatch_and_station_pages_with_an_impossible_date_show_tomorrow_and_say_why(
+        client, make_user, published, station, bad):
+    client.force_login(published["owner"])
+    dispatch = client.get(reverse("routes:dispatch"), {"date": bad})
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    plan = client.get(reverse("routes:plan_detail", args=[station.code]), {"date": bad})
+
+    for response in (dispatch, plan):
+        assert response.status_code == 200
+        assert "is not a date" in response.content.decode()
+
+
+def test_building_a_plan_for_an_impossible_date_builds_nothing(client, make_user, station):
+    from routes.models import Plan
+
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    response = client.post(reverse("routes:plan_build", args=[station.code]), {"date": "2026-02-30"}, follow=True)
+
+    assert response.status_code == 200 and "is not a date" in response.content.decode()
+    assert not Plan.objects.exists()
