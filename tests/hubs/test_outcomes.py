@@ -119,3 +119,20 @@ def test_the_nightly_close_returns_yesterdays_open_parcels_of_only_the_hubs_that
     assert parcels_close_days() == 0
     assert Parcel.objects.filter(status="returned").count() == 3
     assert Parcel.objects.get(service_date=date(2026, 3, 11)).status == "received"
+
+
+def test_a_client_id_used_by_one_hub_does_not_swallow_another_hubs_outcome(hub):
+    other = HubFactory()
+    mine = ParcelFactory(hub=hub, service_date=DAY, status="received")
+    theirs = ParcelFactory(hub=other, service_date=DAY, status="received")
+    shared = uuid.uuid4()
+
+    first = parcel_outcomes_record(hub=hub, items=[item(mine, "delivered", client_id=shared, recipient_name="A")])
+    second = parcel_outcomes_record(hub=other, items=[item(theirs, "delivered", client_id=shared, recipient_name="B")])
+
+    assert [r.result for r in first + second] == ["applied", "applied"]
+    theirs.refresh_from_db()
+    assert theirs.status == "delivered"
+    assert ParcelEvent.objects.filter(client_id=shared).count() == 2
+    again = parcel_outcomes_record(hub=other, items=[item(theirs, "delivered", client_id=shared, recipient_name="B")])
+    assert again[0].result == "duplicate"
