@@ -102,7 +102,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(methods=["GET"], responses=ClaimReceiptSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": ReceiptUploadSerializer},
                    responses={201: ClaimReceiptSerializer}, summary="Add a receipt to a draft claim")
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a claim holds a handful: one array
     def receipts(self, request, pk=None):
         claim = self.get_object()
         if request.method == "GET":
