@@ -44,6 +44,9 @@ ROLES = {
     "integrator": "integrator@demo.dspportal.example",
 }
 BAD_DAYS = ["2026-02-30", "x", "-1", "9999-99-99"]
+# Sent with the bad day to every page: the filters and switches list pages read.
+PAGE_GARBAGE = {"q": "a\x00b", "status": "a\x00b", "kind": "[]", "page": "-1", "partner": "x", "vendor": "-1",
+                "category": "a\x00b", "coverage": "x", "state": "x", "format": "a\x00b", "stripe": "x"}
 WRITES = ("POST", "PUT", "PATCH")
 NOT_LET_IN = (401, 403, 405)
 # Failures in endpoints another change is fixing, tolerated here as warnings: delete an entry once it passes.
@@ -155,6 +158,30 @@ def test_garbage_ids_in_every_api_path_answer_a_4xx_with_the_envelope(clients, c
     assert not failures, f"{len(failures)} of {cases} garbage ids answered badly:\n" + "\n".join(failures)
 
 
+GARBAGE_QUERY = ["a\x00b", "x" * 5000, "-1", "[]"]
+
+
+def test_garbage_query_parameters_on_every_api_list_answer_below_500_with_the_envelope(clients, capsys):
+    """Every documented query parameter of every GET, one at a time, as the admin and the partner owner."""
+    failures, cases = [], 0
+    for method, path, operation in operations():
+        names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
+        if method != "GET" or not names:
+            continue
+        for role in ("program_admin", "partner_owner"):
+            resolved = real_path(django_getter(clients[role]), path) or re.sub(r"\{[^}]+\}", "1", path)
+            for name in names:
+                for bad in GARBAGE_QUERY:
+                    response = clients[role].get(resolved, {name: bad})
+                    cases += 1
+                    if problem := _envelope_problem(response):
+                        failures.append(f"GET {resolved}?{name}={bad[:20]!r} as {role}: {response.status_code} "
+                                        f"{problem}")
+    with capsys.disabled():
+        print(f"\n[bad input] API garbage query parameters: {cases} cases")
+    assert not failures, f"{len(failures)} of {cases} garbage parameters answered badly:\n" + "\n".join(failures)
+
+
 def _day_parameters(operation):
     return [p["name"] for p in operation.get("parameters", [])
             if p.get("in") == "query" and (p["name"] in ("date", "on") or p["name"].endswith(("_on", "_date"))
@@ -223,7 +250,7 @@ def test_every_page_as_every_role_at_real_and_garbage_ids_never_answers_5xx(clie
     assert not failures, f"{len(failures)} of {cases} page visits answered 5xx:\n" + "\n".join(failures)
 
 
-def test_impossible_days_on_every_page_never_answer_5xx(clients, pages, capsys):
+def test_impossible_days_and_garbage_filters_on_every_page_never_answer_5xx(clients, pages, capsys):
     """As the first role the page shows itself to (a page that ignores `?date=` costs four cheap requests)."""
     failures, cases = [], 0
     for route, real, _garbage in pages:
@@ -233,7 +260,7 @@ def test_impossible_days_on_every_page_never_answer_5xx(clients, pages, capsys):
         if client is None:
             continue
         for bad in BAD_DAYS:
-            response = client.get(real, {"date": bad, "on": bad})
+            response = client.get(real, {"date": bad, "on": bad, **PAGE_GARBAGE})
             cases += 1
             if response.status_code >= 500:
                 failures.append(f"GET {real}?date={bad} ({route}) as {role}: {response.status_code}")
