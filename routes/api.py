@@ -129,7 +129,8 @@ class RouteListView(generics.ListAPIView):
         user = self.request.user
         day = parse_day(self.request.query_params.get("date"))
         if day is None:
-            raise ValidationFailed(_("Give the service day as ?date=YYYY-MM-DD."), fields={"date": [_("required")]})
+            message = _("Give the service day as ?date=YYYY-MM-DD.")
+            raise ValidationFailed(message, fields={"date": [message]})
         qs = Route.objects.filter(service_date=day).select_related("plan__station").order_by("plan", "sequence")
         if user_has_perm(user, "routes.plan"):
             pass
