@@ -141,13 +141,3 @@ def test_an_impossible_date_on_the_parcels_and_coverage_apis_is_a_400_on_the_fie
         assert response.json()["code"] == "invalid_date"
         assert "2026-03-15" in response.json()["fields"]["date"][0]
 
-
-def test_the_today_page_with_an_impossible_date_shows_today_and_says_why(client, hub):
-    mine = ParcelFactory(hub=hub, service_date=hub.local_today())
-    client.force_login(hub.owner)
-
-    response = client.get("/hubs/today/", {"date": "2026-02-30"})
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert mine.tracking_id in page and "is not a date" in page
