@@ -136,3 +136,18 @@ def test_a_client_id_used_by_one_hub_does_not_swallow_another_hubs_outcome(hub):
     assert ParcelEvent.objects.filter(client_id=shared).count() == 2
     again = parcel_outcomes_record(hub=other, items=[item(theirs, "delivered", client_id=shared, recipient_name="B")])
     assert again[0].result == "duplicate"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_per_hub_migration_copies_each_events_hub_from_its_parcel():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    parcel = ParcelFactory(service_date=DAY, status="received")
+    parcel_outcomes_record(hub=parcel.hub, items=[item(parcel, "delivered", recipient_name="Ann")])
+    executor = MigrationExecutor(connection)
+    executor.migrate([("hubs", "0003_statement_transfer")])
+    executor.loader.build_graph()
+    executor.migrate([("hubs", "0004_parcelevent_client_id_per_hub")])
+
+    assert list(ParcelEvent.objects.values_list("hub_id", flat=True)) == [parcel.hub_id]
