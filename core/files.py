@@ -5,7 +5,6 @@ checking the requester may see it.
 """
 
 import hashlib
-import mimetypes
 import uuid
 
 import filetype
@@ -88,11 +87,30 @@ def file_sha256(upload) -> str:
     return digest.hexdigest()
 
 
+def sniffed_type(handle) -> str:
+    """The MIME type read from a file's first bytes (never from its name); octet-stream when unknown."""
+    handle.seek(0)
+    kind = filetype.guess(handle.read(8192))
+    handle.seek(0)
+    return kind.mime if kind else "application/octet-stream"
+
+
+def _name_for(name: str, mime: str) -> str:
+    """The download name with the extension of the type found by content: `invoice.html` holding a PDF
+    downloads as `invoice.pdf`, so no browser or desktop opens it as HTML."""
+    ext = {**DOCUMENT_TYPES, **IMAGE_TYPES}.get(mime)
+    if ext is None:
+        return name
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'file'}.{ext}"
+
+
 def private_file_response(field_file, *, download_name=None):
-    """Stream a private file. Call only after the permission check."""
-    name = download_name or field_file.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    """Stream a private file as an attachment typed by its content. Call only after the permission check."""
+    handle = field_file.open("rb")
+    content_type = sniffed_type(handle)
+    name = _name_for(download_name or field_file.name.rsplit("/", 1)[-1], content_type)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

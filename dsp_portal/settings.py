@@ -206,6 +206,12 @@ REST_FRAMEWORK = {
         "accounts.permissions.HasTokenScope",
         "accounts.permissions.HasPortalPermission",
     ],
+    # JSON with a nesting limit (a deep body is a 400 `invalid_json`, never a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -10,6 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import CursorPagination
+from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
 from fleet import selectors, services
@@ -30,13 +32,13 @@ ON_PARAM = OpenApiParameter("on", str, description="A date (YYYY-MM-DD); today b
 
 
 def _on_date(request, name="on") -> date:
-    raw = request.query_params.get(name)
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed("Use a date such as 2026-03-15.", fields={name: ["invalid"]}) from None
+    return parse_day(request.query_params.get(name), field=name, default=timezone.localdate())
+
+
+class OdometerPagination(CursorPagination):
+    """Latest reading first (a van's readings grow for years: paged like every other list)."""
+
+    ordering = ("-read_on", "-miles", "-pk")
 
 
 def _valid(serializer_class, data, partial=False):
@@ -103,12 +105,12 @@ class VehicleViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModel
 
     @extend_schema(methods=["GET"], responses=OdometerSerializer(many=True))
     @extend_schema(methods=["POST"], request=OdometerSerializer, responses={201: OdometerSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=OdometerPagination)
     def odometer(self, request, pk=None):
         vehicle = self.get_object()
         if request.method == "GET":
-            return Response(OdometerSerializer(vehicle.odometer_readings.order_by("-read_on", "-miles")[:200],
-                                               many=True).data)
+            page = self.paginate_queryset(vehicle.odometer_readings.all())
+            return self.get_paginated_response(OdometerSerializer(page, many=True).data)
         return self._odometer_post(request, vehicle)
 
     @idempotent

@@ -1,5 +1,6 @@
 """REST input and output shapes."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fleet.models import CheckStatus, Coverage, Driver, InsurancePolicy, LicenceClass, OdometerReading, Vehicle
@@ -42,8 +43,15 @@ class OdometerSerializer(serializers.ModelSerializer):
         extra_kwargs = {"read_on": {"required": False}}
 
 
+@extend_schema_field({"anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}],
+                      "description": "The driver's e-mail, or \"\" when none is on file."})
+class OptionalEmailField(serializers.EmailField):
+    """An e-mail that may be blank: the schema says so, instead of promising a valid address every time."""
+
+
 class DriverSerializer(serializers.ModelSerializer):
     has_account = serializers.SerializerMethodField()
+    email = OptionalEmailField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Driver

@@ -3,15 +3,16 @@
 from dataclasses import asdict
 
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
+from core.parsers import JSONParser
 from hubs import selectors, services
 from hubs.models import Hub
 from hubs.serializers import (
@@ -31,12 +32,7 @@ from hubs.services import OutcomeItem
 
 
 def _date(value, *, field="date", default=None):
-    if not value:
-        return default
-    day = parse_date(value)
-    if day is None:
-        raise ValidationFailed("Use a date like 2026-03-10.", fields={field: ["invalid"]})
-    return day
+    return parse_day(value, field=field, default=default)
 
 
 class EnrollmentView(APIView):

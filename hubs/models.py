@@ -244,10 +244,19 @@ class Parcel(models.Model):
 
 
 class ParcelEvent(TransitionLog):
-    """One parcel move, keyed by the client-generated id so that a resent batch changes nothing."""
+    """One parcel move, keyed by the client-generated id so that a resent batch changes nothing.
+
+    Client ids are unique per hub (the hub is copied from the parcel so the database can hold that): one hub's
+    phone can never make another hub's outcome look like a resend."""
 
     parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="events")
-    client_id = models.UUIDField(default=uuid.uuid4, unique=True)
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="+")
+    client_id = models.UUIDField(default=uuid.uuid4)
+
+    class Meta(TransitionLog.Meta):
+        constraints = [models.UniqueConstraint(
+            fields=["hub", "client_id"], name="hubs_parcelevent_hub_client_id_unique",
+            violation_error_message=_("This outcome was already recorded for this hub."))]
     occurred_at = models.DateTimeField(null=True, blank=True, help_text=_("When the tap happened on the phone."))
     recipient_name = models.CharField(max_length=200, blank=True)
     reason = models.CharField(max_length=20, blank=True)

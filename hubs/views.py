@@ -11,11 +11,11 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required
+from core.dates import page_day
 from core.errors import DomainError, NotFound
 from core.files import private_file_response
 from hubs import selectors, services
@@ -73,7 +73,7 @@ def enroll(request):
 
 
 def _today_context(request, hub):
-    day = parse_date(request.GET.get("date") or "") or hub.local_today()
+    day = page_day(request, default=hub.local_today()) or hub.local_today()
     parcels = list(selectors.parcels_for_day(hub=hub, service_date=day))
     config = {
         "hubId": hub.pk, "serviceDate": day.isoformat(),

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from core.files import private_file_response
 from core.idempotency import idempotent
+from core.parsers import JSONParser
 from onboarding import services
 from onboarding.models import Application, Partner
 from onboarding.selectors import (
@@ -142,14 +143,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                                                   **data.validated_data))
 
     @extend_schema(responses=EventSerializer(many=True), summary="Every status move and decision, oldest first")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one application's moves: one array
     def history(self, request, pk=None):
         return Response(EventSerializer(application_events(application=self.get_object()), many=True).data)
 
     @extend_schema(methods=["GET"], responses=CheckSerializer(many=True))
     @extend_schema(methods=["POST"], request=CheckRecordSerializer, responses={201: CheckSerializer},
                    summary="Record a background check result (admins, integrators)")
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a few per application: one array
     def checks(self, request, pk=None):
         application = application_get_for_checks(user=request.user, application_id=pk)
         if request.method == "GET":
@@ -167,8 +168,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer},
                    responses={201: DocumentSerializer}, summary="Upload a document (replaces one of the same kind)")
-    @action(detail=True, methods=["get", "post"],
-            parser_classes=[parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser])
+    @action(detail=True, methods=["get", "post"], pagination_class=None,  # one per kind: one array
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser, JSONParser])
     def documents(self, request, pk=None):
         application = self.get_object()
         if request.method == "GET":

@@ -11,12 +11,14 @@ turns Stripe's exceptions into `DomainError`s with stable codes:
 """
 
 import functools
+from typing import NamedTuple
 
 import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.parsers import json_loads_bounded
 
 
 class StripeGatewayError(DomainError):
@@ -65,9 +67,32 @@ def _stripe_message(exc: stripe.StripeError) -> str:
     return getattr(exc, "user_message", None) or str(exc._message or exc) or str(StripeGatewayError.default_detail)
 
 
-def construct_event(*, payload: bytes, signature: str):
-    """Verify `Stripe-Signature` (with the replay tolerance) and parse the event.
+class WebhookEvent(NamedTuple):
+    id: str
+    type: str
+    object_id: str  # "" when the event names no object
 
-    Raises `stripe.SignatureVerificationError` or `ValueError`; the webhook view maps both to 400."""
+
+class InvalidWebhookEvent(ValueError):
+    """Signed, but not an event object: the view answers 400 and changes nothing."""
+
+
+def construct_event(*, payload: bytes, signature: str) -> WebhookEvent:
+    """Verify `Stripe-Signature` (with the replay tolerance), then parse and check the event's shape.
+
+    Raises `stripe.SignatureVerificationError` (bad or missing signature) or `InvalidWebhookEvent` (not JSON,
+    nested too deep, or JSON that is not an event with a string `id` and `type` and an object `data`)."""
     tolerance = getattr(settings, "STRIPE_WEBHOOK_TOLERANCE", stripe.Webhook.DEFAULT_TOLERANCE)
-    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=tolerance)
+    stripe.WebhookSignature.verify_header(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance)
+    try:
+        body = json_loads_bounded(payload.decode("utf-8"))
+    except ValueError as exc:  # UnicodeDecodeError is a ValueError too
+        raise InvalidWebhookEvent(_("The body is not valid JSON.")) from exc
+    if not isinstance(body, dict) or not all(isinstance(body.get(key), str) and body[key] for key in ("id", "type")):
+        raise InvalidWebhookEvent(_("The body is not a Stripe event: it needs a string id and type."))
+    data = body.get("data", {})
+    data_object = data.get("object", {}) if isinstance(data, dict) else None
+    if not isinstance(data_object, dict):
+        raise InvalidWebhookEvent(_("The event's data must be an object holding an object."))
+    object_id = data_object.get("id")
+    return WebhookEvent(id=body["id"], type=body["type"], object_id=object_id if isinstance(object_id, str) else "")

@@ -17,13 +17,13 @@ def stripe_webhook(request):
     """POST /payments/stripe/webhook/ — authenticated by `Stripe-Signature`, not by a user."""
     try:
         event = gateway.construct_event(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
-    except (stripe.SignatureVerificationError, ValueError):
+    except stripe.SignatureVerificationError:
         return JsonResponse({"code": "invalid_signature", "detail": _("The Stripe signature is not valid."),
                              "fields": {}}, status=400)
-    data_object = (event.to_dict().get("data") or {}).get("object") or {}
+    except gateway.InvalidWebhookEvent as exc:
+        return JsonResponse({"code": "invalid_event", "detail": str(exc), "fields": {}}, status=400)
     try:
-        outcome = stripe_event_process(event_id=event.id, event_type=event.type,
-                                       object_id=str(data_object.get("id") or ""))
+        outcome = stripe_event_process(event_id=event.id, event_type=event.type, object_id=event.object_id)
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status_code if exc.status_code >= 500 else 500)
     return JsonResponse({"received": True, "outcome": outcome})

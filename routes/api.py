@@ -2,16 +2,18 @@
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import user_has_perm
+from core.dates import parse_day
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import idempotent
+from core.parsers import JSONParser
 from fleet.models import Driver, Vehicle
 from onboarding.selectors import partner_for_user
 from routes import selectors, services
@@ -155,9 +157,10 @@ class RouteListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Route.objects.none()
         user = self.request.user
-        day = parse_date(self.request.query_params.get("date") or "")
+        day = parse_day(self.request.query_params.get("date"))
         if day is None:
-            raise ValidationFailed("Give ?date=YYYY-MM-DD.", fields={"date": ["required"]})
+            message = _("Give the service day as ?date=YYYY-MM-DD.")
+            raise ValidationFailed(message, fields={"date": [message]})
         qs = Route.objects.filter(service_date=day).select_related("plan__station").order_by("plan", "sequence")
         if user_has_perm(user, "routes.plan"):
             pass

@@ -8,11 +8,11 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required
+from core.dates import page_day, parse_day
 from core.errors import DomainError, NotFound
 from routes import selectors, services
 from routes.forms import ManifestUploadForm
@@ -22,8 +22,8 @@ from routes.models import Package, PlanStatus, RouteStop
 
 
 def _day(request, station):
-    return parse_date(request.GET.get("date") or request.POST.get("date") or "") or (
-        station.local_today() + timedelta(days=1))
+    """The page's day (tomorrow by default); None for a POST whose date is not a real day (a message says so)."""
+    return page_day(request, default=station.local_today() + timedelta(days=1))
 
 
 def or_404(fn, **kwargs):
@@ -95,6 +95,8 @@ def plan_build(request, code):
     """Start planning as a task and come back to the plan page at once; the page shows its progress."""
     station = or_404(selectors.station_get, code=code)
     day = _day(request, station)
+    if day is None:
+        return redirect("routes:plan_detail", code=code)
     try:
         services.plan_build_start(station=station, service_date=day, by=request.user)
     except DomainError as exc:
@@ -125,6 +127,8 @@ def plan_progress(request, code):
 def plan_publish(request, code):
     station = or_404(selectors.station_get, code=code)
     day = _day(request, station)
+    if day is None:
+        return redirect("routes:plan_detail", code=code)
     plan = selectors.plan_get(station=station, service_date=day)
     try:
         if plan is None:
@@ -151,7 +155,7 @@ def manifest_upload(request, code):
         if stored is None:
             messages.error(request, _("The preview expired; upload the file again."))
             return redirect("routes:manifest_upload", code=code)
-        day = parse_date(stored["date"])
+        day = parse_day(stored["date"])
         try:
             result = services.manifest_import(station=station, service_date=day, rows=stored["rows"])
         except DomainError as exc:

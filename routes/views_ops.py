@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import permission_required, user_has_perm
+from core.dates import page_day
 from core.errors import DomainError
 from core.files import private_file_response
 from core.servicedays import service_today, service_tomorrow
@@ -34,9 +34,9 @@ def _partner(request):
 
 
 def _dispatch_day(request, partner):
-    """The day asked for, else tomorrow at the partner's station (the day the dispatcher plans)."""
-    return parse_date(request.GET.get("date") or request.POST.get("date") or "") or service_tomorrow(
-        selectors.partner_station(partner=partner))
+    """The day asked for, else tomorrow at the partner's station (the day the dispatcher plans); None for a
+    POST whose date is not a real day (a message says so)."""
+    return page_day(request, default=service_tomorrow(selectors.partner_station(partner=partner)))
 
 
 @permission_required("routes.dispatch")
@@ -82,6 +82,8 @@ def route_assign(request, pk):
 def auto_assign(request):
     partner = _partner(request)
     day = _dispatch_day(request, partner)
+    if day is None:
+        return redirect("routes:dispatch")
     try:
         changed = services.routes_auto_assign(partner=partner, service_date=day, by=request.user)
     except DomainError as exc:

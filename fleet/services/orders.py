@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
+from core.dates import parse_day
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.events import event_record
 from core.money import money
@@ -331,7 +332,7 @@ def _bind_policy(line, entry, *, source, by, on_date, create):
                                code="policy_number_missing", fields={f"policy_{line.pk}": ["required"]})
     effective_on = entry.get("effective_on") or on_date
     if isinstance(effective_on, str):
-        effective_on = date.fromisoformat(effective_on)
+        effective_on = parse_day(effective_on, field=f"effective_on_{line.pk}", default=on_date)
     create(partner=line.order.partner, coverage=item.coverage, carrier=item.carrier or line.vendor_name,
            policy_number=number, per_occurrence_limit=item.per_occurrence_limit or 0,
            aggregate_limit=item.aggregate_limit, effective_on=effective_on,

@@ -184,7 +184,7 @@ def parcel_outcomes_record(*, hub: Hub, items: Sequence[OutcomeItem], actor=None
         parcels = Parcel.objects.select_for_update().filter(
             hub=hub, tracking_id__in={k[0] for k in keys}, service_date__in={k[1] for k in keys})
         by_key = {(p.tracking_id, p.service_date): p for p in parcels}
-        seen = set(ParcelEvent.objects.filter(client_id__in=[i.client_id for i in items])
+        seen = set(ParcelEvent.objects.filter(hub=hub, client_id__in=[i.client_id for i in items])
                    .values_list("client_id", flat=True))
         for item, key in zip(items, keys, strict=True):
             parcel = by_key.get(key)
@@ -205,7 +205,7 @@ def parcel_outcomes_record(*, hub: Hub, items: Sequence[OutcomeItem], actor=None
             _apply(item, parcel, now)
             result.status = parcel.status
             changed[parcel.pk] = parcel
-            events.append(ParcelEvent(parcel=parcel, client_id=item.client_id, actor=actor, from_status=source,
+            events.append(ParcelEvent(parcel=parcel, hub=hub, client_id=item.client_id, actor=actor, from_status=source,
                                       to_status=item.outcome, note=item.note[:500], occurred_at=item.occurred_at,
                                       recipient_name=item.recipient_name[:200], reason=item.reason, created_at=now))
             event = _outbox(item, parcel)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from core.errors import NotFound
 from core.files import private_file_response
 from core.idempotency import idempotent
+from core.parsers import JSONParser
 from onboarding.claims import payouts, services
 from onboarding.claims.models import Claim, ClaimCategory, ClaimEvent
 from onboarding.claims.selectors import (
@@ -68,7 +69,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
     queryset = Claim.objects.none()  # for the schema; requests use get_queryset
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    parser_classes = [JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     @property
     def permission_required(self):
@@ -101,7 +102,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(methods=["GET"], responses=ClaimReceiptSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": ReceiptUploadSerializer},
                    responses={201: ClaimReceiptSerializer}, summary="Add a receipt to a draft claim")
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a claim holds a handful: one array
     def receipts(self, request, pk=None):
         claim = self.get_object()
         if request.method == "GET":

@@ -127,3 +127,17 @@ def test_allocation_endpoint_needs_the_allocate_permission(token_client, hub, ad
     coverage = token_client(admin_user).get("/api/v1/hubs/coverage/",
                                             {"latitude": "47.61", "longitude": "-122.34", "date": str(DAY)})
     assert coverage.json() == []
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "x", "-1", "9999-99-99", "10000-01-01"])
+def test_an_impossible_date_on_the_parcels_and_coverage_apis_is_a_400_on_the_field(
+        token_client, hub, admin_user, bad):
+    parcels = token_client(hub.owner).get("/api/v1/hubs/parcels/", {"date": bad})
+    coverage = token_client(admin_user).get("/api/v1/hubs/coverage/",
+                                            {"latitude": "47.6", "longitude": "-122.3", "date": bad})
+
+    for response in (parcels, coverage):
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_date"
+        assert "2026-03-15" in response.json()["fields"]["date"][0]
+

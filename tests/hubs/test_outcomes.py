@@ -141,3 +141,35 @@ def test_both_ways_of_writing_a_batch_store_the_same_outcomes(hub, monkeypatch, 
         "attempted", "nobody_home", True)
     assert (rows[c.pk].status, rows[c.pk].delivered_at, rows[c.pk].proof_photo.name) == ("out_for_delivery", None, "")
     assert all(p.updated_at.isoformat() == "2026-03-10T15:00:00+00:00" for p in rows.values())
+
+
+def test_a_client_id_used_by_one_hub_does_not_swallow_another_hubs_outcome(hub):
+    other = HubFactory()
+    mine = ParcelFactory(hub=hub, service_date=DAY, status="received")
+    theirs = ParcelFactory(hub=other, service_date=DAY, status="received")
+    shared = uuid.uuid4()
+
+    first = parcel_outcomes_record(hub=hub, items=[item(mine, "delivered", client_id=shared, recipient_name="A")])
+    second = parcel_outcomes_record(hub=other, items=[item(theirs, "delivered", client_id=shared, recipient_name="B")])
+
+    assert [r.result for r in first + second] == ["applied", "applied"]
+    theirs.refresh_from_db()
+    assert theirs.status == "delivered"
+    assert ParcelEvent.objects.filter(client_id=shared).count() == 2
+    again = parcel_outcomes_record(hub=other, items=[item(theirs, "delivered", client_id=shared, recipient_name="B")])
+    assert again[0].result == "duplicate"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_per_hub_migration_copies_each_events_hub_from_its_parcel():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    parcel = ParcelFactory(service_date=DAY, status="received")
+    parcel_outcomes_record(hub=parcel.hub, items=[item(parcel, "delivered", recipient_name="Ann")])
+    executor = MigrationExecutor(connection)
+    executor.migrate([("hubs", "0003_statement_transfer")])
+    executor.loader.build_graph()
+    executor.migrate([("hubs", "0004_parcelevent_client_id_per_hub")])
+
+    assert list(ParcelEvent.objects.values_list("hub_id", flat=True)) == [parcel.hub_id]

@@ -61,6 +61,17 @@ def test_the_today_page_shows_only_the_owners_parcels(client, hub):
     assert client.get("/hubs/earnings/").status_code == 200
 
 
+def test_the_today_page_with_an_impossible_date_shows_today_and_says_why(client, hub):
+    mine = ParcelFactory(hub=hub, service_date=hub.local_today())
+    client.force_login(hub.owner)
+
+    response = client.get("/hubs/today/", {"date": "2026-02-30"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert mine.tracking_id in page and "is not a date" in page
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_phone_page_logs_a_delivery_by_scanning(phone_page, screenshot):

@@ -135,3 +135,23 @@ def test_api_tokens_need_the_claims_scope(token_client):
     assert len(token_client(owner, scopes=["claims:read"]).get(URL).json()["results"]) == 1
     refused = token_client(owner, scopes=["claims:read"]).post(URL, _multipart(), format="multipart")
     assert refused.status_code == 403
+
+
+POLYGLOT = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
+
+
+def test_a_pdf_html_polyglot_named_html_downloads_as_a_pdf_attachment_never_as_html(client):
+    partner, owner = veteran_partner()
+    api = _client(owner)
+    created = api.post(URL, _multipart(receipts=[receipt("invoice.html", POLYGLOT, "text/html")]), format="multipart")
+    assert created.status_code == 201, created.json()
+    claim_id, receipt_id = created.json()["id"], created.json()["receipts"][0]["id"]
+    client.force_login(owner)
+
+    for response in (api.get(f"{URL}{claim_id}/receipts/{receipt_id}/download/"),
+                     client.get(f"/onboarding/claims/{claim_id}/receipts/{receipt_id}/")):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert 'filename="invoice.pdf"' in response["Content-Disposition"]
+        assert response["X-Content-Type-Options"] == "nosniff"

@@ -175,3 +175,21 @@ def test_webhook_answers_503_when_stripe_cannot_be_reached_so_stripe_redelivers(
                        HTTP_STRIPE_SIGNATURE=stripe_fake.sign(payload)).status_code == 200
     transfer.refresh_from_db()
     assert transfer.status == Transfer.Status.PAID
+
+
+@pytest.mark.parametrize("payload", [
+    "[]", "{}", '{"id": "evt_1"}', '{"type": "transfer.paid"}', '{"id": "evt_1", "type": 7}',
+    '{"id": "evt_1", "type": "transfer.paid", "data": []}', '{"id": "evt_1", "type": "transfer.paid", "data": "x"}',
+    '{"id": "evt_1", "type": "transfer.paid", "data": {"object": []}}', "[" * 5000 + "]" * 5000, '"evt"', "null",
+], ids=["list", "empty", "no-type", "no-id", "type-number", "data-list", "data-string", "object-list", "deep",
+        "string", "null"])
+def test_signed_body_that_is_not_an_event_object_is_400_and_changes_nothing(client, stripe_fake, transfer, payload):
+    response = client.post(URL, data=payload, content_type="application/json",
+                           HTTP_STRIPE_SIGNATURE=stripe_fake.sign(payload))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_event"
+    assert set(response.json()) == {"code", "detail", "fields"}
+    assert not StripeEvent.objects.exists()
+    transfer.refresh_from_db()
+    assert transfer.status == Transfer.Status.SUBMITTED

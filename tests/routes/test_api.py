@@ -69,3 +69,11 @@ def test_a_driver_resending_an_outcome_changes_nothing(token_client, published):
     assert stop.status == StopStatus.ATTEMPTED and stop.attempt_reason == "nobody_home"
     other = client.post(url, {**body, "client_id": str(uuid.uuid4()), "outcome": "delivered"}, format="json")
     assert other.status_code == 409
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "x", "-1", "9999-99-99"])
+def test_the_routes_list_with_an_impossible_date_is_a_400_on_the_field(token_client, published, bad):
+    response = token_client(published["owner"]).get("/api/v1/routes/routes/", {"date": bad})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_date" and "date" in response.json()["fields"]

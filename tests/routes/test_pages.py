@@ -164,3 +164,26 @@ def test_the_driver_page_says_the_stations_today_with_no_route(client, station, 
     with freeze_time("2026-12-01 02:30:00"):  # 18:30 on Nov 30 in Seattle
         response = client.get(reverse("routes:today"))
     assert response.context["today"].isoformat() == "2026-11-30"
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "x", "9999-99-99", "9999-12-31"])
+def test_the_dispatch_and_station_pages_with_an_impossible_date_show_tomorrow_and_say_why(
+        client, make_user, published, station, bad):
+    client.force_login(published["owner"])
+    dispatch = client.get(reverse("routes:dispatch"), {"date": bad})
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    plan = client.get(reverse("routes:plan_detail", args=[station.code]), {"date": bad})
+
+    for response in (dispatch, plan):
+        assert response.status_code == 200
+        assert "is not a date" in response.content.decode()
+
+
+def test_building_a_plan_for_an_impossible_date_builds_nothing(client, make_user, station):
+    from routes.models import Plan
+
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    response = client.post(reverse("routes:plan_build", args=[station.code]), {"date": "2026-02-30"}, follow=True)
+
+    assert response.status_code == 200 and "is not a date" in response.content.decode()
+    assert not Plan.objects.exists()

@@ -1,0 +1,56 @@
+"""Bad input at the edges: days given as text, and JSON bodies nested past any sane depth."""
+
+from datetime import date
+
+import pytest
+
+from core.dates import parse_day
+from core.errors import ValidationFailed
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "x", "-1", "9999-99-99", "2026-2-3", "20260303", "2026-W11-1",
+                                   "0001-01-01", "9999-12-31", "2026-03-15\x00"])
+def test_a_day_that_is_not_real_is_a_validation_error_with_a_sentence_on_the_field(value):
+    with pytest.raises(ValidationFailed) as raised:
+        parse_day(value, field="on")
+
+    assert raised.value.code == "invalid_date"
+    assert "2026-03-15" in raised.value.fields["on"][0]
+
+
+def test_a_real_day_parses_and_nothing_gives_the_default():
+    assert parse_day(" 2026-03-15 ") == date(2026, 3, 15)
+    assert parse_day("", default=date(2026, 1, 1)) == date(2026, 1, 1)
+    assert parse_day(None) is None
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, '{"a":' * 5000 + "1" + "}" * 5000,
+                                  '{"name": "x", "nested": ' + "[" * 33 + "]" * 33 + "}"])
+def test_a_deeply_nested_json_body_is_a_400_invalid_json_not_a_recursion_error(token_client, body):
+    client = token_client(UserFactory())
+
+    response = client.generic("POST", "/api/v1/tokens/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_json"
+    assert set(response.json()) == {"code", "detail", "fields"}
+
+
+def test_nesting_within_the_limit_and_brackets_inside_strings_are_fine(token_client):
+    client = token_client(UserFactory())
+    body = '{"name": "' + "[" * 60 + '", "scopes": ' + "[" * 1 + '"fleet:read"' + "]" * 1 + "}"
+
+    response = client.generic("POST", "/api/v1/tokens/", body, content_type="application/json")
+
+    assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize("body", ["not json", '{"a": NaN}', b"\xff\xfe{}"])
+def test_a_body_that_is_not_json_is_a_400_invalid_json(token_client, body):
+    response = token_client(UserFactory()).generic("POST", "/api/v1/tokens/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_json"
