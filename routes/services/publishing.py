@@ -50,4 +50,14 @@ def plan_publish(*, plan: Plan, by=None, allow_unassigned: bool = False, reason:
             "plan_id": plan.pk, "station": plan.station.code, "service_date": plan.service_date.isoformat(),
             "routes": plan.routes.count()}, audience=Audience.partners(partner_ids))
         plan_published_notify(plan_id=plan.pk)
+        # A first published route may complete a partner's onboarding checklist.
+        transaction.on_commit(lambda: _partners_activate(partner_ids), robust=True)
     return plan
+
+
+def _partners_activate(partner_ids) -> None:
+    from onboarding.models import Partner
+    from onboarding.services import partner_activate_if_ready
+
+    for partner in Partner.objects.filter(pk__in=partner_ids, status=Partner.Status.ONBOARDING):
+        partner_activate_if_ready(partner=partner)

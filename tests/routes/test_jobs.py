@@ -222,3 +222,21 @@ def test_the_api_starts_a_plan_with_202_and_shows_the_job_to_planners_only(token
     _other, stranger = partner_with_owner()
     assert token_client(stranger).get(body["url"]).status_code == 404
     assert token_client(fleet[1]).get(body["url"]).status_code == 404
+
+
+def test_publishing_a_partners_first_route_ends_its_onboarding(station, day, fleet, imported,
+                                                               django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from onboarding.models import Partner
+
+    partner, _owner, vans, drivers = fleet
+    Partner.objects.filter(pk=partner.pk).update(status=Partner.Status.ONBOARDING, training_completed_at=timezone.now())
+    imported(60)
+    plan = plan_build(station=station, service_date=day, seconds=0.5)
+    for route, van, driver in zip(plan.routes.order_by("sequence"), vans, drivers, strict=False):
+        route_assign(route=route, driver=driver, vehicle=van)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_publish(plan=plan)
+    partner.refresh_from_db()
+    assert partner.status == Partner.Status.ACTIVE

@@ -130,7 +130,7 @@ def _applicant_side(tenant: Tenant, *, tag: str) -> None:
 def _integrator_side(tenant: Tenant, *, tag: str, plan: Plan) -> None:
     integrator = UserFactory(role=Role.INTEGRATOR, email=f"integrator-{tag}@example.com")
     subscription, _secret = webhook_subscription_create(owner=integrator, url=f"http://127.0.0.1:9/{tag}/int",
-                                                        event_types=["route.published"])
+                                                        event_types=["route.published"], scopes=["routes:read"])
     event = OutboxEvent.objects.create(type="route.published", subject_type="routes.plan", subject_id=str(plan.pk),
                                        payload={"id": plan.pk})
     delivery = WebhookDelivery.objects.create(subscription=subscription, event=event,
