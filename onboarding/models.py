@@ -165,7 +165,8 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["applicant"], condition=Q(status__in=["draft", "submitted", "in_review",
                                                                                     "needs_info"]),
-                                    name="onboarding_one_open_application_per_person"),
+                                    name="onboarding_one_open_application_per_person",
+                violation_error_message=_("You already have an application in progress.")),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="onb_app_queue_idx")]
 
@@ -224,7 +225,8 @@ class ApplicationDocument(models.Model):
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]
-        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_document_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_document_per_kind",
+                violation_error_message=_("This application already has a document of that kind."))]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.original_name})"
@@ -254,7 +256,8 @@ class BackgroundCheck(models.Model):
 
     class Meta:
         ordering = ["kind"]
-        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_check_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_check_per_kind",
+                violation_error_message=_("This application already has a check of that kind."))]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_status_display()}"
@@ -302,7 +305,8 @@ class PartnerMembership(models.Model):
 
     class Meta:
         ordering = ["partner", "role", "user"]
-        constraints = [models.UniqueConstraint(fields=["user", "partner"], name="onboarding_one_membership_per_user")]
+        constraints = [models.UniqueConstraint(fields=["user", "partner"], name="onboarding_one_membership_per_user",
+                violation_error_message=_("This person is already a member of the company."))]
 
     def __str__(self):
         return f"{self.user} · {self.partner} ({self.role})"
