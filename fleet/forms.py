@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from fleet.models import Driver, InsurancePolicy, Vehicle
 
 
@@ -30,6 +31,9 @@ class DriverForm(forms.ModelForm):
 
 
 class PolicyForm(forms.ModelForm):
+    # Typed as people write money ("1,000,000", "$1,000,000.00"); the service bounds the value.
+    per_occurrence_limit = AmountField(label=_("per-occurrence limit (USD)"))
+    aggregate_limit = AmountField(label=_("aggregate limit (USD)"), required=False)
     class Meta:
         model = InsurancePolicy
         fields = ["coverage", "carrier", "policy_number", "per_occurrence_limit", "aggregate_limit", "effective_on",

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.serializers import AmountField
 from fleet.models import CheckStatus, Coverage, Driver, InsurancePolicy, LicenceClass, OdometerReading, Vehicle
 from onboarding.choices import US_STATES
 
@@ -96,9 +97,8 @@ class PolicyInputSerializer(serializers.Serializer):
     coverage = serializers.ChoiceField(choices=Coverage.choices)
     carrier = serializers.CharField(max_length=120)
     policy_number = serializers.CharField(max_length=60)
-    per_occurrence_limit = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    aggregate_limit = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
-                                               allow_null=True)
+    per_occurrence_limit = AmountField()
+    aggregate_limit = AmountField(required=False, allow_null=True)
     effective_on = serializers.DateField()
     expires_on = serializers.DateField()
     covers_all_vehicles = serializers.BooleanField(required=False, default=False)

@@ -11,6 +11,9 @@ from fleet.models import VEHICLE_WORKFLOW, Acquisition, OdometerReading, Vehicle
 from fleet.services.common import apply_fields, full_clean
 from fleet.vin import normalise_vin, vin_problem
 
+# Plausible vans: the program's delivery vans are recent, and carry a route's load, not a warehouse's.
+OLDEST_MODEL_YEAR = 1990
+MAX_PACKAGE_CAPACITY = 1_000
 EDITABLE = {"vin", "plate", "plate_state", "make", "model", "year", "package_capacity", "ownership"}
 
 
@@ -40,6 +43,17 @@ def _check_plate(plate: str, plate_state: str, *, exclude_pk=None) -> None:
         raise Conflict(message, code="plate_taken", fields={"plate": [message]})
 
 
+def _check_plausible(vehicle) -> None:
+    """Model year and capacity a real van can have (the model's validators only bound the column)."""
+    newest = timezone.localdate().year + 1
+    if vehicle.year is not None and not OLDEST_MODEL_YEAR <= int(vehicle.year) <= newest:
+        message = _("Enter a model year between %(old)s and %(new)s.") % {"old": OLDEST_MODEL_YEAR, "new": newest}
+        raise ValidationFailed(message, fields={"year": [message]})
+    if vehicle.package_capacity is not None and not 1 <= int(vehicle.package_capacity) <= MAX_PACKAGE_CAPACITY:
+        message = _("A van carries between 1 and %(max)s packages.") % {"max": f"{MAX_PACKAGE_CAPACITY:,}"}
+        raise ValidationFailed(message, fields={"package_capacity": [message]})
+
+
 def _save_unique(instance, **kwargs):
     try:
         with transaction.atomic():
@@ -63,6 +77,7 @@ def vehicle_register(*, partner, vin: str, make: str, model: str, year: int, pac
                           package_capacity=package_capacity, ownership=ownership, status=status,
                           acquired_via=acquired_via, source_reference=source_reference,
                           created_by=by if by and by.is_authenticated else None)
+        _check_plausible(vehicle)
         full_clean(vehicle, exclude=["partner", "created_by"])
         _check_plate(plate, vehicle.plate_state)
         _save_unique(vehicle)
@@ -83,6 +98,7 @@ def vehicle_update(*, vehicle, by=None, **fields) -> Vehicle:
         changed = apply_fields(row, fields, EDITABLE)
         if not changed:
             return row
+        _check_plausible(row)
         full_clean(row, exclude=["partner", "created_by"])
         _check_plate(row.plate, row.plate_state, exclude_pk=row.pk)
         _save_unique(row, update_fields=[*changed, "updated_at"])
