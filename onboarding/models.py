@@ -50,6 +50,9 @@ class OnboardingSettings(models.Model):
                            validators=[MinValueValidator(Decimal("0"))])
     claim_window_months = models.PositiveSmallIntegerField(
         _("claim window (months after approval)"), default=12, validators=[MinValueValidator(1)])
+    claim_lookback_months = models.PositiveSmallIntegerField(
+        _("claimable start-up costs (months before approval)"), default=12, validators=[MaxValueValidator(60)],
+        help_text=_("Expenses dated earlier than this before the company's approval are refused."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
