@@ -131,3 +131,22 @@ def point_problem(*, state: str, latitude, longitude) -> str:
         return ""
     return _("These coordinates are not in %(state)s: check the address or the point (US longitudes are "
              "negative, e.g. -122.33).") % {"state": name}
+
+
+def us_point_problem(*, latitude, longitude) -> str:
+    """'' when the point lies in some state's rough box (for places without a state field, such as a station)."""
+    if problem := point_problem(state="", latitude=latitude, longitude=longitude):
+        return problem
+    if any(not point_problem(state=code, latitude=latitude, longitude=longitude) for code in STATES):
+        return ""
+    return _("These coordinates are not in the United States (US longitudes are negative, e.g. -122.33).")
+
+
+def us_zone_problem(time_zone: str) -> str:
+    """'' when the zone keeps the clock of some US state."""
+    offsets = _offsets(time_zone or "")
+    if offsets is None:
+        return _("Unknown time zone.")
+    if any(_offsets(zone) == offsets for _name, zones, _box in STATES.values() for zone in zones):
+        return ""
+    return _("Choose a US time zone, such as America/Los_Angeles.")

@@ -8,6 +8,7 @@ import zoneinfo
 from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
+from core.places import us_point_problem, us_zone_problem
 from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
 
@@ -41,6 +43,17 @@ class Station(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.name}"
+
+    def clean(self):
+        """A station is a US building: not 0,0, not across an ocean, and on a US clock."""
+        errors = {}
+        located = self.latitude is not None and self.longitude is not None
+        if located and (problem := us_point_problem(latitude=self.latitude, longitude=self.longitude)):
+            errors["latitude"] = problem
+        if self.time_zone and (problem := us_zone_problem(self.time_zone)):
+            errors["time_zone"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tz(self):
