@@ -9,7 +9,16 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class VehicleForm(forms.ModelForm):
+class ServiceCheckedForm(forms.ModelForm):
+    """The form checks formats (its fields carry the model's validators); the service validates the row, its
+    uniqueness and cross-field rules, and names the field concerned. The model form's own instance validation would
+    put an expression constraint's message (the VIN's, say) above the form instead, so it is left to the service."""
+
+    def _post_clean(self):
+        pass
+
+
+class VehicleForm(ServiceCheckedForm):
     odometer_miles = forms.IntegerField(label=_("odometer (miles)"), min_value=0, required=False)
 
     class Meta:
@@ -22,7 +31,7 @@ class VehicleForm(forms.ModelForm):
             del self.fields["odometer_miles"]
 
 
-class DriverForm(forms.ModelForm):
+class DriverForm(ServiceCheckedForm):
     class Meta:
         model = Driver
         fields = ["first_name", "last_name", "email", "phone", "licence_number", "licence_state", "licence_class",
@@ -30,7 +39,7 @@ class DriverForm(forms.ModelForm):
         widgets = {"licence_expires_on": DateInput()}
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(ServiceCheckedForm):
     # Typed as people write money ("1,000,000", "$1,000,000.00"); the service bounds the value.
     per_occurrence_limit = AmountField(label=_("per-occurrence limit (USD)"))
     aggregate_limit = AmountField(label=_("aggregate limit (USD)"), required=False)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role
 from accounts.services import user_set_role
@@ -27,6 +28,8 @@ from hubs.models import (
 )
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_LABELS = dict(zip(WEEKDAYS, [_lazy("Monday"), _lazy("Tuesday"), _lazy("Wednesday"), _lazy("Thursday"),
+                                 _lazy("Friday"), _lazy("Saturday"), _lazy("Sunday")], strict=True))
 
 
 @dataclass(frozen=True)
@@ -50,17 +53,18 @@ def eligibility_check(*, state: str, city: str) -> Eligibility:
 # A small shop's back room, and a small business's staff: beyond these the number is a typo.
 MAX_STORAGE = 1_000
 MAX_STAFF = 500
+NO_OPEN_DAY = _lazy("Give the opening hours of at least one day: parcels arrive while you are open.")
 _HOURS_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})$")
 
 
-def _hours_of_day(day: str, text: str) -> str:
+def hours_of_day_clean(day: str, text: str) -> str:
     """'' (closed) or "HH:MM-HH:MM" with opening before closing; else a sentence on the field."""
-    text = (text or "").strip()
+    text, day = (text or "").strip(), DAY_LABELS.get(day, day)
     if text.lower() in ("", "closed"):
         return ""
     match = _HOURS_RE.match(text)
     if not match:
-        _fail("opening_hours", _("Write %(day)s's hours as opening-closing, such as 09:00-18:00, or leave it "
+        _fail("opening_hours", _("Write the hours of %(day)s as opening-closing, such as 09:00-18:00, or leave it "
                                  "empty when closed.") % {"day": day})
     oh, om, ch, cm = (int(g) for g in match.groups())
     if oh > 23 or ch > 24 or om > 59 or cm > 59 or (ch == 24 and cm):
@@ -75,9 +79,9 @@ def opening_hours_clean(hours) -> dict:
     hours = hours or {}
     if not isinstance(hours, dict) or set(hours) - set(WEEKDAYS):
         _fail("opening_hours", _("Opening hours are given per weekday (mon ... sun)."))
-    out = {day: _hours_of_day(day, str(hours.get(day) or "")) for day in WEEKDAYS}
+    out = {day: hours_of_day_clean(day, str(hours.get(day) or "")) for day in WEEKDAYS}
     if not any(out.values()):
-        _fail("opening_hours", _("Give the opening hours of at least one day: parcels arrive while you are open."))
+        _fail("opening_hours", NO_OPEN_DAY)
     return out
 
 
