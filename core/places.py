@@ -94,6 +94,15 @@ def _offsets(zone: str) -> tuple | None:
     return tuple(datetime(2025, month, 15, 12, tzinfo=tz).utcoffset() for month in (1, 7))
 
 
+def state_zone(state: str) -> str:
+    """The zone of a state that keeps one clock ('' for a multi-zone state: the place must say which)."""
+    entry = STATES.get((state or "").upper())
+    if entry is None:
+        return ""
+    zones = {_offsets(z) for z in entry[1]}
+    return entry[1][0] if len(zones) == 1 else ""
+
+
 def state_problem(state: str) -> str:
     if (state or "").upper() not in STATES:
         return _("Enter a US state as its two-letter code, such as WA.")

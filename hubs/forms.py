@@ -23,7 +23,8 @@ class EnrollmentForm(forms.Form):
                                   help_text=_("Decimal degrees, e.g. 47.6097 (from your map app)."))
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
                                    help_text=_("Decimal degrees, e.g. -122.3422."))
-    time_zone = forms.ChoiceField(choices=TIME_ZONES)
+    time_zone = forms.ChoiceField(choices=[("", _("The state's time zone")), *TIME_ZONES], required=False,
+                                  help_text=_("Choose one where the state has several."))
     storage_size = forms.IntegerField(label=_("Secure storage: packages it can hold"), min_value=1)
     storage_attested = forms.BooleanField(label=_("Parcels are kept in a locked, secure storage area"))
     delivery_means = forms.MultipleChoiceField(label=_("How you deliver"), choices=DeliveryMeans.choices,

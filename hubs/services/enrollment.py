@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.models import Role
 from accounts.services import user_set_role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.places import point_problem, state_problem, zone_problem
+from core.places import point_problem, state_name, state_problem, state_zone, zone_problem
 from core.workflow import transition
 from hubs.models import (
     HUB_WORKFLOW,
@@ -114,7 +114,11 @@ def _clean(data: dict) -> dict:
     out["longitude"] = _coordinate(data.get("longitude"), field="longitude", limit=180)
     if problem := point_problem(state=out["state"], latitude=out["latitude"], longitude=out["longitude"]):
         _fail("latitude", problem)
-    out["time_zone"] = str(data.get("time_zone") or "America/New_York")
+    # Left out, the zone is the state's own (a Seattle shop is on Pacific time); a multi-zone state must say which.
+    out["time_zone"] = str(data.get("time_zone") or state_zone(out["state"]))
+    if not out["time_zone"]:
+        _fail("time_zone", _("%(state)s spans more than one time zone: choose the shop's.") % {
+            "state": state_name(out["state"])})
     if out["time_zone"] not in zoneinfo.available_timezones():
         _fail("time_zone", _("Unknown time zone."))
     if problem := zone_problem(state=out["state"], time_zone=out["time_zone"]):

@@ -40,8 +40,7 @@ class ClaimForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
         ("approve", _("Approve the full amount")), ("partial", _("Approve part of it")), ("reject", _("Reject"))])
-    approved_amount = forms.CharField(label=_("Amount to approve (USD), for a partial approval"), required=False,
-                                      max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    approved_amount = AmountField(label=_("Amount to approve (USD), for a partial approval"), required=False)
     note = forms.CharField(label=_("Reason (required to approve part or reject)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

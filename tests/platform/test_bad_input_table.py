@@ -284,6 +284,9 @@ API_CASES = [
          hub_api, {"latitude": "42.3601", "longitude": "-71.0589"}, "latitude", "not in Washington"),
     Case("API Seattle hub on Eastern time", "api", "hub_user", api("/api/v1/hubs/enrollment/"), hub_api,
          {"time_zone": "America/New_York"}, "time_zone", "Washington keeps Pacific time"),
+    Case("API Florida hub without a time zone", "api", "hub_user", api("/api/v1/hubs/enrollment/"), hub_api,
+         {"city": "Miami", "state": "FL", "postal_code": "33130", "latitude": "25.7617", "longitude": "-80.1918",
+          "time_zone": ""}, "time_zone", "Florida spans more than one time zone"),
     Case("API claim with letters", "api", "claims_owner", api("/api/v1/claims/"), claim_api,
          {"amount": "12,50"}, "amount", "a dot before the cents", multipart=True),
     Case("API claim dated years before the company", "api", "claims_owner", api("/api/v1/claims/"), claim_api,
@@ -348,6 +351,13 @@ def test_an_endpoint_refuses_bad_input_in_the_envelope_and_changes_nothing(token
     assert any(case.sentence in m for m in body["fields"].get(case.field, [])), body
     assert snapshot(world) == before
     assert_nothing_leaks(response)
+
+
+def test_a_hub_that_gives_no_time_zone_keeps_its_state_s_clock(token_client, world):
+    body = {k: v for k, v in hub_api(world).items() if k != "time_zone"}
+    response = token_client(world.hub_user).post("/api/v1/hubs/enrollment/", body, format="json",
+                                                 HTTP_IDEMPOTENCY_KEY="tz-1")
+    assert response.status_code == 201 and response.json()["time_zone"] == "America/Los_Angeles"
 
 
 def test_the_constraint_scan_knows_the_names_people_used_to_see():
