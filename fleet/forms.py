@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import AmountField
 from fleet.models import Driver, InsurancePolicy, Vehicle
+from fleet.services.vehicles import MAX_ODOMETER_MILES
 
 
 class DateInput(forms.DateInput):
@@ -19,7 +20,12 @@ class ServiceCheckedForm(forms.ModelForm):
 
 
 class VehicleForm(ServiceCheckedForm):
-    odometer_miles = forms.IntegerField(label=_("odometer (miles)"), min_value=0, required=False)
+    odometer_miles = forms.IntegerField(label=_("odometer (miles)"), min_value=0, max_value=MAX_ODOMETER_MILES,
+                                        required=False)
+    # Bounded by the service (one sentence for page and API), not by the column's validators.
+    year = forms.IntegerField(label=_("model year"))
+    package_capacity = forms.IntegerField(label=_("package capacity"),
+                                          help_text=_("How many packages the van carries on a route."))
 
     class Meta:
         model = Vehicle
@@ -67,7 +73,7 @@ class TransitionForm(forms.Form):
 
 
 class OdometerForm(forms.Form):
-    miles = forms.IntegerField(label=_("miles"), min_value=0)
+    miles = forms.IntegerField(label=_("miles"), min_value=0, max_value=MAX_ODOMETER_MILES)
     read_on = forms.DateField(label=_("read on"), required=False, widget=DateInput())
 
 

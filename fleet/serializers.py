@@ -23,8 +23,9 @@ class VehicleInputSerializer(serializers.Serializer):
     plate_state = serializers.ChoiceField(choices=STATES, required=False, allow_blank=True)
     make = serializers.CharField(max_length=40)
     model = serializers.CharField(max_length=60)
-    year = serializers.IntegerField(min_value=1981, max_value=2100)
-    package_capacity = serializers.IntegerField(min_value=1)
+    # Bounds are the service's (fleet.services.vehicles._check_plausible), so API and page say the same sentence.
+    year = serializers.IntegerField(help_text="Model year, 1990 to next year + 1.")
+    package_capacity = serializers.IntegerField(help_text="Packages the van carries on a route, 1 to 1,000.")
     ownership = serializers.ChoiceField(choices=Vehicle.Ownership.choices, required=False)
     status = serializers.ChoiceField(choices=[Vehicle.Status.ACTIVE, Vehicle.Status.MAINTENANCE], required=False)
     odometer_miles = serializers.IntegerField(min_value=0, required=False)

@@ -14,6 +14,8 @@ from fleet.vin import normalise_vin, vin_problem
 # Plausible vans: the program's delivery vans are recent, and carry a route's load, not a warehouse's.
 OLDEST_MODEL_YEAR = 1990
 MAX_PACKAGE_CAPACITY = 1_000
+# No delivery van reaches this: a reading above it is a typo.
+MAX_ODOMETER_MILES = 2_000_000
 EDITABLE = {"vin", "plate", "plate_state", "make", "model", "year", "package_capacity", "ownership"}
 
 
@@ -84,6 +86,10 @@ def vehicle_register(*, partner, vin: str, make: str, model: str, year: int, pac
         VehicleEvent.objects.create(vehicle=vehicle, actor=vehicle.created_by, from_status="", to_status=status,
                                     note=_("Registered (%(how)s).") % {"how": vehicle.get_acquired_via_display()})
         if odometer_miles is not None:
+            if not 0 <= int(odometer_miles) <= MAX_ODOMETER_MILES:
+                message = _("An odometer reads 0 to %(max)s miles: check the number.") % {
+                    "max": f"{MAX_ODOMETER_MILES:,}"}
+                raise ValidationFailed(message, fields={"odometer_miles": [message]})
             OdometerReading.objects.create(vehicle=vehicle, miles=odometer_miles, recorded_by=vehicle.created_by)
     return vehicle
 
@@ -124,6 +130,9 @@ def odometer_record(*, vehicle, miles: int, read_on: date | None = None, by=None
     read_on = read_on or timezone.localdate()
     if miles is None or int(miles) < 0:
         raise ValidationFailed(_("Enter the miles on the odometer."), fields={"miles": ["invalid"]})
+    if int(miles) > MAX_ODOMETER_MILES:
+        message = _("An odometer reads at most %(max)s miles: check the number.") % {"max": f"{MAX_ODOMETER_MILES:,}"}
+        raise ValidationFailed(message, fields={"miles": [message]})
     if read_on > timezone.localdate():
         raise ValidationFailed(_("A reading cannot be dated in the future."), fields={"read_on": ["future"]})
     with transaction.atomic():
