@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.errors import Conflict, ValidationFailed
+from core.integrity import constraint_messages
 from core.validators import normalise_phone
 from core.workflow import lock, transition
 from fleet.models import DRIVER_WORKFLOW, Driver, DriverEvent
@@ -22,6 +23,7 @@ EDITABLE = {"first_name", "last_name", "email", "phone", "licence_number", "lice
             "licence_expires_on", "background_check", "driving_record_check"}
 
 
+LICENCE_FIELD = {"fleet_driver_licence_unique_per_partner": "licence_number"}
 # US licences run at most about eight years; beyond ten the date is a typo.
 LICENCE_MAX_YEARS_AHEAD = 10
 
@@ -75,7 +77,8 @@ def driver_create(*, partner, by=None, **fields) -> Driver:
     with transaction.atomic():
         driver = driver_build(partner=partner, by=by, **fields)
         _check_licence_free(partner=partner, licence_state=driver.licence_state, licence_number=driver.licence_number)
-        driver.save()
+        with constraint_messages(Driver, fields=LICENCE_FIELD, code="licence_taken"):
+            driver.save()
         DriverEvent.objects.create(driver=driver, actor=driver.created_by, from_status="", to_status=driver.status,
                                    note=_("Added to the roster."))
     return driver
@@ -93,7 +96,8 @@ def driver_update(*, driver, by=None, **fields) -> Driver:
         _check_plausible(row)
         _check_licence_free(partner=row.partner, licence_state=row.licence_state, licence_number=row.licence_number,
                             exclude_pk=row.pk)
-        row.save(update_fields=[*changed, "updated_at"])
+        with constraint_messages(Driver, fields=LICENCE_FIELD, code="licence_taken"):
+            row.save(update_fields=[*changed, "updated_at"])
     return row
 
 

@@ -1,9 +1,10 @@
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import ValidationFailed
+from core.integrity import constraint_messages
 from core.money import parse_amount
 from core.workflow import lock
 from fleet.models import Acquisition, InsurancePolicy, Vehicle
@@ -43,11 +44,9 @@ def _check(policy, vehicles):
 
 
 def _save(policy, **kwargs):
-    try:
-        with transaction.atomic():
-            policy.save(**kwargs)
-    except IntegrityError:
-        raise Conflict(_("This policy term is already recorded."), code="policy_exists") from None
+    fields = {"fleet_policy_unique_term": "policy_number", "fleet_policy_expires_after_effective": "expires_on"}
+    with constraint_messages(InsurancePolicy, fields=fields, code="policy_exists"):
+        policy.save(**kwargs)
 
 
 def policy_create(*, partner, coverage: str, carrier: str, policy_number: str, per_occurrence_limit,

@@ -1,11 +1,12 @@
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
+from core.integrity import constraint_messages
 from core.workflow import lock, transition
 from fleet.models import VEHICLE_WORKFLOW, Acquisition, OdometerReading, Vehicle, VehicleEvent
 from fleet.services.common import apply_fields, full_clean
@@ -56,13 +57,14 @@ def _check_plausible(vehicle) -> None:
         raise ValidationFailed(message, fields={"package_capacity": [message]})
 
 
+_CONSTRAINT_FIELDS = {"fleet_vehicle_vin_unique": "vin", "fleet_vehicle_plate_unique": "plate",
+                      "fleet_vehicle_capacity_positive": "package_capacity"}
+
+
 def _save_unique(instance, **kwargs):
-    try:
-        with transaction.atomic():
-            instance.save(**kwargs)
-    except IntegrityError:
-        # A concurrent registration won the race for the same VIN or plate.
-        raise Conflict(_("A van with this VIN or plate is already registered."), code="vin_taken") from None
+    # A concurrent registration may win the race for the same VIN or plate: its constraint's sentence answers.
+    with constraint_messages(Vehicle, fields=_CONSTRAINT_FIELDS, code="vin_taken"):
+        instance.save(**kwargs)
 
 
 def vehicle_register(*, partner, vin: str, make: str, model: str, year: int, package_capacity: int, plate: str = "",

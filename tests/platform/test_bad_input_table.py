@@ -431,3 +431,24 @@ def test_a_claim_above_what_the_cap_still_allows_is_filed_with_a_warning(client,
     page = client.post(reverse("onboarding:claim_new"), {**claim_body(world), "amount": "500"}, follow=True)
     assert "Only $0.00 is left" in page.content.decode()
     assert Claim.objects.filter(status="submitted").count() == 3
+
+
+def test_a_write_that_loses_a_race_to_a_constraint_answers_its_sentence_on_the_field(world):
+    """The services check first; when a concurrent request slips past the check, the constraint's sentence answers."""
+    from core.errors import Conflict
+    from core.integrity import constraint_messages
+    from fleet.services.drivers import LICENCE_FIELD
+    from fleet.services.vehicles import _save_unique
+
+    twin = Vehicle(partner=world.partner, vin=world.van.vin.lower(), make="Ford", model="T", year=2024,
+                   package_capacity=10)
+    with pytest.raises(Conflict) as caught:
+        _save_unique(twin)  # as if _check_vin had run before the other request committed
+    assert caught.value.fields == {"vin": ["A van with this VIN is already registered in the program."]}
+
+    copy = Driver(partner=world.partner, first_name="A", last_name="B", licence_state="GA",
+                  licence_number=world.driver.licence_number, licence_expires_on=TODAY + timedelta(days=9))
+    with pytest.raises(Conflict) as caught, constraint_messages(Driver, fields=LICENCE_FIELD):
+        copy.save()
+    assert caught.value.fields == {"licence_number": ["A driver with this licence is already on your roster."]}
+    assert Vehicle.objects.count() == 1 and Driver.objects.count() == 1
