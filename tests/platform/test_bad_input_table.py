@@ -18,11 +18,12 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from fleet.models import Driver, InsurancePolicy, OdometerReading, Vehicle
+from fleet.models import Driver, InsurancePolicy, OdometerReading, OrderLine, Vehicle
 from hubs.models import Hub
 from onboarding.claims.models import Claim
 from onboarding.models import Application
 from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory, make_vin
+from tests.fleet.procurement_factories import SupplyItemFactory
 from tests.onboarding.claim_factories import category, receipt, veteran_partner
 from tests.onboarding.factories import ApplicationFactory, partner_with_owner
 
@@ -84,7 +85,7 @@ def world(make_user):
                  application=application, hub_user=make_user())
 
 
-COUNTED = [Vehicle, Driver, InsurancePolicy, OdometerReading, Hub, Claim, Application]
+COUNTED = [Vehicle, Driver, InsurancePolicy, OdometerReading, Hub, Claim, Application, OrderLine]
 
 
 def snapshot(world):
@@ -293,6 +294,10 @@ API_CASES = [
     Case("API Florida hub without a time zone", "api", "hub_user", api("/api/v1/hubs/enrollment/"), hub_api,
          {"city": "Miami", "state": "FL", "postal_code": "33130", "latitude": "25.7617", "longitude": "-80.1918",
           "time_zone": ""}, "time_zone", "Florida spans more than one time zone"),
+    Case("API quote line of 0 vans", "api", "owner", api("/api/v1/procurement/quote/"),
+         lambda w: {"item": SupplyItemFactory().pk}, {"quantity": 0}, "quantity", "greater than or equal to 1"),
+    Case("API quote line of 100,000", "api", "owner", api("/api/v1/procurement/quote/"),
+         lambda w: {"item": SupplyItemFactory().pk}, {"quantity": 100_000}, "quantity", "Enter a whole number from 1"),
     Case("API claim with letters", "api", "claims_owner", api("/api/v1/claims/"), claim_api,
          {"amount": "12,50"}, "amount", "a dot before the cents", multipart=True),
     Case("API claim dated years before the company", "api", "claims_owner", api("/api/v1/claims/"), claim_api,
