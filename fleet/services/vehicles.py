@@ -131,12 +131,14 @@ def odometer_record(*, vehicle, miles: int, read_on: date | None = None, by=None
     """Readings are monotonic: never below an earlier reading, never above a later one."""
     read_on = read_on or timezone.localdate()
     if miles is None or int(miles) < 0:
-        raise ValidationFailed(_("Enter the miles on the odometer."), fields={"miles": ["invalid"]})
+        message = _("Enter the miles on the odometer.")
+        raise ValidationFailed(message, fields={"miles": [message]})
     if int(miles) > MAX_ODOMETER_MILES:
         message = _("An odometer reads at most %(max)s miles: check the number.") % {"max": f"{MAX_ODOMETER_MILES:,}"}
         raise ValidationFailed(message, fields={"miles": [message]})
     if read_on > timezone.localdate():
-        raise ValidationFailed(_("A reading cannot be dated in the future."), fields={"read_on": ["future"]})
+        message = _("A reading cannot be dated in the future.")
+        raise ValidationFailed(message, fields={"read_on": [message]})
     with transaction.atomic():
         row = lock(vehicle)  # serialises readings of one van
         if row.status == Vehicle.Status.RETIRED:
