@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.forms import readable
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,11 @@ def _flatten(detail):
 def exception_handler(exc, context):
     """Every error leaves the API as JSON `{"code", "detail", "fields"}` with a 4xx status."""
     if isinstance(exc, DomainError):
-        response = Response(exc.as_dict(), status=exc.status_code)
+        body = exc.as_dict()
+        # `fields` holds sentences people read: a bare code some service put there shows the detail instead.
+        body["fields"] = {name: [readable(m, exc.detail) for m in _as_list(problems)]
+                          for name, problems in exc.fields.items()}
+        response = Response(body, status=exc.status_code)
         if exc.status_code == 409:
             response["Cache-Control"] = "no-store"
         return response

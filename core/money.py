@@ -1,5 +1,6 @@
 """Money is Decimal with two places in USD; cents only at the Stripe boundary."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
@@ -17,18 +18,53 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_amount(value, *, field="amount", allow_zero=False) -> Decimal:
-    """Parse user input into a positive amount with at most two decimal places."""
+# "1250", "1,250", "1,250.5", "$1,250.00": US digit grouping (commas in threes) and a dot for cents.
+_AMOUNT_RE = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?$|^\.\d+$")
+# The MoneyField column holds 12 digits, two of them cents.
+COLUMN_MAX = Decimal("9999999999.99")
+
+
+def _refuse(message, field, reason):
+    raise ValidationFailed(message, fields={field: [message]})
+
+
+def parse_amount(value, *, field="amount", allow_zero=False, maximum=None) -> Decimal:
+    """Parse an amount the way people type it in the US into a Decimal of dollars and cents.
+
+    Accepts "1250", " 1250 ", "1,250.00", "$1,250", "$ 1250.5", a Decimal or an int. Refuses a negative
+    amount, more than two decimal places, letters, and European or misplaced separators ("1.250,00", "12,50"),
+    each with a sentence on `field`. The one parser every form and serializer that takes money calls."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)  # JSON numbers arrive as floats: their shortest repr is what was typed
+    else:
+        text = str(value or "")
+    text = text.strip().replace("\u00a0", "")
+    negative = text.startswith("-")
+    text = text.lstrip("-").strip().removeprefix("$").strip()
+    if text.upper().endswith("USD"):
+        text = text[:-3].strip()
+    if not text:
+        _refuse(_("Enter an amount in dollars, such as 1,250.00."), field, "required")
+    if "," in text and not _AMOUNT_RE.match(text) and re.fullmatch(r"[\d.,]+", text):
+        _refuse(_("Write the amount with a dot before the cents and commas between thousands, such as 1,250.00."),
+                field, "separators")
+    if not _AMOUNT_RE.match(text):
+        _refuse(_("Enter an amount in dollars, such as 1,250.00."), field, "invalid")
     try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("Enter an amount in dollars, such as 125.50."), fields={field: ["invalid"]}) from None
-    if not amount.is_finite():
-        raise ValidationFailed(_("Enter an amount in dollars, such as 125.50."), fields={field: ["invalid"]})
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits, commas and one dot
+        _refuse(_("Enter an amount in dollars, such as 1,250.00."), field, "invalid")
+    if negative and amount:
+        _refuse(_("The amount must be more than zero."), field, "not_positive")
     if amount.as_tuple().exponent < -2:
-        raise ValidationFailed(_("Amounts have at most two decimal places."), fields={field: ["too_precise"]})
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationFailed(_("The amount must be more than zero."), fields={field: ["not_positive"]})
+        _refuse(_("Amounts have at most two decimal places."), field, "too_precise")
+    if amount == 0 and not allow_zero:
+        _refuse(_("The amount must be more than zero."), field, "not_positive")
+    ceiling = min(Decimal(maximum), COLUMN_MAX) if maximum is not None else COLUMN_MAX
+    if amount > ceiling:
+        _refuse(_("The amount cannot be more than $%(max)s.") % {"max": f"{ceiling:,.2f}"}, field, "too_large")
     return money(amount)
 
 

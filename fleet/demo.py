@@ -89,8 +89,6 @@ def _drivers(partner, owner, today):
         expires = today + timedelta(days=90 + 23 * i)
         if i == 7:
             expires = today + timedelta(days=20)  # reminder territory
-        if i == 9:
-            expires = today - timedelta(days=3)  # lapsed: a compliance problem on the dashboard
         status = Driver.Status.ONBOARDING if i in (43, 44) else Driver.Status.ACTIVE
         clear = "pending" if status == Driver.Status.ONBOARDING else "clear"
         driver = driver_create(partner=partner, by=owner, first_name=first, last_name=last, email=email,
@@ -100,6 +98,9 @@ def _drivers(partner, owner, today):
                                status=status)
         if i == 0 and driver_user:
             Driver.objects.filter(pk=driver.pk).update(user=driver_user)
+        if i == 9:
+            # Lapsed since activation (time passing, not an edit): a compliance problem on the dashboard.
+            Driver.objects.filter(pk=driver.pk).update(licence_expires_on=today - timedelta(days=3))
         if i == 21:
             driver_transition(driver=driver, to=Driver.Status.SUSPENDED, note="Two missed shifts; review on Monday.",
                               by=owner)

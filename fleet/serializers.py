@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import AmountField
 from fleet.models import CheckStatus, Coverage, Driver, InsurancePolicy, LicenceClass, OdometerReading, Vehicle
 from onboarding.choices import US_STATES
 
@@ -23,8 +24,9 @@ class VehicleInputSerializer(serializers.Serializer):
     plate_state = serializers.ChoiceField(choices=STATES, required=False, allow_blank=True)
     make = serializers.CharField(max_length=40)
     model = serializers.CharField(max_length=60)
-    year = serializers.IntegerField(min_value=1981, max_value=2100)
-    package_capacity = serializers.IntegerField(min_value=1)
+    # Bounds are the service's (fleet.services.vehicles._check_plausible), so API and page say the same sentence.
+    year = serializers.IntegerField(help_text="Model year, 1990 to next year + 1.")
+    package_capacity = serializers.IntegerField(help_text="Packages the van carries on a route, 1 to 1,000.")
     ownership = serializers.ChoiceField(choices=Vehicle.Ownership.choices, required=False)
     status = serializers.ChoiceField(choices=[Vehicle.Status.ACTIVE, Vehicle.Status.MAINTENANCE], required=False)
     odometer_miles = serializers.IntegerField(min_value=0, required=False)
@@ -104,9 +106,8 @@ class PolicyInputSerializer(serializers.Serializer):
     coverage = serializers.ChoiceField(choices=Coverage.choices)
     carrier = serializers.CharField(max_length=120)
     policy_number = serializers.CharField(max_length=60)
-    per_occurrence_limit = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    aggregate_limit = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
-                                               allow_null=True)
+    per_occurrence_limit = AmountField()
+    aggregate_limit = AmountField(required=False, allow_null=True)
     effective_on = serializers.DateField()
     expires_on = serializers.DateField()
     covers_all_vehicles = serializers.BooleanField(required=False, default=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import permission_required
 from core.errors import DomainError, NotFound
+from core.forms import add_domain_error
 from fleet import selectors, services
 from fleet.forms import DriverForm, DriverImportForm, OdometerForm, PolicyForm, TransitionForm, VehicleForm
 from fleet.models import DRIVER_WORKFLOW, VEHICLE_WORKFLOW, CheckStatus, Coverage, Driver, Vehicle
@@ -35,14 +36,7 @@ def _attempt(form, action):
     try:
         return action()
     except DomainError as exc:
-        placed = False
-        for name, errors in exc.fields.items():
-            if name in form.fields:
-                for error in errors:
-                    form.add_error(name, exc.detail if error in ("invalid", "not_found", "required") else error)
-                placed = True
-        if not placed:
-            form.add_error(None, exc.detail)
+        add_domain_error(form, exc)
         return None
 
 

@@ -3,11 +3,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.errors import DomainError
 from hubs.models import BusinessKind, DeliveryMeans
-from hubs.services.enrollment import WEEKDAYS
+from hubs.services.enrollment import DAY_LABELS, NO_OPEN_DAY, WEEKDAYS, hours_of_day_clean
 
-DAY_LABELS = dict(zip(WEEKDAYS, [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-                                 _("Saturday"), _("Sunday")], strict=True))
 TIME_ZONES = [("America/New_York", "Eastern"), ("America/Chicago", "Central"), ("America/Denver", "Mountain"),
               ("America/Phoenix", "Arizona"), ("America/Los_Angeles", "Pacific"), ("America/Anchorage", "Alaska"),
               ("Pacific/Honolulu", "Hawaii")]
@@ -24,7 +23,8 @@ class EnrollmentForm(forms.Form):
                                   help_text=_("Decimal degrees, e.g. 47.6097 (from your map app)."))
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
                                    help_text=_("Decimal degrees, e.g. -122.3422."))
-    time_zone = forms.ChoiceField(choices=TIME_ZONES)
+    time_zone = forms.ChoiceField(choices=[("", _("The state's time zone")), *TIME_ZONES], required=False,
+                                  help_text=_("Choose one where the state has several."))
     storage_size = forms.IntegerField(label=_("Secure storage: packages it can hold"), min_value=1)
     storage_attested = forms.BooleanField(label=_("Parcels are kept in a locked, secure storage area"))
     delivery_means = forms.MultipleChoiceField(label=_("How you deliver"), choices=DeliveryMeans.choices,
@@ -55,6 +55,7 @@ class EnrollmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._clean_hours(data)
         if "password1" in self.fields and data.get("password1"):
             if data.get("password1") != data.get("password2"):
                 self.add_error("password2", _("The two passwords differ."))
@@ -64,6 +65,16 @@ class EnrollmentForm(forms.Form):
                 except forms.ValidationError as exc:
                     self.add_error("password1", exc)
         return data
+
+    def _clean_hours(self, data):
+        """Each day's hours on that day's field, by the enrollment service's own rule."""
+        for day in WEEKDAYS:
+            try:
+                data[f"hours_{day}"] = hours_of_day_clean(day, data.get(f"hours_{day}", ""))
+            except DomainError as exc:
+                self.add_error(f"hours_{day}", exc.detail)
+        if not any(data.get(f"hours_{day}") for day in WEEKDAYS) and not self.has_error("hours_mon"):
+            self.add_error("hours_mon", str(NO_OPEN_DAY))
 
     def hub_data(self) -> dict:
         data = {k: self.cleaned_data[k] for k in ["legal_name", "kind", "street", "city", "state", "postal_code",

@@ -38,7 +38,8 @@ class TargetCity(models.Model):
     class Meta:
         ordering = ["state", "name"]
         verbose_name_plural = "target cities"
-        constraints = [models.UniqueConstraint(fields=["state", "name"], name="hubs_city_unique")]
+        constraints = [models.UniqueConstraint(fields=["state", "name"], name="hubs_city_unique",
+                violation_error_message=_("This city is already a target city of that state."))]
 
     def __str__(self):
         return f"{self.name}, {self.state}"
@@ -161,7 +162,8 @@ class Hub(models.Model):
         indexes = [models.Index(fields=["status", "latitude", "longitude"], name="hubs_status_geo_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(capacity__lte=models.F("storage_size")),
-                                   name="hubs_capacity_within_storage"),
+                                   name="hubs_capacity_within_storage",
+                violation_error_message=_("A hub's daily capacity cannot be more than its storage holds.")),
         ]
 
     def __str__(self):
@@ -237,7 +239,8 @@ class Parcel(models.Model):
         ordering = ["service_date", "tracking_id"]
         indexes = [models.Index(fields=["service_date", "hub"], name="hubs_parcel_day_hub_idx")]
         constraints = [models.UniqueConstraint(fields=["tracking_id", "service_date"],
-                                               name="hubs_parcel_tracking_day_unique")]
+                                               name="hubs_parcel_tracking_day_unique",
+                violation_error_message=_("A parcel with this tracking id is already allocated for that day."))]
 
     def __str__(self):
         return f"{self.tracking_id} ({self.service_date})"
@@ -300,7 +303,8 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["-week_start", "hub_id"]
-        constraints = [models.UniqueConstraint(fields=["hub", "week_start"], name="hubs_statement_hub_week_unique")]
+        constraints = [models.UniqueConstraint(fields=["hub", "week_start"], name="hubs_statement_hub_week_unique",
+                violation_error_message=_("This hub already has a statement for that week."))]
         indexes = [models.Index(fields=["week_start", "status"], name="hubs_statement_week_idx")]
 
     def __str__(self):

@@ -35,7 +35,8 @@ class EnrollmentSerializer(serializers.Serializer):
     postal_code = serializers.CharField(max_length=10)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
-    time_zone = serializers.CharField(max_length=64, default="America/New_York")
+    time_zone = serializers.CharField(max_length=64, required=False, allow_blank=True,
+                                      help_text="IANA name; left out, the state's zone (multi-zone states: required).")
     opening_hours = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     storage_attested = serializers.BooleanField()
     storage_size = serializers.IntegerField(min_value=1)

@@ -18,16 +18,10 @@ from accounts.permissions import permission_required
 from core.dates import page_day
 from core.errors import DomainError, NotFound
 from core.files import private_file_response
+from core.forms import add_domain_error
 from hubs import selectors, services
 from hubs.forms import DecisionForm, EnrollmentForm, ReviewFilterForm
 from hubs.models import AttemptReason, HubStatus, ParcelStatus
-
-
-def _form_errors(form, exc: DomainError):
-    if not exc.fields:
-        form.add_error(None, exc.detail)
-    for field, errors in exc.fields.items():
-        form.add_error(field if field in form.fields else None, [str(e) for e in errors])
 
 
 def _create_owner(request, form):
@@ -57,7 +51,7 @@ def enroll(request):
                     owner = request.user if signed_in else _create_owner(request, form)
                     hub = services.hub_enroll(owner=owner, data=data, join_waitlist=join)
             except DomainError as exc:
-                _form_errors(form, exc)
+                add_domain_error(form, exc)
             else:
                 if hub.status == HubStatus.WAITLISTED:
                     messages.info(request, _("You are on the waitlist: we will write when we open in %(city)s.")
@@ -196,7 +190,7 @@ def review_detail(request, pk):
             services.hub_decide(hub=hub, to=form.cleaned_data["decision"], decided_by=request.user,
                                 note=form.cleaned_data["note"])
         except DomainError as exc:
-            _form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("hubs:review_detail", pk=hub.pk)

@@ -8,6 +8,7 @@ from django.views import View
 
 from accounts.permissions import PermissionRequiredMixin
 from core.errors import DomainError, NotFound
+from core.forms import add_domain_error
 from integrations import selectors, services
 from integrations.forms import WebhookSubscriptionForm
 
@@ -38,11 +39,7 @@ class WebhookListView(_WebhookView):
             try:
                 subscription, secret = services.webhook_subscription_create(owner=request.user, **form.cleaned_data)
             except DomainError as exc:
-                for field, errors in exc.fields.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                if not exc.fields:
-                    form.add_error(None, exc.detail)
+                add_domain_error(form, exc)
             else:
                 return render(request, "integrations/webhook_detail.html",
                               _detail_context(request, subscription, new_secret=secret))

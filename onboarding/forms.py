@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from onboarding.models import Application, ApplicationDocument, BackgroundCheck
 from onboarding.steps import STEP_BY_NUMBER
 
@@ -19,7 +20,6 @@ _WIDGETS = {
     "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
     "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
     "ein": forms.TextInput(attrs={"placeholder": "12-3456789"}),
-    "liquid_capital": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
 }
 
 DOCUMENT_ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
@@ -41,6 +41,10 @@ class StepForm(forms.ModelForm):
             field.required = False
         if "region" in self.fields and regions is not None:
             self.fields["region"].queryset = regions
+        if "liquid_capital" in self.fields:
+            # Typed as people write money ("$45,000"); parsed by core.money.parse_amount like every amount.
+            self.fields["liquid_capital"] = AmountField(label=self.fields["liquid_capital"].label, required=False,
+                                                        allow_zero=True)
         if "ein" in self.fields:
             self.fields["ein"].help_text = _("Optional until approval. Format 12-3456789.")
         kinds = list(self.document_kinds)

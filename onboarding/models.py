@@ -50,6 +50,9 @@ class OnboardingSettings(models.Model):
                            validators=[MinValueValidator(Decimal("0"))])
     claim_window_months = models.PositiveSmallIntegerField(
         _("claim window (months after approval)"), default=12, validators=[MinValueValidator(1)])
+    claim_lookback_months = models.PositiveSmallIntegerField(
+        _("claimable start-up costs (months before approval)"), default=12, validators=[MaxValueValidator(60)],
+        help_text=_("Expenses dated earlier than this before the company's approval are refused."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -165,7 +168,8 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["applicant"], condition=Q(status__in=["draft", "submitted", "in_review",
                                                                                     "needs_info"]),
-                                    name="onboarding_one_open_application_per_person"),
+                                    name="onboarding_one_open_application_per_person",
+                violation_error_message=_("You already have an application in progress.")),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="onb_app_queue_idx")]
 
@@ -224,7 +228,8 @@ class ApplicationDocument(models.Model):
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]
-        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_document_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_document_per_kind",
+                violation_error_message=_("This application already has a document of that kind."))]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.original_name})"
@@ -254,7 +259,8 @@ class BackgroundCheck(models.Model):
 
     class Meta:
         ordering = ["kind"]
-        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_check_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="onboarding_one_check_per_kind",
+                violation_error_message=_("This application already has a check of that kind."))]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_status_display()}"
@@ -302,7 +308,8 @@ class PartnerMembership(models.Model):
 
     class Meta:
         ordering = ["partner", "role", "user"]
-        constraints = [models.UniqueConstraint(fields=["user", "partner"], name="onboarding_one_membership_per_user")]
+        constraints = [models.UniqueConstraint(fields=["user", "partner"], name="onboarding_one_membership_per_user",
+                violation_error_message=_("This person is already a member of the company."))]
 
     def __str__(self):
         return f"{self.user} · {self.partner} ({self.role})"

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.serializers import AmountField
 from onboarding.models import (
     Application,
     ApplicationDocument,
@@ -108,6 +109,7 @@ class ApplicationWriteSerializer(serializers.ModelSerializer):
 
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(active=True), required=False,
                                                 allow_null=True)
+    liquid_capital = AmountField(allow_zero=True, required=False, allow_null=True)
 
     class Meta:
         model = Application

@@ -7,17 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.validators import validate_phone  # noqa: F401  (one home: the model and forms import it here)
+
 MINIMUM_AGE = 18
 EIN_RE = re.compile(r"^\d{2}-?\d{7}$")
 POSTAL_RE = re.compile(r"^\d{5}(-\d{4})?$")
-
-
-def validate_phone(value: str):
-    digits = re.sub(r"\D", "", value or "")
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) != 10:
-        raise ValidationError(_("Enter a US phone number with 10 digits, such as (555) 123-4567."), code="phone")
 
 
 def validate_postal_code(value: str):

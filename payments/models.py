@@ -29,7 +29,8 @@ class ConnectedAccount(models.Model):
         ordering = ["holder"]
         constraints = [
             models.UniqueConstraint(fields=["stripe_account_id"], condition=~models.Q(stripe_account_id=""),
-                                    name="payments_account_stripe_id_unique"),
+                                    name="payments_account_stripe_id_unique",
+                violation_error_message=_("This Stripe account is already linked to another account.")),
         ]
 
     def __str__(self):
@@ -72,7 +73,8 @@ class Transfer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payments_transfer_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payments_transfer_amount_positive",
+                violation_error_message=_("The amount must be more than zero.")),
         ]
 
     def __str__(self):
@@ -131,7 +133,8 @@ class Payment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payments_payment_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payments_payment_amount_positive",
+                violation_error_message=_("The amount must be more than zero.")),
         ]
 
     def __str__(self):

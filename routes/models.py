@@ -8,6 +8,7 @@ import zoneinfo
 from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
+from core.places import us_point_problem, us_zone_problem
 from core.servicedays import service_today
 from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
@@ -42,6 +44,17 @@ class Station(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.name}"
+
+    def clean(self):
+        """A station is a US building: not 0,0, not across an ocean, and on a US clock."""
+        errors = {}
+        located = self.latitude is not None and self.longitude is not None
+        if located and (problem := us_point_problem(latitude=self.latitude, longitude=self.longitude)):
+            errors["latitude"] = problem
+        if self.time_zone and (problem := us_zone_problem(self.time_zone)):
+            errors["time_zone"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tz(self):
@@ -101,7 +114,8 @@ class Package(models.Model):
     class Meta:
         ordering = ["service_date", "tracking_id"]
         constraints = [models.UniqueConstraint(fields=["service_date", "tracking_id"],
-                                               name="routes_package_tracking_unique_per_day")]
+                                               name="routes_package_tracking_unique_per_day",
+                violation_error_message=_("A package with this tracking id is already on that day's manifest."))]
         indexes = [models.Index(fields=["station", "service_date"], name="routes_package_station_day")]
 
     def __str__(self):
@@ -126,11 +140,14 @@ class PartnerCapacity(models.Model):
         ordering = ["station", "partner", "date", "weekday"]
         constraints = [
             models.CheckConstraint(condition=Q(date__isnull=True) ^ Q(weekday__isnull=True),
-                                   name="routes_capacity_date_xor_weekday"),
+                                   name="routes_capacity_date_xor_weekday",
+                violation_error_message=_("Give either a date or a weekday, not both.")),
             models.UniqueConstraint(fields=["partner", "station", "date"], condition=Q(date__isnull=False),
-                                    name="routes_capacity_one_per_date"),
+                                    name="routes_capacity_one_per_date",
+                violation_error_message=_("This partner already has a capacity for that station and date.")),
             models.UniqueConstraint(fields=["partner", "station", "weekday"], condition=Q(weekday__isnull=False),
-                                    name="routes_capacity_one_per_weekday"),
+                                    name="routes_capacity_one_per_weekday",
+                violation_error_message=_("This partner already has a capacity for that station and weekday.")),
         ]
 
     def __str__(self):
@@ -180,9 +197,11 @@ class Plan(models.Model):
     class Meta:
         ordering = ["-service_date", "station"]
         constraints = [
-            models.UniqueConstraint(fields=["station", "service_date"], name="routes_one_plan_per_station_day"),
+            models.UniqueConstraint(fields=["station", "service_date"], name="routes_one_plan_per_station_day",
+                violation_error_message=_("This station already has a plan for that day.")),
             models.UniqueConstraint(fields=["station", "service_date"], condition=Q(status="published"),
-                                    name="routes_one_published_plan_per_station_day"),
+                                    name="routes_one_published_plan_per_station_day",
+                violation_error_message=_("This station already has a published plan for that day.")),
         ]
 
     def __str__(self):
@@ -217,11 +236,14 @@ class Route(models.Model):
     class Meta:
         ordering = ["plan", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "sequence"], name="routes_route_sequence_unique"),
+            models.UniqueConstraint(fields=["plan", "sequence"], name="routes_route_sequence_unique",
+                violation_error_message=_("Two routes of a plan cannot have the same number.")),
             models.UniqueConstraint(fields=["service_date", "driver"], condition=Q(driver__isnull=False),
-                                    name="routes_one_route_per_driver_per_day"),
+                                    name="routes_one_route_per_driver_per_day",
+                violation_error_message=_("This driver already has a route that day.")),
             models.UniqueConstraint(fields=["service_date", "vehicle"], condition=Q(vehicle__isnull=False),
-                                    name="routes_one_route_per_van_per_day"),
+                                    name="routes_one_route_per_van_per_day",
+                violation_error_message=_("This van already has a route that day.")),
         ]
         indexes = [models.Index(fields=["partner", "service_date"], name="routes_route_partner_day")]
 
@@ -277,7 +299,8 @@ class RouteStop(models.Model):
 
     class Meta:
         ordering = ["route", "sequence"]
-        constraints = [models.UniqueConstraint(fields=["route", "sequence"], name="routes_stop_sequence_unique")]
+        constraints = [models.UniqueConstraint(fields=["route", "sequence"], name="routes_stop_sequence_unique",
+                violation_error_message=_("Two stops of a route cannot have the same number."))]
 
     def __str__(self):
         return f"{self.sequence}. {self.address}"

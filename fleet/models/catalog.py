@@ -124,9 +124,11 @@ class CatalogItem(models.Model):
     class Meta:
         ordering = ["kind", "category", "name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(list_price__gt=0), name="fleet_item_list_price_positive"),
+            models.CheckConstraint(condition=models.Q(list_price__gt=0), name="fleet_item_list_price_positive",
+                violation_error_message=_("The list price must be more than zero.")),
             models.CheckConstraint(condition=~models.Q(discount_type="percent") | models.Q(discount_value__lte=100),
-                                   name="fleet_item_percent_at_most_100"),
+                                   name="fleet_item_percent_at_most_100",
+                violation_error_message=_("A percentage discount cannot be more than 100%.")),
         ]
 
     def __str__(self):
@@ -183,7 +185,8 @@ class Promotion(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")),
-                                   name="fleet_promotion_ends_after_start"),
+                                   name="fleet_promotion_ends_after_start",
+                violation_error_message=_("The promotion must end after it starts.")),
         ]
 
     def __str__(self):

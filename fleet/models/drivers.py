@@ -59,7 +59,8 @@ class Driver(models.Model):
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
             models.UniqueConstraint("partner", "licence_state", Upper("licence_number"),
-                                    name="fleet_driver_licence_unique_per_partner"),
+                                    name="fleet_driver_licence_unique_per_partner",
+                violation_error_message=_("A driver with this licence is already on your roster.")),
         ]
         indexes = [models.Index(fields=["partner", "status"], name="fleet_driver_partner_status")]
 

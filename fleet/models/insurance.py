@@ -47,9 +47,11 @@ class InsurancePolicy(models.Model):
         verbose_name_plural = _("insurance policies")
         constraints = [
             models.CheckConstraint(condition=models.Q(expires_on__gt=models.F("effective_on")),
-                                   name="fleet_policy_expires_after_effective"),
+                                   name="fleet_policy_expires_after_effective",
+                violation_error_message=_("The policy must expire after it takes effect.")),
             models.UniqueConstraint(fields=["partner", "coverage", "carrier", "policy_number", "effective_on"],
-                                    name="fleet_policy_unique_term"),
+                                    name="fleet_policy_unique_term",
+                violation_error_message=_("This policy term is already recorded.")),
         ]
 
     def __str__(self):

@@ -53,7 +53,8 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["partner"], condition=models.Q(status="draft"),
-                                    name="fleet_one_quote_per_partner"),
+                                    name="fleet_one_quote_per_partner",
+                violation_error_message=_("You already have a quote in progress.")),
         ]
         indexes = [models.Index(fields=["partner", "status"], name="fleet_order_partner_status")]
 
@@ -122,8 +123,10 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "item"], name="fleet_orderline_item_once"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="fleet_orderline_quantity_positive"),
+            models.UniqueConstraint(fields=["order", "item"], name="fleet_orderline_item_once",
+                violation_error_message=_("This item is already on the order: change its quantity instead.")),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="fleet_orderline_quantity_positive",
+                violation_error_message=_("The quantity must be at least 1.")),
         ]
 
     def __str__(self):

@@ -61,10 +61,13 @@ class Vehicle(models.Model):
         ordering = ["partner", "plate", "vin"]
         constraints = [
             # Services store VINs upper-cased; the expression makes the rule hold whatever wrote the row.
-            models.UniqueConstraint(Upper("vin"), name="fleet_vehicle_vin_unique"),
+            models.UniqueConstraint(Upper("vin"), name="fleet_vehicle_vin_unique",
+                violation_error_message=_("A van with this VIN is already registered in the program.")),
             models.UniqueConstraint(Upper("plate"), "plate_state", condition=~models.Q(plate=""),
-                                    name="fleet_vehicle_plate_unique"),
-            models.CheckConstraint(condition=models.Q(package_capacity__gte=1), name="fleet_vehicle_capacity_positive"),
+                                    name="fleet_vehicle_plate_unique",
+                violation_error_message=_("A van with this plate is already registered in that state.")),
+            models.CheckConstraint(condition=models.Q(package_capacity__gte=1), name="fleet_vehicle_capacity_positive",
+                violation_error_message=_("A van carries at least one package.")),
         ]
         indexes = [models.Index(fields=["partner", "status"], name="fleet_vehicle_partner_status")]
 

@@ -1,20 +1,51 @@
+from datetime import date
+
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.errors import Conflict, ValidationFailed
+from core.integrity import constraint_messages
 from core.mail import mail_queue
+from core.validators import normalise_phone
 from core.workflow import lock, transition
 from fleet.models import DRIVER_WORKFLOW, Driver, DriverEvent
 from fleet.services.common import apply_fields, full_clean
 
 EDITABLE = {"first_name", "last_name", "email", "phone", "licence_number", "licence_state", "licence_class",
             "licence_expires_on", "background_check", "driving_record_check"}
+
+
+LICENCE_FIELD = {"fleet_driver_licence_unique_per_partner": "licence_number"}
+# US licences run at most about eight years; beyond ten the date is a typo.
+LICENCE_MAX_YEARS_AHEAD = 10
+
+
+def _check_plausible(driver, *, today: date | None = None) -> None:
+    """A phone people can call, a licence expiry that is a real date, and no active driver on an expired licence."""
+    today = today or timezone.localdate()
+    try:
+        driver.phone = normalise_phone(driver.phone)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], fields={"phone": exc.messages}) from None
+    expires = driver.licence_expires_on
+    if not isinstance(expires, date):
+        return  # full_clean names a missing or malformed date
+    if expires > today.replace(year=today.year + LICENCE_MAX_YEARS_AHEAD, day=min(today.day, 28)):
+        message = _("A licence does not run more than %(n)s years: check the expiry date.") % {
+            "n": LICENCE_MAX_YEARS_AHEAD}
+        raise ValidationFailed(message, fields={"licence_expires_on": [message]})
+    if driver.status == Driver.Status.ACTIVE and expires < today:
+        message = _("The licence expired on %(date)s: an active driver needs a valid licence.") % {
+            "date": expires.isoformat()}
+        raise ValidationFailed(message, code="licence_expired", fields={"licence_expires_on": [message]})
 
 
 def _check_licence_free(*, partner, licence_state, licence_number, exclude_pk=None):
@@ -38,6 +69,7 @@ def driver_build(*, partner, by=None, **fields) -> Driver:
     fields["email"] = (fields.get("email") or "").strip().lower()
     driver = Driver(partner=partner, status=status, created_by=by if by and by.is_authenticated else None, **fields)
     full_clean(driver, exclude=["partner", "created_by", "user"])
+    _check_plausible(driver)
     return driver
 
 
@@ -45,7 +77,8 @@ def driver_create(*, partner, by=None, **fields) -> Driver:
     with transaction.atomic():
         driver = driver_build(partner=partner, by=by, **fields)
         _check_licence_free(partner=partner, licence_state=driver.licence_state, licence_number=driver.licence_number)
-        driver.save()
+        with constraint_messages(Driver, fields=LICENCE_FIELD, code="licence_taken"):
+            driver.save()
         DriverEvent.objects.create(driver=driver, actor=driver.created_by, from_status="", to_status=driver.status,
                                    note=_("Added to the roster."))
     return driver
@@ -60,13 +93,18 @@ def driver_update(*, driver, by=None, **fields) -> Driver:
         if not changed:
             return row
         full_clean(row, exclude=["partner", "created_by", "user"])
+        _check_plausible(row)
         _check_licence_free(partner=row.partner, licence_state=row.licence_state, licence_number=row.licence_number,
                             exclude_pk=row.pk)
-        row.save(update_fields=[*changed, "updated_at"])
+        with constraint_messages(Driver, fields=LICENCE_FIELD, code="licence_taken"):
+            row.save(update_fields=[*changed, "updated_at"])
     return row
 
 
 def driver_transition(*, driver, to: str, note: str = "", by=None) -> Driver:
+    if to == Driver.Status.ACTIVE and driver.licence_expires_on < timezone.localdate():
+        raise Conflict(_("The licence expired on %(date)s: renew it on the driver's page before activating.") % {
+            "date": driver.licence_expires_on.isoformat()}, code="licence_expired")
     row = transition(instance=driver, to=to, workflow=DRIVER_WORKFLOW, log_model=DriverEvent, subject_field="driver",
                      actor=by, note=(note or "").strip())
     if to == Driver.Status.OFFBOARDED and row.user_id:

@@ -1,14 +1,26 @@
-from django.db import IntegrityError, transaction
+from decimal import Decimal
+
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, ValidationFailed
-from core.money import money
+from core.errors import ValidationFailed
+from core.integrity import constraint_messages
+from core.money import parse_amount
 from core.workflow import lock
 from fleet.models import Acquisition, InsurancePolicy, Vehicle
 from fleet.services.common import apply_fields, full_clean
 
+# Commercial auto, cargo and umbrella limits for a delivery company run to a few million dollars; a limit above
+# this ceiling is a typo (an extra zero), not a policy.
+LIMIT_CEILING = Decimal("100000000")
 EDITABLE = {"coverage", "carrier", "policy_number", "per_occurrence_limit", "aggregate_limit", "effective_on",
             "expires_on", "covers_all_vehicles"}
+
+
+def _limit(value, *, field, optional=False):
+    if optional and value in (None, ""):
+        return None
+    return parse_amount(value, field=field, maximum=LIMIT_CEILING)
 
 
 def _vehicles_of(partner, vehicles):
@@ -32,11 +44,9 @@ def _check(policy, vehicles):
 
 
 def _save(policy, **kwargs):
-    try:
-        with transaction.atomic():
-            policy.save(**kwargs)
-    except IntegrityError:
-        raise Conflict(_("This policy term is already recorded."), code="policy_exists") from None
+    fields = {"fleet_policy_unique_term": "policy_number", "fleet_policy_expires_after_effective": "expires_on"}
+    with constraint_messages(InsurancePolicy, fields=fields, code="policy_exists"):
+        policy.save(**kwargs)
 
 
 def policy_create(*, partner, coverage: str, carrier: str, policy_number: str, per_occurrence_limit,
@@ -46,8 +56,9 @@ def policy_create(*, partner, coverage: str, carrier: str, policy_number: str, p
     with transaction.atomic():
         policy = InsurancePolicy(
             partner=partner, coverage=coverage, carrier=(carrier or "").strip(),
-            policy_number=(policy_number or "").strip(), per_occurrence_limit=money(per_occurrence_limit),
-            aggregate_limit=money(aggregate_limit) if aggregate_limit not in (None, "") else None,
+            policy_number=(policy_number or "").strip(),
+            per_occurrence_limit=_limit(per_occurrence_limit, field="per_occurrence_limit"),
+            aggregate_limit=_limit(aggregate_limit, field="aggregate_limit", optional=True),
             effective_on=effective_on, expires_on=expires_on, covers_all_vehicles=covers_all_vehicles,
             acquired_via=acquired_via, source_reference=source_reference,
             created_by=by if by and by.is_authenticated else None)
@@ -63,8 +74,8 @@ def policy_update(*, policy, by=None, vehicles=None, **fields) -> InsurancePolic
     with transaction.atomic():
         row = lock(policy)
         for name in ("per_occurrence_limit", "aggregate_limit"):
-            if name in fields and fields[name] not in (None, ""):
-                fields[name] = money(fields[name])
+            if name in fields:
+                fields[name] = _limit(fields[name], field=name, optional=name == "aggregate_limit")
         changed = apply_fields(row, fields, EDITABLE)
         full_clean(row, exclude=["partner", "created_by"])
         listed = _vehicles_of(row.partner, vehicles) if vehicles is not None else list(row.vehicles.all())

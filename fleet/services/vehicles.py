@@ -1,16 +1,22 @@
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
+from core.integrity import constraint_messages
 from core.workflow import lock, transition
 from fleet.models import VEHICLE_WORKFLOW, Acquisition, OdometerReading, Vehicle, VehicleEvent
 from fleet.services.common import apply_fields, full_clean
 from fleet.vin import normalise_vin, vin_problem
 
+# Plausible vans: the program's delivery vans are recent, and carry a route's load, not a warehouse's.
+OLDEST_MODEL_YEAR = 1990
+MAX_PACKAGE_CAPACITY = 1_000
+# No delivery van reaches this: a reading above it is a typo.
+MAX_ODOMETER_MILES = 2_000_000
 EDITABLE = {"vin", "plate", "plate_state", "make", "model", "year", "package_capacity", "ownership"}
 
 
@@ -40,13 +46,25 @@ def _check_plate(plate: str, plate_state: str, *, exclude_pk=None) -> None:
         raise Conflict(message, code="plate_taken", fields={"plate": [message]})
 
 
+def _check_plausible(vehicle) -> None:
+    """Model year and capacity a real van can have (the model's validators only bound the column)."""
+    newest = timezone.localdate().year + 1
+    if vehicle.year is not None and not OLDEST_MODEL_YEAR <= int(vehicle.year) <= newest:
+        message = _("Enter a model year between %(old)s and %(new)s.") % {"old": OLDEST_MODEL_YEAR, "new": newest}
+        raise ValidationFailed(message, fields={"year": [message]})
+    if vehicle.package_capacity is not None and not 1 <= int(vehicle.package_capacity) <= MAX_PACKAGE_CAPACITY:
+        message = _("A van carries between 1 and %(max)s packages.") % {"max": f"{MAX_PACKAGE_CAPACITY:,}"}
+        raise ValidationFailed(message, fields={"package_capacity": [message]})
+
+
+_CONSTRAINT_FIELDS = {"fleet_vehicle_vin_unique": "vin", "fleet_vehicle_plate_unique": "plate",
+                      "fleet_vehicle_capacity_positive": "package_capacity"}
+
+
 def _save_unique(instance, **kwargs):
-    try:
-        with transaction.atomic():
-            instance.save(**kwargs)
-    except IntegrityError:
-        # A concurrent registration won the race for the same VIN or plate.
-        raise Conflict(_("A van with this VIN or plate is already registered."), code="vin_taken") from None
+    # A concurrent registration may win the race for the same VIN or plate: its constraint's sentence answers.
+    with constraint_messages(Vehicle, fields=_CONSTRAINT_FIELDS, code="vin_taken"):
+        instance.save(**kwargs)
 
 
 def vehicle_register(*, partner, vin: str, make: str, model: str, year: int, package_capacity: int, plate: str = "",
@@ -63,12 +81,17 @@ def vehicle_register(*, partner, vin: str, make: str, model: str, year: int, pac
                           package_capacity=package_capacity, ownership=ownership, status=status,
                           acquired_via=acquired_via, source_reference=source_reference,
                           created_by=by if by and by.is_authenticated else None)
+        _check_plausible(vehicle)
         full_clean(vehicle, exclude=["partner", "created_by"])
         _check_plate(plate, vehicle.plate_state)
         _save_unique(vehicle)
         VehicleEvent.objects.create(vehicle=vehicle, actor=vehicle.created_by, from_status="", to_status=status,
                                     note=_("Registered (%(how)s).") % {"how": vehicle.get_acquired_via_display()})
         if odometer_miles is not None:
+            if not 0 <= int(odometer_miles) <= MAX_ODOMETER_MILES:
+                message = _("An odometer reads 0 to %(max)s miles: check the number.") % {
+                    "max": f"{MAX_ODOMETER_MILES:,}"}
+                raise ValidationFailed(message, fields={"odometer_miles": [message]})
             OdometerReading.objects.create(vehicle=vehicle, miles=odometer_miles, recorded_by=vehicle.created_by)
     return vehicle
 
@@ -83,6 +106,7 @@ def vehicle_update(*, vehicle, by=None, **fields) -> Vehicle:
         changed = apply_fields(row, fields, EDITABLE)
         if not changed:
             return row
+        _check_plausible(row)
         full_clean(row, exclude=["partner", "created_by"])
         _check_plate(row.plate, row.plate_state, exclude_pk=row.pk)
         _save_unique(row, update_fields=[*changed, "updated_at"])
@@ -107,9 +131,14 @@ def odometer_record(*, vehicle, miles: int, read_on: date | None = None, by=None
     """Readings are monotonic: never below an earlier reading, never above a later one."""
     read_on = read_on or timezone.localdate()
     if miles is None or int(miles) < 0:
-        raise ValidationFailed(_("Enter the miles on the odometer."), fields={"miles": ["invalid"]})
+        message = _("Enter the miles on the odometer.")
+        raise ValidationFailed(message, fields={"miles": [message]})
+    if int(miles) > MAX_ODOMETER_MILES:
+        message = _("An odometer reads at most %(max)s miles: check the number.") % {"max": f"{MAX_ODOMETER_MILES:,}"}
+        raise ValidationFailed(message, fields={"miles": [message]})
     if read_on > timezone.localdate():
-        raise ValidationFailed(_("A reading cannot be dated in the future."), fields={"read_on": ["future"]})
+        message = _("A reading cannot be dated in the future.")
+        raise ValidationFailed(message, fields={"read_on": [message]})
     with transaction.atomic():
         row = lock(vehicle)  # serialises readings of one van
         if row.status == Vehicle.Status.RETIRED:

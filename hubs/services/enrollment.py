@@ -1,5 +1,6 @@
 """Enrollment and the hub's life: applied -> approved|rejected|waitlisted, approved -> active <-> paused."""
 
+import re
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -7,10 +8,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role
 from accounts.services import user_set_role
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.places import point_problem, state_name, state_problem, state_zone, zone_problem
 from core.workflow import transition
 from hubs.models import (
     HUB_WORKFLOW,
@@ -25,6 +28,8 @@ from hubs.models import (
 )
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_LABELS = dict(zip(WEEKDAYS, [_lazy("Monday"), _lazy("Tuesday"), _lazy("Wednesday"), _lazy("Thursday"),
+                                 _lazy("Friday"), _lazy("Saturday"), _lazy("Sunday")], strict=True))
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,41 @@ def eligibility_check(*, state: str, city: str) -> Eligibility:
         return Eligibility(False, _("The program is not open in %(city)s, %(state)s yet.") % {"city": city,
                                                                                             "state": state})
     return Eligibility(True)
+
+
+# A small shop's back room, and a small business's staff: beyond these the number is a typo.
+MAX_STORAGE = 1_000
+MAX_STAFF = 500
+NO_OPEN_DAY = _lazy("Give the opening hours of at least one day: parcels arrive while you are open.")
+_HOURS_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})$")
+
+
+def hours_of_day_clean(day: str, text: str) -> str:
+    """'' (closed) or "HH:MM-HH:MM" with opening before closing; else a sentence on the field."""
+    text, day = (text or "").strip(), DAY_LABELS.get(day, day)
+    if text.lower() in ("", "closed"):
+        return ""
+    match = _HOURS_RE.match(text)
+    if not match:
+        _fail("opening_hours", _("Write the hours of %(day)s as opening-closing, such as 09:00-18:00, or leave it "
+                                 "empty when closed.") % {"day": day})
+    oh, om, ch, cm = (int(g) for g in match.groups())
+    if oh > 23 or ch > 24 or om > 59 or cm > 59 or (ch == 24 and cm):
+        _fail("opening_hours", _("%(day)s: %(text)s is not a time of day.") % {"day": day, "text": text})
+    if (oh, om) >= (ch, cm):
+        _fail("opening_hours", _("%(day)s: the shop must open before it closes.") % {"day": day})
+    return f"{oh:02d}:{om:02d}-{ch:02d}:{cm:02d}"
+
+
+def opening_hours_clean(hours) -> dict:
+    """{"mon": "09:00-18:00", ..., "sun": ""}: parcels are received in opening hours, so at least one day is open."""
+    hours = hours or {}
+    if not isinstance(hours, dict) or set(hours) - set(WEEKDAYS):
+        _fail("opening_hours", _("Opening hours are given per weekday (mon ... sun)."))
+    out = {day: hours_of_day_clean(day, str(hours.get(day) or "")) for day in WEEKDAYS}
+    if not any(out.values()):
+        _fail("opening_hours", NO_OPEN_DAY)
+    return out
 
 
 def _fail(field, message, code="validation_failed"):
@@ -66,17 +106,24 @@ def _clean(data: dict) -> dict:
         if not out[name]:
             _fail(name, _("This field is required."))
     out["state"] = out["state"].upper()
+    if problem := state_problem(out["state"]):
+        _fail("state", problem)
     if out["kind"] not in BusinessKind.values:
         _fail("kind", _("Choose a kind of business."))
     out["latitude"] = _coordinate(data.get("latitude"), field="latitude", limit=90)
     out["longitude"] = _coordinate(data.get("longitude"), field="longitude", limit=180)
-    out["time_zone"] = str(data.get("time_zone") or "America/New_York")
+    if problem := point_problem(state=out["state"], latitude=out["latitude"], longitude=out["longitude"]):
+        _fail("latitude", problem)
+    # Left out, the zone is the state's own (a Seattle shop is on Pacific time); a multi-zone state must say which.
+    out["time_zone"] = str(data.get("time_zone") or state_zone(out["state"]))
+    if not out["time_zone"]:
+        _fail("time_zone", _("%(state)s spans more than one time zone: choose the shop's.") % {
+            "state": state_name(out["state"])})
     if out["time_zone"] not in zoneinfo.available_timezones():
         _fail("time_zone", _("Unknown time zone."))
-    hours = data.get("opening_hours") or {}
-    if not isinstance(hours, dict) or set(hours) - set(WEEKDAYS):
-        _fail("opening_hours", _("Opening hours are given per weekday (mon ... sun)."))
-    out["opening_hours"] = {day: str(hours.get(day) or "").strip()[:40] for day in WEEKDAYS}
+    if problem := zone_problem(state=out["state"], time_zone=out["time_zone"]):
+        _fail("time_zone", problem)
+    out["opening_hours"] = opening_hours_clean(data.get("opening_hours"))
     if not data.get("storage_attested"):
         _fail("storage_attested", _("Confirm that parcels are kept in a secure storage area."))
     try:
@@ -86,8 +133,12 @@ def _clean(data: dict) -> dict:
         _fail("storage_size", _("Enter a whole number."))
     if out["storage_size"] < 1:
         _fail("storage_size", _("The storage area must hold at least one package."))
+    if out["storage_size"] > MAX_STORAGE:
+        _fail("storage_size", _("A hub's storage holds at most %(n)s packages.") % {"n": MAX_STORAGE})
     if out["staff_count"] < 1:
         _fail("staff_count", _("At least one person works at the business."))
+    if out["staff_count"] > MAX_STAFF:
+        _fail("staff_count", _("A hub is a small business: at most %(n)s staff.") % {"n": MAX_STAFF})
     means = data.get("delivery_means") or []
     if not means or set(means) - set(DeliveryMeans.values):
         _fail("delivery_means", _("Choose how parcels are delivered."))

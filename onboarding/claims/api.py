@@ -27,6 +27,7 @@ from onboarding.claims.serializers import (
     ClaimCategorySerializer,
     ClaimCreateSerializer,
     ClaimDecisionSerializer,
+    ClaimFiledSerializer,
     ClaimReceiptSerializer,
     ClaimSerializer,
     ClaimSummarySerializer,
@@ -84,11 +85,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_object(self):
         return claim_get(user=self.request.user, claim_id=self.kwargs["pk"])
 
-    def _read(self, claim, status_code=status.HTTP_200_OK):
-        return Response(ClaimSerializer(self.get_queryset().get(pk=claim.pk)).data, status=status_code)
+    def _read(self, claim, status_code=status.HTTP_200_OK, serializer=ClaimSerializer):
+        return Response(serializer(self.get_queryset().get(pk=claim.pk)).data, status=status_code)
 
     @extend_schema(request={"multipart/form-data": ClaimCreateSerializer, "application/json": ClaimCreateSerializer},
-                   responses={201: ClaimSerializer}, summary="File a claim (draft, or submitted with submit=true)")
+                   responses={201: ClaimFiledSerializer}, summary="File a claim (draft, or submitted with submit=true)")
     @idempotent
     def create(self, request):
         data = ClaimCreateSerializer(data=request.data)
@@ -97,7 +98,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         receipts = request.FILES.getlist("receipts") if hasattr(request, "FILES") else []
         values["receipts"] = receipts or values.get("receipts", [])
         claim = services.claim_create(partner=_owned_partner(request.user), created_by=request.user, **values)
-        return self._read(claim, status.HTTP_201_CREATED)
+        return self._read(claim, status.HTTP_201_CREATED, serializer=ClaimFiledSerializer)
 
     @extend_schema(methods=["GET"], responses=ClaimReceiptSerializer(many=True))
     @extend_schema(methods=["POST"], request={"multipart/form-data": ReceiptUploadSerializer},
@@ -116,10 +117,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         receipt = services.claim_receipt_add(claim=claim, upload=data.validated_data["file"], uploaded_by=request.user)
         return Response(ClaimReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ClaimSerializer, summary="Submit a draft for review")
+    @extend_schema(request=None, responses=ClaimFiledSerializer, summary="Submit a draft for review")
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._read(services.claim_submit(claim=self.get_object(), submitted_by=request.user))
+        claim = services.claim_submit(claim=self.get_object(), submitted_by=request.user)
+        return self._read(claim, serializer=ClaimFiledSerializer)
 
     @extend_schema(request=ClaimDecisionSerializer, responses=ClaimSerializer,
                    summary="Admin: approve, approve part (with a reason) or reject (with a reason)")

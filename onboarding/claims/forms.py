@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from onboarding.claims.models import Claim, ClaimCategory
 
 RECEIPT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -29,9 +30,7 @@ class ClaimForm(forms.Form):
     vendor = forms.CharField(label=_("Vendor"), max_length=150)
     incurred_on = forms.DateField(label=_("Date incurred"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    # A text field, so that the service's precise message ("at most two decimal places") reaches the user.
-    amount = forms.CharField(label=_("Amount (USD)"), max_length=20,
-                             widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "1250.00"}))
+    amount = AmountField(label=_("Amount (USD)"))
     description = forms.CharField(label=_("What was it for?"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     receipts = MultipleFileField(label=_("Receipts"), help_text=_("One or more PDF, JPEG or PNG files, at most 10 MB "
@@ -41,8 +40,7 @@ class ClaimForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
         ("approve", _("Approve the full amount")), ("partial", _("Approve part of it")), ("reject", _("Reject"))])
-    approved_amount = forms.CharField(label=_("Amount to approve (USD), for a partial approval"), required=False,
-                                      max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    approved_amount = AmountField(label=_("Amount to approve (USD), for a partial approval"), required=False)
     note = forms.CharField(label=_("Reason (required to approve part or reject)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

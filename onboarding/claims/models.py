@@ -70,9 +70,11 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="onboarding_claim_amount_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="onboarding_claim_amount_positive",
+                violation_error_message=_("The amount must be more than zero.")),
             models.CheckConstraint(condition=Q(approved_amount__isnull=True) | Q(approved_amount__gt=0),
-                                   name="onboarding_claim_approved_positive"),
+                                   name="onboarding_claim_approved_positive",
+                violation_error_message=_("The approved amount must be more than zero.")),
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="onb_claim_queue_idx"),

@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
@@ -126,6 +127,35 @@ def partner_approved_at(*, partner) -> datetime:
     if application is not None and application.decided_at is not None:
         return application.decided_at
     return partner.created_at
+
+
+def claim_earliest_expense(*, partner, settings=None) -> date:
+    """The earliest date a reimbursable start-up expense may carry: a set number of months before approval."""
+    settings = settings or onboarding_settings()
+    approved = timezone.localdate(partner_approved_at(partner=partner))
+    return approved - relativedelta(months=settings.claim_lookback_months)
+
+
+def claim_cap_left(*, partner, excluding=None) -> Decimal:
+    """What the cap still allows once approved claims and the other claims awaiting a decision are counted."""
+    waiting = Claim.objects.filter(partner=partner, status=S.SUBMITTED)
+    if excluding is not None:
+        waiting = waiting.exclude(pk=excluding.pk)
+    others = waiting.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    left = onboarding_settings().claim_cap - claim_committed_total(partner=partner) - others
+    return max(left, Decimal("0.00"))
+
+
+def claim_cap_warning(*, claim) -> str:
+    """A sentence when the claim asks for more than the cap still allows; '' otherwise.
+
+    The claim is still filed: the reviewer may approve part of it, and the owner knows before that happens."""
+    left = claim_cap_left(partner=claim.partner, excluding=claim)
+    if claim.amount <= left:
+        return ""
+    return _("Only $%(left)s is left under the $%(cap)s cap (counting claims awaiting a decision): this claim can be "
+             "approved for at most that.") % {"left": f"{left:,.2f}",
+                                                "cap": f"{onboarding_settings().claim_cap:,.2f}"}
 
 
 def claim_window_closes(*, partner, settings=None) -> date:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from onboarding.claims.models import Claim, ClaimCategory, ClaimEvent, ClaimReceipt
+from onboarding.claims.selectors import claim_cap_warning
 
 
 class ClaimCategorySerializer(serializers.ModelSerializer):
@@ -44,13 +45,30 @@ class ClaimSerializer(serializers.ModelSerializer):
         return bool(getattr(claim, "dup_receipt", False) or getattr(claim, "dup_purchase", False))
 
 
+class ClaimFiledSerializer(ClaimSerializer):
+    """The answer to filing or submitting a claim: the claim, and a warning when it asks for more than is left."""
+
+    cap_warning = serializers.SerializerMethodField(
+        help_text="A sentence when the amount is more than what is left under the cap (counting claims awaiting a "
+                  "decision); empty otherwise. The claim is filed all the same: a reviewer may approve part of it.")
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "cap_warning"]
+        read_only_fields = fields
+
+    def get_cap_warning(self, claim) -> str:
+        return claim_cap_warning(claim=claim)
+
+
 class ClaimCreateSerializer(serializers.Serializer):
     """Formats only; the service checks eligibility, amount precision, receipts by content."""
 
     category = serializers.SlugRelatedField(slug_field="code", queryset=ClaimCategory.objects.all())
     vendor = serializers.CharField(max_length=150)
     incurred_on = serializers.DateField()
-    amount = serializers.CharField(max_length=20, help_text="USD, positive, at most two decimal places: \"125.50\".")
+    # Parsed by the service (core.money.parse_amount), which answers the stable code `amount_invalid`.
+    amount = serializers.CharField(max_length=30,
+                                   help_text="USD as people write it: \"1250\", \"1,250.00\", \"$1,250\".")
     description = serializers.CharField(max_length=2000)
     receipts = serializers.ListField(child=serializers.FileField(), required=False, default=list,
                                      help_text="multipart only: one or more PDF/JPEG/PNG files")

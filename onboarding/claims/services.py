@@ -16,7 +16,12 @@ from core.files import file_sha256, validate_upload
 from core.money import parse_amount
 from core.workflow import transition
 from onboarding.claims.models import CLAIM_WORKFLOW, Claim, ClaimCategory, ClaimEvent, ClaimReceipt
-from onboarding.claims.selectors import claim_committed_total, claim_window_closes, partner_approved_at
+from onboarding.claims.selectors import (
+    claim_committed_total,
+    claim_earliest_expense,
+    claim_window_closes,
+    partner_approved_at,
+)
 from onboarding.models import Partner, PartnerMembership
 from onboarding.selectors import onboarding_settings, veteran_verified
 
@@ -58,7 +63,7 @@ def claim_eligibility_check(*, partner: Partner, today: date | None = None) -> N
                        code="claim_window_closed")
 
 
-def _clean(*, category, vendor: str, incurred_on, amount, description: str) -> dict:
+def _clean(*, partner, category, vendor: str, incurred_on, amount, description: str) -> dict:
     errors = {}
     if not isinstance(category, ClaimCategory):
         category = ClaimCategory.objects.filter(pk=category).first() if str(category).isdigit() else None
@@ -76,6 +81,10 @@ def _clean(*, category, vendor: str, incurred_on, amount, description: str) -> d
         errors["incurred_on"] = [_("Give the date of the expense.")]
     elif incurred_on > timezone.localdate():
         errors["incurred_on"] = [_("The date cannot be in the future.")]
+    elif incurred_on < (earliest := claim_earliest_expense(partner=partner)):
+        errors["incurred_on"] = [_("Start-up costs are reimbursable from %(date)s (%(n)s months before the company's "
+                                   "approval); this expense is older.") % {
+            "date": earliest.isoformat(), "n": onboarding_settings().claim_lookback_months}]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     try:
@@ -91,7 +100,8 @@ def claim_create(*, partner: Partner, created_by, category, vendor: str, incurre
     """A draft claim with its receipts (all or nothing); `submit=True` files it for review at once."""
     _ensure_owner(partner, created_by)
     claim_eligibility_check(partner=partner)
-    data = _clean(category=category, vendor=vendor, incurred_on=incurred_on, amount=amount, description=description)
+    data = _clean(partner=partner, category=category, vendor=vendor, incurred_on=incurred_on, amount=amount,
+                  description=description)
     checked = [_check_receipt(upload) for upload in receipts]
     with transaction.atomic():
         claim = Claim.objects.create(partner=partner, created_by=created_by, **data)

@@ -25,6 +25,7 @@ from onboarding.claims.payouts import (
     payout_account_refresh,
 )
 from onboarding.claims.selectors import (
+    claim_cap_warning,
     claim_detail,
     claim_duplicates,
     claim_get,
@@ -88,6 +89,8 @@ def claim_new(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Claim #%(id)s is filed for review.") % {"id": claim.pk})
+            if warning := claim_cap_warning(claim=claim):
+                messages.warning(request, warning)
             return redirect("onboarding:reimbursement")
     return render(request, "onboarding/claims/claim_form.html", {"form": form, "partner": partner})
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
+from core.places import point_problem, state_problem
 from routes.models import Package, PackageSize, Station
 
 COLUMNS = ["tracking_id", "recipient_name", "address_line1", "city", "state", "postal_code", "latitude", "longitude",
@@ -115,6 +116,11 @@ def _row_package(raw: dict, n: int, station: Station, service_date: date, errors
         errors.append(RowError(n, "address_line1", _("Required.")))
     lat = _decimal(raw.get("latitude"), "latitude", errors, n, -90, 90, required=True)
     lng = _decimal(raw.get("longitude"), "longitude", errors, n, -180, 180, required=True)
+    state = _text(raw, "state", 10).upper()
+    if state and (problem := state_problem(state)):
+        errors.append(RowError(n, "state", problem))
+    elif lat is not None and lng is not None and (problem := point_problem(state=state, latitude=lat, longitude=lng)):
+        errors.append(RowError(n, "latitude", problem))
     size = _text(raw, "size", 5).upper()
     if size not in PackageSize.values and size != "":
         errors.append(RowError(n, "size", _("S, M or L.")))
@@ -135,7 +141,7 @@ def _row_package(raw: dict, n: int, station: Station, service_date: date, errors
     return Package(
         station=station, service_date=service_date, tracking_id=tracking,
         recipient_name=_text(raw, "recipient_name", 200),
-        address_line1=line1[:200], city=_text(raw, "city", 100), state=_text(raw, "state", 2).upper(),
+        address_line1=line1[:200], city=_text(raw, "city", 100), state=state,
         postal_code=postal, latitude=lat.quantize(SIX), longitude=lng.quantize(SIX),
         address_key=address_key(latitude=lat, longitude=lng, address_line1=line1, postal_code=postal),
         size=size, volume_l=volume, weight_kg=weight, window_start=start, window_end=end,

@@ -12,6 +12,9 @@ pytestmark = pytest.mark.django_db
 
 DAY = date(2026, 3, 10)
 
+AUSTIN = {"city": "Austin", "state": "TX", "latitude": "30.2672", "longitude": "-97.7431",
+          "time_zone": "America/Chicago"}
+
 
 def batch(*parcels, outcome="delivered"):
     return {"items": [{"client_id": str(uuid.uuid4()), "tracking_id": p.tracking_id, "outcome": outcome,
@@ -98,7 +101,8 @@ def test_a_text_file_is_not_a_photo(token_client, hub):
 def test_enrollment_and_admin_decision_over_the_api(token_client, user, admin_user):
     body = {"legal_name": "Bean There LLC", "kind": "coffee_shop", "street": "1 Main St", "city": "Boston",
             "state": "MA", "postal_code": "02108", "latitude": "42.3588", "longitude": "-71.0578",
-            "time_zone": "America/New_York", "storage_attested": True, "storage_size": 30,
+            "time_zone": "America/New_York", "opening_hours": {"mon": "09:00-17:00"}, "storage_attested": True,
+            "storage_size": 30,
             "delivery_means": ["bike"], "staff_count": 2, "terms_accepted": True}
     response = token_client(user).post("/api/v1/hubs/enrollment/", body, format="json", HTTP_IDEMPOTENCY_KEY="e1")
     assert response.status_code == 201, response.content
@@ -108,7 +112,7 @@ def test_enrollment_and_admin_decision_over_the_api(token_client, user, admin_us
     assert [h["id"] for h in listed] == [hub_id]
     response = admin.post(f"/api/v1/hubs/admin/hubs/{hub_id}/decide/", {"decision": "approved"}, format="json")
     assert response.json()["status"] == "approved"
-    outside = {**body, "city": "Austin", "state": "TX"}
+    outside = {**body, **AUSTIN}
     response = token_client(user).post("/api/v1/hubs/enrollment/", outside, format="json")
     assert (response.status_code, response.json()["code"]) == (400, "outside_program_area")
 

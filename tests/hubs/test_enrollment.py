@@ -47,11 +47,15 @@ def test_enrollment_inside_the_area_is_applied_with_capacity_capped_by_storage(u
     assert user.role == "hub_owner"
 
 
+AUSTIN = {"city": "Austin", "state": "TX", "latitude": "30.2672", "longitude": "-97.7431",
+          "time_zone": "America/Chicago"}
+
+
 def test_enrollment_outside_the_area_is_refused_unless_waitlisted(user):
     with pytest.raises(ValidationFailed) as exc:
-        hub_enroll(owner=user, data=enrollment(city="Austin", state="TX"))
+        hub_enroll(owner=user, data=enrollment(**AUSTIN))
     assert exc.value.code == "outside_program_area"
-    hub = hub_enroll(owner=user, data=enrollment(city="Austin", state="TX"), join_waitlist=True)
+    hub = hub_enroll(owner=user, data=enrollment(**AUSTIN), join_waitlist=True)
     assert hub.status == HubStatus.WAITLISTED
     assert not hub.eligible_at_enrollment
 

@@ -12,6 +12,8 @@ FORM = {"legal_name": "Petal & Stem LLC", "kind": "florist", "street": "100 Pike
         "delivery_means": ["foot"], "staff_count": "2", "terms_accepted": "on", "hours_mon": "09:00-18:00",
         "full_name": "Maria Gonzalez", "email": "maria@shop.example", "password1": "a-long-pass-phrase-9",
         "password2": "a-long-pass-phrase-9"}
+AUSTIN = {"city": "Austin", "state": "TX", "latitude": "30.2672", "longitude": "-97.7431",
+          "time_zone": "America/Chicago"}
 
 
 @pytest.mark.django_db
@@ -27,11 +29,11 @@ def test_enrolling_signed_out_creates_the_account_and_sends_verification(client,
 
 @pytest.mark.django_db
 def test_enrolling_outside_the_area_says_so_and_offers_the_waitlist(client):
-    response = client.post("/hubs/enroll/", {**FORM, "city": "Austin", "state": "TX"})
+    response = client.post("/hubs/enroll/", {**FORM, **AUSTIN})
     assert response.status_code == 200
     assert b"not open in TX" in response.content and b"Join the waitlist" in response.content
     assert not Hub.objects.exists()
-    client.post("/hubs/enroll/", {**FORM, "city": "Austin", "state": "TX", "join_waitlist": "on"})
+    client.post("/hubs/enroll/", {**FORM, **AUSTIN, "join_waitlist": "on"})
     assert Hub.objects.get().status == "waitlisted"
 
 

@@ -1,8 +1,10 @@
 """REST for claims: scoped like the pages, idempotent creating POSTs, clear error codes."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from onboarding.claims.models import Claim
@@ -15,6 +17,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/claims/"
 
+# Within the claimable look-back before approval, whatever the date the tests run on.
+RECENT = (timezone.localdate() - timedelta(days=30)).isoformat()
+
 
 def _client(user):
     client = APIClient()
@@ -24,7 +29,7 @@ def _client(user):
 
 def _multipart(**overrides):
     category()
-    data = {"category": "legal_accounting", "vendor": "Peach State Filings", "incurred_on": "2026-01-05",
+    data = {"category": "legal_accounting", "vendor": "Peach State Filings", "incurred_on": RECENT,
             "amount": "250.00", "description": "LLC formation fee.", "receipts": [receipt()], "submit": "true"}
     data.update(overrides)
     return data
@@ -47,7 +52,7 @@ def test_create_a_draft_then_upload_a_receipt_then_submit():
     partner, owner = veteran_partner()
     client = _client(owner)
     category()
-    draft = client.post(URL, {"category": "legal_accounting", "vendor": "Acme Uniforms", "incurred_on": "2026-01-05",
+    draft = client.post(URL, {"category": "legal_accounting", "vendor": "Acme Uniforms", "incurred_on": RECENT,
                               "amount": "99.90", "description": "Driver shirts."}, format="json")
     assert draft.status_code == 201 and draft.json()["status"] == "draft"
     claim_id = draft.json()["id"]

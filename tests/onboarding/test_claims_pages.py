@@ -1,7 +1,10 @@
 """Claim pages: the owner's reimbursement page and form, the admins' queue, detail, CSV and payout run."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from onboarding.claims.models import Claim
 from onboarding.claims.payouts import partner_holder
@@ -13,9 +16,12 @@ from tests.onboarding.conftest import EXE_BYTES, PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
+# Within the claimable look-back before approval, whatever the date the tests run on.
+RECENT = (timezone.localdate() - timedelta(days=30)).isoformat()
+
 
 def _form(**overrides):
-    data = {"category": category().pk, "vendor": "Peach State Filings", "incurred_on": "2026-01-05",
+    data = {"category": category().pk, "vendor": "Peach State Filings", "incurred_on": RECENT,
             "amount": "250.00", "description": "LLC formation fee.", "receipts": receipt()}
     data.update(overrides)
     return data

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from core.errors import ValidationFailed
 from routes.models import Package
@@ -54,3 +55,20 @@ def test_the_same_tracking_id_at_another_station_that_day_is_refused(station, da
     other = StationFactory()
     check = manifest_check(station=other, service_date=day, rows=[_row()])
     assert check.errors and check.errors[0].field == "tracking_id"
+
+
+@pytest.mark.parametrize(("over", "field", "sentence"), [
+    ({"latitude": "0", "longitude": "0"}, "latitude", "Atlantic Ocean"),
+    ({"latitude": "42.3601", "longitude": "-71.0589"}, "latitude", "not in Washington"),
+    ({"state": "Washington"}, "state", "two-letter code"),
+])
+def test_a_row_whose_point_cannot_be_its_address_is_refused(station, day, over, field, sentence):
+    check = manifest_check(station=station, service_date=day, rows=[_row(**over)])
+    assert [(e.field, sentence in e.message) for e in check.errors] == [(field, True)]
+
+
+def test_a_station_must_sit_in_the_us_on_a_us_clock():
+    station = StationFactory.build(latitude=0, longitude=0, time_zone="Europe/Paris")
+    with pytest.raises(ValidationError) as caught:
+        station.full_clean(exclude=["code"])
+    assert set(caught.value.message_dict) == {"latitude", "time_zone"}
