@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.servicedays import service_today
+
 logger = logging.getLogger(__name__)
 
 
@@ -85,11 +87,10 @@ def _hubs_panel():
 
 def _fleet_panel():
     from django.urls import reverse
-    from django.utils import timezone
 
     from fleet.selectors import fleet_compliance_overview
 
-    rows = fleet_compliance_overview(on_date=timezone.localdate())
+    rows = fleet_compliance_overview(on_date=service_today())
     url = reverse("fleet:compliance_overview")
     vans = sum(r["vans"].get("active", 0) for r in rows)
     grounded = sum(r["vans"].get("grounded", 0) for r in rows)

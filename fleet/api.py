@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -14,6 +13,7 @@ from core.api import CursorPagination
 from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
+from core.servicedays import service_today
 from fleet import selectors, services
 from fleet.models import Driver, InsurancePolicy, Vehicle
 from fleet.serializers import (
@@ -32,7 +32,7 @@ ON_PARAM = OpenApiParameter("on", str, description="A date (YYYY-MM-DD); today b
 
 
 def _on_date(request, name="on") -> date:
-    return parse_day(request.query_params.get(name), field=name, default=timezone.localdate())
+    return parse_day(request.query_params.get(name), field=name, default=service_today())
 
 
 class OdometerPagination(CursorPagination):
@@ -206,7 +206,7 @@ class PolicyViewSet(_PartnerScoped, viewsets.GenericViewSet, mixins.ListModelMix
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return InsurancePolicy.objects.none()
-        filters = {**self.request.query_params.dict(), "on_date": timezone.localdate()}
+        filters = {**self.request.query_params.dict(), "on_date": service_today()}
         return selectors.policy_list(partner=self.partner, filters=filters)
 
     def get_object(self):

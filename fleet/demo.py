@@ -5,9 +5,8 @@ Idempotent: each part is skipped when the partner already has rows of that kind.
 from datetime import timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from accounts.models import User
+from core.servicedays import service_today
 from fleet.models import Coverage, Driver, Vehicle
 from fleet.services import (
     driver_create,
@@ -112,7 +111,7 @@ def seed(*, log):
     if partner is None:
         log("fleet: no demo partner (onboarding.demo did not create one); skipped")
         return []
-    today = timezone.localdate()
+    today = service_today()
     if not Vehicle.objects.filter(partner=partner).exists():
         vans = _vans(partner, owner, today)
         _policies(partner, owner, vans, today)

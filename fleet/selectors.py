@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.servicedays import service_today
 from fleet.models import Driver, DriverEvent, InsurancePolicy, OdometerReading, Vehicle, VehicleEvent
 from fleet.models.insurance import VEHICLE_COVERAGES, Coverage
 from onboarding.models import Partner
@@ -240,9 +241,8 @@ def partner_driver_count(*, partner) -> int:
 
 def partner_has_current_insurance(*, partner, on_date: date | None = None) -> bool:
     """The onboarding checklist's "insurance bound": current auto liability and the company-wide policies."""
-    from django.utils import timezone
 
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or service_today()
     needed = {Coverage.AUTO_LIABILITY, *COMPANY_REQUIRED}
     held = set(InsurancePolicy.objects.filter(partner=partner, effective_on__lte=on_date, expires_on__gte=on_date)
                .values_list("coverage", flat=True))

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import permission_required
 from core.errors import DomainError, NotFound
 from core.forms import add_domain_error
+from core.servicedays import service_today
 from fleet import selectors, services
 from fleet.forms import DriverForm, DriverImportForm, OdometerForm, PolicyForm, TransitionForm, VehicleForm
 from fleet.models import DRIVER_WORKFLOW, VEHICLE_WORKFLOW, CheckStatus, Coverage, Driver, Vehicle
@@ -67,7 +67,7 @@ def _edit(request, form, save, *, saved, title, back, detail):
 @permission_required(FLEET)
 def dashboard(request):
     partner = _partner(request)
-    today = timezone.localdate()
+    today = service_today()
     report = selectors.fleet_compliance(partner=partner, on_date=today)
     vans = selectors.vehicle_status_counts(partner=partner)
     drivers = selectors.driver_status_counts(partner=partner)
@@ -132,7 +132,7 @@ def vehicle_detail(request, vehicle_id):
                 vehicle=vehicle, by=request.user, **odometer_form.cleaned_data)):
             messages.success(request, _("Reading recorded."))
             return redirect("fleet:vehicle_detail", vehicle_id=vehicle.pk)
-    today = timezone.localdate()
+    today = service_today()
     report = selectors.fleet_compliance(partner=vehicle.partner, on_date=today)
     return render(request, "fleet/vehicle_detail.html", {
         "vehicle": vehicle, "problems": report.vehicles.get(vehicle.pk, []), "company_problems": report.company,
@@ -147,7 +147,7 @@ def vehicle_detail(request, vehicle_id):
 def driver_list(request):
     partner = _partner(request)
     return render(request, "fleet/driver_list.html", {
-        "drivers": selectors.driver_list(partner=partner, filters=request.GET), "today": timezone.localdate(),
+        "drivers": selectors.driver_list(partner=partner, filters=request.GET), "today": service_today(),
         "statuses": Driver.Status.choices, "checks": CheckStatus.choices, "filters": request.GET})
 
 
@@ -188,7 +188,7 @@ def driver_detail(request, driver_id):
         except DomainError as exc:
             messages.error(request, exc.detail)
         return redirect("fleet:driver_detail", driver_id=driver.pk)
-    today = timezone.localdate()
+    today = service_today()
     report = selectors.fleet_compliance(partner=driver.partner, on_date=today)
     return render(request, "fleet/driver_detail.html", {
         "driver": driver, "problems": report.drivers.get(driver.pk, []), "form": form, "today": today,
@@ -231,7 +231,7 @@ def driver_import(request):
 @permission_required(FLEET)
 def policy_list(request):
     partner = _partner(request)
-    today = timezone.localdate()
+    today = service_today()
     return render(request, "fleet/policy_list.html", {
         "policies": selectors.policy_list(partner=partner, filters={**request.GET.dict(), "on_date": today}),
         "coverages": Coverage.choices, "filters": request.GET, "today": today})
@@ -273,7 +273,7 @@ def policy_edit(request, policy_id):
 @permission_required(FLEET)
 def policy_detail(request, policy_id):
     policy = _found(selectors.partner_policy_get, user=request.user, policy_id=policy_id)
-    return render(request, "fleet/policy_detail.html", {"policy": policy, "today": timezone.localdate()})
+    return render(request, "fleet/policy_detail.html", {"policy": policy, "today": service_today()})
 
 
 # --- Program admins ------------------------------------------------------------------------------
@@ -281,6 +281,6 @@ def policy_detail(request, policy_id):
 
 @permission_required("fleet.oversee")
 def compliance_overview(request):
-    today = timezone.localdate()
+    today = service_today()
     return render(request, "fleet/compliance_overview.html", {
         "rows": selectors.fleet_compliance_overview(on_date=today), "today": today})

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.demo import demo_user
+from core.servicedays import day_of, service_today
 from onboarding.claims.models import Claim, ClaimCategory, ClaimEvent, ClaimReceipt
 from onboarding.demo import ADMIN, DEMO_PDF, OWNER, PARTNER_NAME
 from onboarding.models import Application, ApplicationDocument, ApplicationEvent, Partner
@@ -29,8 +30,8 @@ def _make_veteran(partner, admin):
     verified = (app.decided_at or timezone.now()) - timedelta(days=1)
     Application.objects.filter(pk=app.pk).update(
         is_veteran=True, track=Application.Track.VETERAN, military_branch="army", discharge_type="honorable",
-        service_start=timezone.localdate().replace(year=2006, month=7, day=10),
-        service_end=timezone.localdate().replace(year=2014, month=7, day=9),
+        service_start=service_today().replace(year=2006, month=7, day=10),
+        service_end=service_today().replace(year=2014, month=7, day=9),
         veteran_status=Application.VeteranStatus.VERIFIED, veteran_verified_by=admin, veteran_verified_at=verified)
     if not app.documents.filter(kind=ApplicationDocument.Kind.DD214).exists():
         doc = ApplicationDocument(application=app, kind=ApplicationDocument.Kind.DD214, original_name="dd214.pdf",
@@ -48,7 +49,7 @@ def _claim(partner, owner, admin, *, code, vendor, days_ago, amount, description
     when = timezone.now() - timedelta(days=days_ago)
     category = ClaimCategory.objects.get(code=code)
     claim = Claim.objects.create(partner=partner, category=category, vendor=vendor, amount=Decimal(amount),
-                                 incurred_on=timezone.localdate(when) - timedelta(days=3), description=description,
+                                 incurred_on=day_of(when) - timedelta(days=3), description=description,
                                  created_by=owner, created_at=when, submitted_at=when, status=status,
                                  status_changed_at=when)
     stored = ClaimReceipt(claim=claim, original_name=f"{vendor.lower().replace(' ', '-')}-receipt.pdf",

@@ -4,10 +4,10 @@ Other apps (fleet, procurement, claims, routes) call the Partner selectors here;
 and signatures stable."""
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils import timezone
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
+from core.servicedays import day_of, service_today
 from onboarding.business_days import business_days_before, business_days_between
 from onboarding.models import (
     Application,
@@ -163,7 +163,7 @@ AWAITING_REVIEW = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW, A
 def application_overdue_cutoff(*, today=None, settings=None):
     """Applications submitted on or before this date are past the review SLA."""
     settings = settings or onboarding_settings()
-    return business_days_before(today or timezone.localdate(), settings.review_sla_business_days + 1)
+    return business_days_before(today or service_today(), settings.review_sla_business_days + 1)
 
 
 def application_queue(*, fetched_by, status: str = "open", track: str = "", region=None, age: str = "",
@@ -188,7 +188,7 @@ def application_queue(*, fetched_by, status: str = "open", track: str = "", regi
 def application_age_business_days(application: Application, *, today=None) -> int | None:
     if application.submitted_at is None:
         return None
-    return business_days_between(timezone.localdate(application.submitted_at), today or timezone.localdate())
+    return business_days_between(day_of(application.submitted_at), today or service_today())
 
 
 def application_overdue_count(*, today=None) -> int:

@@ -4,9 +4,9 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.servicedays import service_today
 from core.validators import validate_phone  # noqa: F401  (one home: the model and forms import it here)
 
 MINIMUM_AGE = 18
@@ -36,7 +36,7 @@ def age_on(born: date, today: date) -> int:
 def validate_adult(value: date):
     if value is None:
         return
-    today = timezone.localdate()
+    today = service_today()
     if value > today:
         raise ValidationError(_("The date of birth cannot be in the future."), code="date_of_birth")
     if age_on(value, today) < MINIMUM_AGE:

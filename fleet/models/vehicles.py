@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.servicedays import service_today
 from core.workflow import TransitionLog, Workflow
 from fleet.vin import validate_vin
 from onboarding.choices import US_STATES
@@ -108,7 +109,7 @@ class OdometerReading(models.Model):
 
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="odometer_readings")
     miles = models.PositiveIntegerField(_("miles"))
-    read_on = models.DateField(_("read on"), default=timezone.localdate)
+    read_on = models.DateField(_("read on"), default=service_today)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

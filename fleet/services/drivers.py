@@ -7,13 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.errors import Conflict, ValidationFailed
 from core.integrity import constraint_messages
 from core.mail import mail_queue
+from core.servicedays import service_today
 from core.validators import normalise_phone
 from core.workflow import lock, transition
 from fleet.models import DRIVER_WORKFLOW, Driver, DriverEvent
@@ -30,7 +30,7 @@ LICENCE_MAX_YEARS_AHEAD = 10
 
 def _check_plausible(driver, *, today: date | None = None) -> None:
     """A phone people can call, a licence expiry that is a real date, and no active driver on an expired licence."""
-    today = today or timezone.localdate()
+    today = today or service_today()
     try:
         driver.phone = normalise_phone(driver.phone)
     except ValidationError as exc:
@@ -102,7 +102,7 @@ def driver_update(*, driver, by=None, **fields) -> Driver:
 
 
 def driver_transition(*, driver, to: str, note: str = "", by=None) -> Driver:
-    if to == Driver.Status.ACTIVE and driver.licence_expires_on < timezone.localdate():
+    if to == Driver.Status.ACTIVE and driver.licence_expires_on < service_today():
         raise Conflict(_("The licence expired on %(date)s: renew it on the driver's page before activating.") % {
             "date": driver.licence_expires_on.isoformat()}, code="licence_expired")
     row = transition(instance=driver, to=to, workflow=DRIVER_WORKFLOW, log_model=DriverEvent, subject_field="driver",

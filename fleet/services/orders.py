@@ -16,6 +16,7 @@ from core.dates import parse_day
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.events import event_record
 from core.money import money
+from core.servicedays import service_today
 from core.workflow import lock, transition
 from fleet.models import ORDER_WORKFLOW, Acquisition, CatalogItem, ItemKind, Order, OrderEvent, OrderLine, Vehicle
 from fleet.models.catalog import PriceBasis
@@ -288,7 +289,7 @@ def order_fulfil(*, order: Order, by, vans: dict | None = None, policies: dict |
     from fleet.services import policy_create, vehicle_register
 
     vans, policies = vans or {}, policies or {}
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or service_today()
     with transaction.atomic():
         row = lock(order)
         if row.status == OS.FULFILLED:
@@ -320,7 +321,7 @@ def _deliver_vans(line, entries, *, source, by, register):
     for entry in entries:
         register(partner=line.order.partner, vin=entry.get("vin", ""), plate=entry.get("plate", ""),
                  plate_state=entry.get("plate_state", ""), make=item.make, model=item.model,
-                 year=item.year or timezone.localdate().year, package_capacity=item.package_capacity or 1,
+                 year=item.year or service_today().year, package_capacity=item.package_capacity or 1,
                  ownership=ownership, acquired_via=Acquisition.PROGRAM_ORDER, source_reference=source, by=by)
 
 

@@ -2,11 +2,11 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max, Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 from core.integrity import constraint_messages
+from core.servicedays import service_today
 from core.workflow import lock, transition
 from fleet.models import VEHICLE_WORKFLOW, Acquisition, OdometerReading, Vehicle, VehicleEvent
 from fleet.services.common import apply_fields, full_clean
@@ -48,7 +48,7 @@ def _check_plate(plate: str, plate_state: str, *, exclude_pk=None) -> None:
 
 def _check_plausible(vehicle) -> None:
     """Model year and capacity a real van can have (the model's validators only bound the column)."""
-    newest = timezone.localdate().year + 1
+    newest = service_today().year + 1
     if vehicle.year is not None and not OLDEST_MODEL_YEAR <= int(vehicle.year) <= newest:
         message = _("Enter a model year between %(old)s and %(new)s.") % {"old": OLDEST_MODEL_YEAR, "new": newest}
         raise ValidationFailed(message, fields={"year": [message]})
@@ -119,7 +119,7 @@ def vehicle_transition(*, vehicle, to: str, note: str = "", by=None, on_date: da
 
     note = (note or "").strip()
     if to == Vehicle.Status.ACTIVE and vehicle.status == Vehicle.Status.GROUNDED:
-        problems = vehicle_compliance_problems(vehicle=vehicle, on_date=on_date or timezone.localdate())
+        problems = vehicle_compliance_problems(vehicle=vehicle, on_date=on_date or service_today())
         if problems:
             raise Conflict(_("This van cannot go back on the road: %(p)s.") % {
                 "p": "; ".join(p.message for p in problems)}, code="vehicle_not_compliant")
@@ -129,14 +129,14 @@ def vehicle_transition(*, vehicle, to: str, note: str = "", by=None, on_date: da
 
 def odometer_record(*, vehicle, miles: int, read_on: date | None = None, by=None) -> OdometerReading:
     """Readings are monotonic: never below an earlier reading, never above a later one."""
-    read_on = read_on or timezone.localdate()
+    read_on = read_on or service_today()
     if miles is None or int(miles) < 0:
         message = _("Enter the miles on the odometer.")
         raise ValidationFailed(message, fields={"miles": [message]})
     if int(miles) > MAX_ODOMETER_MILES:
         message = _("An odometer reads at most %(max)s miles: check the number.") % {"max": f"{MAX_ODOMETER_MILES:,}"}
         raise ValidationFailed(message, fields={"miles": [message]})
-    if read_on > timezone.localdate():
+    if read_on > service_today():
         message = _("A reading cannot be dated in the future.")
         raise ValidationFailed(message, fields={"read_on": [message]})
     with transaction.atomic():

@@ -7,11 +7,11 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Upper
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
+from core.servicedays import day_of
 from onboarding.claims.models import Claim, ClaimCategory, ClaimEvent, ClaimReceipt
 from onboarding.models import PartnerMembership
 from onboarding.selectors import onboarding_settings, partner_for_user
@@ -132,7 +132,7 @@ def partner_approved_at(*, partner) -> datetime:
 def claim_earliest_expense(*, partner, settings=None) -> date:
     """The earliest date a reimbursable start-up expense may carry: a set number of months before approval."""
     settings = settings or onboarding_settings()
-    approved = timezone.localdate(partner_approved_at(partner=partner))
+    approved = day_of(partner_approved_at(partner=partner))
     return approved - relativedelta(months=settings.claim_lookback_months)
 
 
@@ -160,7 +160,7 @@ def claim_cap_warning(*, claim) -> str:
 
 def claim_window_closes(*, partner, settings=None) -> date:
     settings = settings or onboarding_settings()
-    opened = timezone.localdate(partner_approved_at(partner=partner))
+    opened = day_of(partner_approved_at(partner=partner))
     return opened + relativedelta(months=settings.claim_window_months)
 
 

@@ -14,6 +14,7 @@ from accounts.permissions import user_has_perm
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.files import file_sha256, validate_upload
 from core.money import parse_amount
+from core.servicedays import day_of, service_today
 from core.workflow import transition
 from onboarding.claims.models import CLAIM_WORKFLOW, Claim, ClaimCategory, ClaimEvent, ClaimReceipt
 from onboarding.claims.selectors import (
@@ -53,8 +54,8 @@ def claim_eligibility_check(*, partner: Partner, today: date | None = None) -> N
     if not veteran_verified(partner=partner):
         raise Conflict(_("Reimbursement is for veteran-owned partners: the owner's veteran service has not been "
                          "verified yet."), code="veteran_not_verified")
-    today = today or timezone.localdate()
-    if today < timezone.localdate(partner_approved_at(partner=partner)):
+    today = today or service_today()
+    if today < day_of(partner_approved_at(partner=partner)):
         raise Conflict(_("Claims open once the company is approved."), code="claim_window_not_open")
     closes = claim_window_closes(partner=partner)
     if today > closes:
@@ -79,7 +80,7 @@ def _clean(*, partner, category, vendor: str, incurred_on, amount, description: 
         errors["description"] = [_("Say what the expense was for.")]
     if incurred_on is None:
         errors["incurred_on"] = [_("Give the date of the expense.")]
-    elif incurred_on > timezone.localdate():
+    elif incurred_on > service_today():
         errors["incurred_on"] = [_("The date cannot be in the future.")]
     elif incurred_on < (earliest := claim_earliest_expense(partner=partner)):
         errors["incurred_on"] = [_("Start-up costs are reimbursable from %(date)s (%(n)s months before the company's "

@@ -8,13 +8,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required
 from core.errors import DomainError, NotFound
 from core.files import private_file_response
+from core.servicedays import service_today
 from onboarding.claims.forms import ClaimFilterForm, ClaimForm, DecisionForm
 from onboarding.claims.models import Claim, ClaimEvent
 from onboarding.claims.payouts import (
@@ -163,7 +163,7 @@ def _cell(value) -> str:
 
 def _csv(rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="claims-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="claims-{service_today():%Y-%m-%d}.csv"'
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for c in rows.select_related("decided_by"):

@@ -5,12 +5,12 @@ import csv
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required, user_has_perm
 from core.errors import DomainError, NotFound
+from core.servicedays import service_today
 from onboarding.forms import CheckForm, DecisionForm, QueueFilterForm, VeteranForm
 from onboarding.models import Application
 from onboarding.selectors import (
@@ -42,7 +42,7 @@ def _queue(request):
 
 
 def _annotate_age(applications, settings):
-    today = timezone.localdate()
+    today = service_today()
     for app in applications:
         app.age_days = application_age_business_days(app, today=today)
         app.overdue = (app.status in AWAITING_REVIEW and app.age_days is not None
@@ -68,7 +68,7 @@ CSV_COLUMNS = ["id", "status", "track", "applicant_email", "legal_name", "entity
 
 def _csv(applications):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="applications-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="applications-{service_today():%Y-%m-%d}.csv"'
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for app in applications:
