@@ -25,18 +25,11 @@ from accounts.permissions import ALL_SCOPES
 from accounts.services import api_token_create
 from dsp_portal.wsgi import application
 from fleet.models import Driver
-from tests.security.bad_input_helpers import path_parameters, real_path, wsgi_getter
+from tests.security.bad_input_helpers import DEMO_LOGINS, path_parameters, real_path, wsgi_getter
 
 pytestmark = pytest.mark.django_db
 
-ROLES = {
-    "applicant": "applicant@demo.dspportal.example",
-    "partner_owner": "owner@demo.dspportal.example",
-    "hub_owner": "hub@demo.dspportal.example",
-    "driver": "driver@demo.dspportal.example",
-    "program_admin": "admin@demo.dspportal.example",
-    "integrator": "integrator@demo.dspportal.example",
-}
+ROLES = DEMO_LOGINS
 EXAMPLES_PER_OPERATION = 4
 # Writes that are safe to fuzz: no outgoing network (no URL to resolve), no money moved.
 SAFE_WRITES = {("POST", "/api/v1/webhooks/subscriptions/{id}/rotate/"),

@@ -8,6 +8,17 @@ from drf_spectacular.generators import SchemaGenerator
 _PARAM = re.compile(r"\{([^}]+)\}")
 _cache: dict = {}
 
+# The demo program's login for each role (manage.py seed_demo), used by the schema-driven tests.
+DEMO_LOGINS = {
+    "applicant": "applicant@demo.dspportal.example",
+    "partner_owner": "owner@demo.dspportal.example",
+    "hub_owner": "hub@demo.dspportal.example",
+    "driver": "driver@demo.dspportal.example",
+    "program_admin": "admin@demo.dspportal.example",
+    "integrator": "integrator@demo.dspportal.example",
+}
+
+
 
 def openapi_schema() -> dict:
     """drf-spectacular's document, built once per run (it takes seconds)."""

@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.security.bad_input_helpers import (
+    DEMO_LOGINS,
     body_properties,
     django_getter,
     garbage_json_bodies,
@@ -35,14 +36,7 @@ from tests.security.bad_input_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = {
-    "applicant": "applicant@demo.dspportal.example",
-    "partner_owner": "owner@demo.dspportal.example",
-    "hub_owner": "hub@demo.dspportal.example",
-    "driver": "driver@demo.dspportal.example",
-    "program_admin": "admin@demo.dspportal.example",
-    "integrator": "integrator@demo.dspportal.example",
-}
+ROLES = DEMO_LOGINS
 BAD_DAYS = ["2026-02-30", "x", "-1", "9999-99-99"]
 # Sent with the bad day to every page: the filters and switches list pages read.
 PAGE_GARBAGE = {"q": "a\x00b", "status": "a\x00b", "kind": "[]", "page": "-1", "partner": "x", "vendor": "-1",
