@@ -61,7 +61,7 @@ def _wait_for_job(job_id, timeout=300.0):
         job = Job.objects.get(pk=job_id)
         if not job.active:
             return job
-        time.sleep(0.02)
+        time.sleep(0.1)
     raise SystemExit(f"job {job_id} did not finish")
 
 
