@@ -26,7 +26,7 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict
+from core.errors import Conflict, DomainError
 from core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,8 @@ def _thread_run(task, job_id: int) -> None:
 
 def job_run(*, job_id: int, work: Callable[[Job], Any]) -> Any:
     """Claim the job (queued -> running) and run `work(job)`. A job already claimed (a redelivered
-    message) or replaced is left alone and None returned. An exception fails the job with a sentence."""
+    message) or replaced is left alone and None returned. A DomainError fails the job with its own sentence and
+    its envelope (`{code, detail, fields}`) as the result; any other exception with a sentence naming it."""
     now = timezone.now()
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
@@ -132,6 +133,9 @@ def job_run(*, job_id: int, work: Callable[[Job], Any]) -> Any:
         job.save(update_fields=["status", "started_at", "heartbeat_at"])
     try:
         result = work(job)
+    except DomainError as exc:
+        job_fail(job, error=exc.detail, result=exc.as_dict())
+        return None
     except Exception as exc:
         logger.exception("job %s failed", job)
         job_fail(job, error=_("The job stopped with an error (%(error)s).") % {"error": exc.__class__.__name__})
@@ -188,10 +192,11 @@ def job_finish(job: Job, *, result: dict | None = None) -> None:
     job.status = Job.Status.DONE
 
 
-def job_fail(job: Job, *, error: str) -> None:
+def job_fail(job: Job, *, error: str, result: dict | None = None) -> None:
+    """End the job as failed with a sentence; `result` may carry the details (a failed import's row errors)."""
     Job.objects.filter(pk=job.pk, status__in=Job.ACTIVE).update(
-        status=Job.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now())
-    job.status, job.error = Job.Status.FAILED, str(error)[:2000]
+        status=Job.Status.FAILED, error=str(error)[:2000], result=result or {}, finished_at=timezone.now())
+    job.status, job.error, job.result = Job.Status.FAILED, str(error)[:2000], result or {}
 
 
 def job_still_running(job_id: int | None) -> bool:

@@ -22,7 +22,6 @@ from routes.models import Package, Plan, PlanStatus, Route, RouteStop, Station
 from routes.serializers import (
     AssignmentSerializer,
     JobSerializer,
-    ManifestResultSerializer,
     ManifestSerializer,
     OutcomeSerializer,
     PlanBuildSerializer,
@@ -49,20 +48,28 @@ class StationViewSet(viewsets.ModelViewSet):
 
 
 class ManifestImportView(APIView):
+    """Store the manifest, import it as a job and answer 202 with the job at once; the job's result says what was
+    imported, or (failed) which rows are wrong. One import per station-day at a time (409 `import_busy`)."""
+
     api_area = "routes"
     permission_required = "routes.plan"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=ManifestSerializer, responses={201: ManifestResultSerializer},
-                   summary="Import a manifest (bulk; rows already imported that day are no-ops)")
+    @extend_schema(request={"application/json": ManifestSerializer, "multipart/form-data": ManifestSerializer},
+                   responses={202: JobSerializer},
+                   summary="Upload a manifest (JSON rows or a CSV file) and start importing it; poll the job. Rows "
+                           "already imported that day are no-ops; any bad row fails the job and writes nothing")
     @idempotent
     def post(self, request, code):
         station = selectors.station_get(code=code)
         data = ManifestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        day = data.validated_data["service_date"]
-        result = services.manifest_import(station=station, service_date=day, rows=data.validated_data["rows"])
-        return Response({"service_date": day, "created": len(result.packages), "duplicates": result.duplicates},
-                        status=status.HTTP_201_CREATED)
+        v = data.validated_data
+        upload = services.manifest_upload_store(station=station, service_date=v["service_date"], rows=v.get("rows"),
+                                                file=v.get("file"), by=request.user)
+        job = services.manifest_import_start(upload=upload, by=request.user)
+        job.refresh_from_db()
+        return Response(job_data(job, request), status=status.HTTP_202_ACCEPTED)
 
 
 def _plans():
@@ -97,17 +104,19 @@ def job_data(job, request) -> dict:
         "id": job.pk, "kind": job.kind, "status": job.status, "stale": job.stale, "error": job.error,
         "subject": f"{job.subject_type}:{job.subject_id}",
         "plan": int(job.subject_id) if job.subject_type == "routes.plan" else None,
-        "progress": job_progress_view(job), "created_at": job.created_at, "started_at": job.started_at,
-        "heartbeat_at": job.heartbeat_at, "finished_at": job.finished_at,
+        "progress": job_progress_view(job), "result": job.result, "created_at": job.created_at,
+        "started_at": job.started_at, "heartbeat_at": job.heartbeat_at, "finished_at": job.finished_at,
         "url": request.build_absolute_uri(reverse("api-route-job", args=[job.pk]))}).data
 
 
 class JobDetailView(APIView):
-    """A planning job's progress; planners see any, others only the jobs they started (else 404)."""
+    """A job's progress (a plan, a manifest import); planners see any, others only the jobs they started
+    (else 404)."""
 
     api_area = "routes"
 
-    @extend_schema(responses=JobSerializer, summary="A job's status and progress (phase, sectors, best distance)")
+    @extend_schema(responses=JobSerializer,
+                   summary="A job's status, progress (phase; sectors and best distance, or rows checked) and result")
     def get(self, request, pk):
         return Response(job_data(selectors.job_get_for_user(user=request.user, job_id=pk), request))
 

@@ -361,3 +361,33 @@ class PlanningRun(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.service_date}: {self.result}"
+
+
+class ManifestUpload(models.Model):
+    """An uploaded manifest, kept until its import job has read it: the page's CSV file or the API's JSON rows.
+    The bytes are dropped once the rows are imported or refused (a job whose worker died keeps them, so it can
+    be run again); the row stays as the record of who uploaded what."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="manifest_uploads")
+    service_date = models.DateField()
+    format = models.CharField(max_length=8, choices=Format.choices, default=Format.CSV)
+    name = models.CharField(max_length=200, blank=True, help_text="the file's name as uploaded (shown, never a path)")
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            help_text="the latest import job of this upload")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["station", "service_date"], name="manifest_upload_day_idx")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.service_date} {self.name or self.format}"

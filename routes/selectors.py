@@ -16,6 +16,7 @@ from core.models import Job
 from core.servicedays import local_day_filter
 from onboarding.selectors import partner_for_user
 from routes.models import (
+    ManifestUpload,
     PartnerCapacity,
     Plan,
     PlanningRun,
@@ -61,6 +62,21 @@ def job_get_for_user(*, user, job_id) -> Job:
     if job is None:
         raise NotFound()
     return job
+
+
+def manifest_upload_get(*, station: Station, upload_id) -> ManifestUpload:
+    """A station's stored manifest upload (with its latest import job); NotFound otherwise."""
+    upload = (ManifestUpload.objects.select_related("station", "job", "uploaded_by").defer("content")
+              .filter(station=station, pk=upload_id).first() if str(upload_id).isdigit() else None)
+    if upload is None:
+        raise NotFound()
+    return upload
+
+
+def manifest_uploads_recent(*, station: Station, limit: int = 10) -> QuerySet[ManifestUpload]:
+    """The station's latest uploads that were imported (or are importing), newest first."""
+    return (ManifestUpload.objects.select_related("job", "uploaded_by").filter(station=station)
+            .exclude(job=None).defer("content")[:limit])
 
 
 def plan_routes(*, plan: Plan) -> QuerySet[Route]:

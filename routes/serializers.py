@@ -1,5 +1,6 @@
 """REST input and output shapes."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -41,15 +42,31 @@ class ManifestRowSerializer(serializers.Serializer):
     signature_required = serializers.CharField(required=False, allow_blank=True, default="no")
 
 
+@extend_schema_field(ManifestRowSerializer(many=True))
+class ManifestRowsField(serializers.Field):
+    """The rows as objects. Each row's values are checked by the import job, whose row errors name the row and
+    the column: one set of rules (routes.services.manifests), and a big manifest answers at once."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise serializers.ValidationError(_("A list of rows, each an object with the manifest's columns."))
+        if not data:
+            raise serializers.ValidationError(_("The manifest has no rows."))
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class ManifestSerializer(serializers.Serializer):
     service_date = serializers.DateField()
-    rows = ManifestRowSerializer(many=True, allow_empty=False, max_length=20_000)
+    rows = ManifestRowsField(required=False, help_text="The manifest's rows (JSON); or send `file` instead")
+    file = serializers.FileField(required=False, help_text="The manifest as a CSV file (multipart), instead of rows")
 
-
-class ManifestResultSerializer(serializers.Serializer):
-    service_date = serializers.DateField()
-    created = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
+    def validate(self, attrs):
+        if ("rows" in attrs) == ("file" in attrs):
+            raise serializers.ValidationError({"rows": [_("Send the rows or a CSV file (one of the two).")]})
+        return attrs
 
 
 class PlanBuildSerializer(serializers.Serializer):
@@ -64,7 +81,8 @@ class PlanPublishSerializer(serializers.Serializer):
 
 class JobProgressSerializer(serializers.Serializer):
     status = serializers.CharField()
-    phase = serializers.CharField(help_text="hub_split, building, solving, repairing, saving")
+    phase = serializers.CharField(help_text="a plan: hub_split, building, solving, repairing, saving; "
+                                            "a manifest import: reading, validating, writing")
     phase_label = serializers.CharField()
     sector = serializers.IntegerField(allow_null=True)
     sectors = serializers.IntegerField(allow_null=True)
@@ -74,6 +92,9 @@ class JobProgressSerializer(serializers.Serializer):
     left_s = serializers.FloatField(allow_null=True, help_text="Seconds of the solver's budget left")
     percent = serializers.IntegerField(allow_null=True)
     stops = serializers.IntegerField(allow_null=True)
+    rows = serializers.IntegerField(allow_null=True, help_text="A manifest import: the file's rows")
+    rows_checked = serializers.IntegerField(allow_null=True, help_text="A manifest import: rows checked so far")
+    to_write = serializers.IntegerField(allow_null=True, help_text="A manifest import: new packages being saved")
 
 
 class JobSerializer(serializers.Serializer):
@@ -85,6 +106,10 @@ class JobSerializer(serializers.Serializer):
     subject = serializers.CharField()
     plan = serializers.IntegerField(allow_null=True)
     progress = JobProgressSerializer()
+    result = serializers.JSONField(help_text="Done: what it made (a plan: plan, status, routes; an import: rows, "
+                                             "created, duplicates, packages). Failed: the error envelope "
+                                             "{code, detail, fields} when the job refused its input (an import's "
+                                             "row errors: fields.rows, the first 50)")
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     heartbeat_at = serializers.DateTimeField(allow_null=True)

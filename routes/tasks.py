@@ -119,6 +119,14 @@ def plan_build_job(job_id: int) -> None:
     job_run(job_id=job_id, work=lambda job: plan_build_for_job(job=job))
 
 
+@shared_task(name="routes.manifest_import_job", acks_late=True)
+def manifest_import_job(job_id: int) -> None:
+    """A stored manifest imported under its job (the page's confirm, the API's upload)."""
+    from routes.services import manifest_import_for_job
+
+    job_run(job_id=job_id, work=lambda job: manifest_import_for_job(job=job))
+
+
 @shared_task(name="routes.plan_solution_save", acks_late=True)
 def plan_solution_save(solution: dict, plan_id: int, job_id: int | None = None) -> None:
     """The chord's last step: save the stitched solution into the plan (ignored if the plan moved on),

@@ -1,10 +1,8 @@
-"""Planner pages (admins): stations, a station's plan with its map, manifest upload, planning runs."""
+"""Planner pages (admins): stations, a station's plan with its map, planning runs (manifests: views_manifest)."""
 
-import secrets
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required
-from core.dates import page_day, parse_day
+from core.dates import page_day
 from core.errors import DomainError, NotFound
 from routes import selectors, services
-from routes.forms import ManifestUploadForm
 from routes.jobs_view import job_progress_view
 from routes.map import plan_svg, route_colour
 from routes.models import Package, PlanStatus, RouteStop
@@ -74,9 +71,13 @@ def plan_detail(request, code):
                        unassigned=list(selectors.plan_unassigned(plan=plan)[:500]),
                        events=list(plan.events.select_related("actor").order_by("-created_at")[:10]),
                        can_publish=plan.status == PlanStatus.READY)
-        context.update(plan_job_context(plan))
+        context.update(plan_job_context(plan), poll=_progress_url(station, day))
     context["packages"] = Package.objects.filter(station=station, service_date=day).count()
     return render(request, "routes/plan_detail.html", context)
+
+
+def _progress_url(station, day) -> str:
+    return f"{reverse('routes:plan_progress', args=[station.code])}?date={day.isoformat()}"
 
 
 def plan_job_context(plan) -> dict:
@@ -118,8 +119,8 @@ def plan_progress(request, code):
         response = HttpResponse(status=204 if not request.htmx else 200)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "routes/_plan_progress.html", {"station": station, "day": day, "job": job,
-                                                          "progress": job_progress_view(job)})
+    return render(request, "routes/_job_progress.html", {"box": "plan-job", "poll": _progress_url(station, day),
+                                                         "job": job, "progress": job_progress_view(job)})
 
 
 @require_POST
@@ -140,44 +141,6 @@ def plan_publish(request, code):
     else:
         messages.success(request, _("Published: partners and drivers are told."))
     return redirect(f"{reverse('routes:plan_detail', args=[code])}?date={day.isoformat()}")
-
-
-@permission_required("routes.plan")
-def manifest_upload(request, code):
-    """Upload -> preview (row errors, counts) -> import. Nothing is written until the import step,
-    and nothing at all if any row is bad."""
-    station = or_404(selectors.station_get, code=code)
-    form = ManifestUploadForm(request.POST or None, request.FILES or None,
-                              initial={"service_date": station.local_today() + timedelta(days=1)})
-    preview = None
-    if request.method == "POST" and request.POST.get("token"):
-        stored = cache.get(f"routes:manifest:{request.user.pk}:{request.POST['token']}")
-        if stored is None:
-            messages.error(request, _("The preview expired; upload the file again."))
-            return redirect("routes:manifest_upload", code=code)
-        day = parse_day(stored["date"])
-        try:
-            result = services.manifest_import(station=station, service_date=day, rows=stored["rows"])
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-            return redirect("routes:manifest_upload", code=code)
-        messages.success(request, _("%(n)s packages imported (%(d)s already there).")
-                         % {"n": len(result.packages), "d": result.duplicates})
-        return redirect(f"{reverse('routes:plan_detail', args=[code])}?date={day.isoformat()}")
-    if request.method == "POST" and form.is_valid():
-        day = form.cleaned_data["service_date"]
-        try:
-            rows = services.manifest_rows_from_csv(form.cleaned_data["file"].read())
-            check = services.manifest_check(station=station, service_date=day, rows=rows)
-        except DomainError as exc:
-            form.add_error("file", exc.detail)
-        else:
-            token = secrets.token_urlsafe(16)
-            if check.ok:
-                cache.set(f"routes:manifest:{request.user.pk}:{token}", {"date": day.isoformat(), "rows": rows}, 3600)
-            preview = {"check": check, "day": day, "token": token, "sample": check.packages[:15],
-                       "stops": len({p.address_key for p in check.packages}), "errors": check.errors[:200]}
-    return render(request, "routes/manifest_upload.html", {"station": station, "form": form, "preview": preview})
 
 
 @permission_required("routes.plan")

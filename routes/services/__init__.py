@@ -2,6 +2,15 @@
 
 from routes.services.assignment import route_assign, routes_auto_assign, routes_deal  # noqa: F401
 from routes.services.hubsplit import hub_split  # noqa: F401
+from routes.services.manifest_jobs import (  # noqa: F401
+    MANIFEST_JOB,
+    manifest_can_start,
+    manifest_import_for_job,
+    manifest_import_start,
+    manifest_live_job,
+    manifest_preview,
+    manifest_upload_store,
+)
 from routes.services.manifests import (  # noqa: F401
     ManifestCheck,
     RowError,

@@ -6,6 +6,7 @@ Idempotent by (tracking id, service date): a row already imported for that day i
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ COLUMNS = ["tracking_id", "recipient_name", "address_line1", "city", "state", "p
 REQUIRED = {"tracking_id", "address_line1", "latitude", "longitude"}
 MAX_ROWS = 20_000
 BATCH = 2000
+REPORT_EVERY = 500  # rows checked between two progress reports
 SIX = Decimal("0.000001")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
@@ -148,8 +150,13 @@ def _row_package(raw: dict, n: int, station: Station, service_date: date, errors
         signature_required=signature in _YES)
 
 
-def manifest_check(*, station: Station, service_date: date, rows: list[dict]) -> ManifestCheck:
-    """Every row checked; the new packages ready to insert. Two queries at most, whatever the size."""
+Progress = Callable[..., object]  # progress(phase=None, **counts): a job's reporter
+
+
+def manifest_check(*, station: Station, service_date: date, rows: list[dict],
+                   progress: Progress | None = None) -> ManifestCheck:
+    """Every row checked; the new packages ready to insert. Two queries at most, whatever the size.
+    `progress(rows_checked=k)` is told every REPORT_EVERY rows."""
     check = ManifestCheck()
     if not rows:
         check.errors.append(RowError(0, "rows", _("The manifest has no rows.")))
@@ -160,6 +167,8 @@ def manifest_check(*, station: Station, service_date: date, rows: list[dict]) ->
     seen: dict[str, int] = {}
     parsed = []
     for n, raw in enumerate(rows, start=1):
+        if progress is not None and n % REPORT_EVERY == 0:
+            progress(rows_checked=n)
         package = _row_package(raw if isinstance(raw, dict) else {}, n, station, service_date, check.errors)
         if package is None:
             continue
@@ -181,14 +190,24 @@ def manifest_check(*, station: Station, service_date: date, rows: list[dict]) ->
     return check
 
 
-def manifest_import(*, station: Station, service_date: date, rows: list[dict]) -> ManifestCheck:
-    """Check, then insert every new package in bulk; on any bad row raise and write nothing."""
-    check = manifest_check(station=station, service_date=service_date, rows=rows)
+def manifest_errors_shown(errors: list[RowError]) -> list[str]:
+    """The first 50 row errors as sentences (the count is in the error's detail)."""
+    return [_("row %(row)s, %(field)s: %(message)s") % e.as_dict() for e in errors[:50]]
+
+
+def manifest_import(*, station: Station, service_date: date, rows: list[dict],
+                    progress: Progress | None = None) -> ManifestCheck:
+    """Check, then insert every new package in bulk; on any bad row raise and write nothing.
+    `progress` (a job's reporter) hears the phases: validating (rows_checked of rows), writing (to_write)."""
+    if progress is not None:
+        progress("validating", rows=len(rows), rows_checked=0)
+    check = manifest_check(station=station, service_date=service_date, rows=rows, progress=progress)
     if not check.ok:
-        shown = check.errors[:50]
         raise ValidationFailed(
             _("%(n)s row(s) have errors; nothing was imported.") % {"n": len(check.errors)}, code="manifest_invalid",
-            fields={"rows": [f"row {e.row}, {e.field}: {e.message}" for e in shown]})
+            fields={"rows": manifest_errors_shown(check.errors)})
+    if progress is not None:
+        progress("writing", rows_checked=len(rows), to_write=len(check.packages))
     with transaction.atomic():
         # ignore_conflicts: a concurrent re-send of the same rows stays a no-op instead of failing.
         Package.objects.bulk_create(check.packages, batch_size=BATCH, ignore_conflicts=True)

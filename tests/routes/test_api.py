@@ -22,12 +22,14 @@ def test_an_integrator_imports_plans_and_publishes_through_the_api(token_client,
     url = f"/api/v1/routes/stations/{station.code}/manifests/"
     body = {"service_date": day.isoformat(), "rows": _rows(12)}
     first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="m-1")
-    assert first.status_code == 201 and first.json()["created"] == 12
+    assert first.status_code == 202 and first.json()["result"]["created"] == 12
     again = client.post(url, {**body, "rows": _rows(13)}, format="json")
-    assert again.json() == {"service_date": day.isoformat(), "created": 1, "duplicates": 12}
+    assert {k: again.json()["result"][k] for k in ("created", "duplicates", "packages")} == {
+        "created": 1, "duplicates": 12, "packages": 13}
     bad = client.post(url, {"service_date": day.isoformat(), "rows": [{"tracking_id": "X", "latitude": "x",
                                                                       "longitude": "1"}]}, format="json")
-    assert bad.status_code == 400 and bad.json()["code"] == "manifest_invalid"
+    assert bad.status_code == 202 and bad.json()["status"] == "failed"
+    assert bad.json()["result"]["code"] == "manifest_invalid"
     assert Package.objects.count() == 13
     started = client.post(f"/api/v1/routes/stations/{station.code}/plans/", {"service_date": day.isoformat()},
                           format="json")

@@ -67,3 +67,45 @@ def test_the_admin_starts_a_plan_watches_its_progress_and_sees_the_finished_plan
     assert page.locator("#plan-job").count() == 0
     assert page.locator("#plan-status").inner_text().strip() == "Ready"
     screenshot(page, "routes-plan-finished")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_imports_a_manifest_watches_its_rows_checked_and_sees_what_was_imported(
+        page, station, make_user, screenshot, settings, monkeypatch, tmp_path):
+    import threading
+
+    import routes.services.manifest_jobs as manifest_jobs
+    from accounts.models import Role
+    from routes.models import Package
+    from tests.routes.test_manifest_jobs import csv_file, rows
+
+    settings.JOBS_RUN_SYNC = False  # the embedded default: the import runs on a background thread
+    settings.JOBS_PROGRESS_EVERY = 0
+    page_saw_it, real = threading.Event(), manifest_jobs.job_progress
+
+    def held(job, *, phase=None, **progress):  # the import waits half-way until the page has shown it
+        wrote = real(job, phase=phase, **progress)
+        if progress.get("rows_checked") == 1000:
+            page_saw_it.wait(timeout=30)
+        return wrote
+
+    monkeypatch.setattr(manifest_jobs, "job_progress", held)
+    path = tmp_path / "manifest.csv"
+    path.write_bytes(csv_file(rows(2000)).read())
+    login(page, make_user(role=Role.PROGRAM_ADMIN).email)
+    page.goto(f"/routes/stations/{station.code}/manifest/")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("#manifest-preview-button")
+    page.wait_for_selector("#manifest-preview:has-text('2000 rows')")
+    screenshot(page, "routes-manifest-preview")
+    page.click("#manifest-import")
+    page.wait_for_selector("#import-job-figures:has-text('1000 of 2000 rows checked')")
+    assert "Checking the rows" in page.locator("#import-job-phase").inner_text()
+    screenshot(page, "routes-manifest-progress")
+    page_saw_it.set()
+    page.wait_for_selector("#import-result", timeout=30_000)
+    assert "2000 packages imported from 2000 rows" in page.locator("#import-result").inner_text()
+    assert page.locator("#import-job").count() == 0
+    assert Package.objects.filter(station=station).count() == 2000
+    screenshot(page, "routes-manifest-imported")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from accounts.models import Role
-from routes.models import Package, StopStatus
+from routes.models import ManifestUpload, Package, StopStatus
 from tests.onboarding.factories import partner_with_owner
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,12 @@ def test_a_good_csv_is_previewed_then_imported(client, make_user, station, day):
     body = CSV_HEAD + "T1,Ann,1 Pike St,Seattle,WA,98101,47.6,-122.3,M,1,,,no\nT2,Bo,1 Pike St,Seattle,WA,98101,47.6,-122.3,S,1,10:00,12:00,yes\n"  # noqa: E501
     url = reverse("routes:manifest_upload", args=[station.code])
     response = client.post(url, {"service_date": day.isoformat(), "file": SimpleUploadedFile("m.csv", body.encode())})
-    token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    start = reverse("routes:manifest_import", args=[station.code, ManifestUpload.objects.get().pk])
+    assert f'action="{start}"' in response.content.decode() and 'id="manifest-import"' in response.content.decode()
     assert Package.objects.count() == 0
-    client.post(url, {"token": token})
+    page = client.post(start, follow=True).content.decode()
     assert Package.objects.filter(station=station, service_date=day).count() == 2
+    assert 'id="import-result"' in page and "2 packages imported from 2 rows" in page
 
 
 def test_another_partners_route_is_404_on_every_page(client, published):

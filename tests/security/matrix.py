@@ -85,6 +85,7 @@ TARGETS = {
     "routes:plan_progress": STATION,
     "routes:plan_publish": STATION,
     "routes:manifest_upload": STATION,
+    "routes:manifest_import": [{"code": _program("station", "code"), "pk": _program("manifest_upload")}],
     "routes:route_assign": [{"pk": _o("route")}],
     "routes:route_manifest": [{"pk": _o("route")}],
     "routes:stop_outcome": [{"pk": _o("pending_stop")}],

@@ -23,7 +23,7 @@ from integrations.models import WebhookDelivery
 from integrations.services import webhook_subscription_create
 from onboarding.claims.services import claim_create
 from onboarding.models import PartnerMembership
-from routes.models import Plan, PlanStatus, Route, RouteStop, Station
+from routes.models import ManifestUpload, Plan, PlanStatus, Route, RouteStop, Station
 from tests.factories import AdminFactory, UserFactory
 from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory
 from tests.fleet.procurement_factories import SupplyItemFactory, VanItemFactory
@@ -150,6 +150,9 @@ def build_world() -> World:
     draft_plan = Plan.objects.create(station=station, service_date=service_date + timedelta(days=1),
                                      status=PlanStatus.READY)
     catalog_item = VanItemFactory()
+    manifest_upload = ManifestUpload.objects.create(
+        station=station, service_date=service_date + timedelta(days=2), name="m.csv", rows=1, size=80,
+        content=b"tracking_id,address_line1,latitude,longitude\nMTX1,1 Pike St,47.6,-122.3\n")
     a, b = Tenant(), Tenant()
     for tenant, tag, sequence in ((a, "a", 1), (b, "b", 2)):
         _partner_side(tenant, tag=tag, station=station, plan=plan, sequence=sequence, admin=admin)
@@ -158,5 +161,5 @@ def build_world() -> World:
         _integrator_side(tenant, tag=tag, plan=plan)
     return World(a=a, b=b, admin=admin, program={
         "station": station, "plan": plan, "draft_plan": draft_plan, "catalog_item": catalog_item,
-        "service_date": service_date if isinstance(service_date, date) else None,
+        "manifest_upload": manifest_upload, "service_date": service_date if isinstance(service_date, date) else None,
     })
