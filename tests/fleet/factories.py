@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
+from core.servicedays import service_today
 from fleet.models import Coverage, Driver, InsurancePolicy, Vehicle
 from fleet.vin import vin_check_digit
 from tests.onboarding.factories import PartnerFactory
@@ -42,7 +42,7 @@ class DriverFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"driver{n}@example.com")
     licence_number = factory.Sequence(lambda n: f"D{n:08d}")
     licence_state = "GA"
-    licence_expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=400))
+    licence_expires_on = factory.LazyFunction(lambda: service_today() + timedelta(days=400))
     status = Driver.Status.ACTIVE
 
 
@@ -56,8 +56,8 @@ class PolicyFactory(factory.django.DjangoModelFactory):
     carrier = "Progressive Commercial"
     policy_number = factory.Sequence(lambda n: f"POL-{n:06d}")
     per_occurrence_limit = Decimal("1000000.00")
-    effective_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
-    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=335))
+    effective_on = factory.LazyFunction(lambda: service_today() - timedelta(days=30))
+    expires_on = factory.LazyFunction(lambda: service_today() + timedelta(days=335))
 
     @factory.post_generation
     def vehicles(obj, create, extracted, **kwargs):
@@ -67,7 +67,7 @@ class PolicyFactory(factory.django.DjangoModelFactory):
 
 def fully_insured(partner, *, vehicles=(), on=None, days=335, fleet_wide=True):
     """Current GL, workers' comp, and auto + cargo over the whole fleet (or the listed vans)."""
-    on = on or timezone.localdate()
+    on = on or service_today()
     kw = {"partner": partner, "effective_on": on - timedelta(days=30), "expires_on": on + timedelta(days=days)}
     policies = {c: PolicyFactory(coverage=c, **kw) for c in (Coverage.GENERAL_LIABILITY, Coverage.WORKERS_COMP)}
     for c in (Coverage.AUTO_LIABILITY, Coverage.CARGO):

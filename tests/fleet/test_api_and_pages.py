@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from core.servicedays import service_today
 from fleet.models import Coverage, Vehicle
 from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory, fully_insured, make_vin
 
@@ -38,7 +38,7 @@ def test_grounded_van_is_absent_from_the_assignable_endpoint(token_client, partn
     api = token_client(owner, scopes=["fleet:read"])
 
     body = api.get("/api/v1/fleet/assignable/").json()
-    listed = api.get(f"/api/v1/fleet/vehicles/?assignable_on={timezone.localdate().isoformat()}").json()
+    listed = api.get(f"/api/v1/fleet/vehicles/?assignable_on={service_today().isoformat()}").json()
 
     assert [v["id"] for v in body["vehicles"]] == [ok.pk]
     assert [d["id"] for d in body["drivers"]] == [driver.pk]
@@ -69,7 +69,7 @@ def test_odometer_never_goes_down(token_client, partner_and_owner):
     partner, owner = partner_and_owner
     van = VehicleFactory(partner=partner)
     api = token_client(owner)
-    today = timezone.localdate()
+    today = service_today()
     assert api.post(f"/api/v1/fleet/vehicles/{van.pk}/odometer/", {"miles": 1000,
                                                                    "read_on": str(today)}).status_code == 201
     lower = api.post(f"/api/v1/fleet/vehicles/{van.pk}/odometer/", {"miles": 900, "read_on": str(today)})
@@ -125,7 +125,7 @@ def test_html_import_preview_then_good_rows_only(client, partner_and_owner):
 def test_policy_for_another_partners_van_is_refused(token_client, partner_and_owner, other_partner_and_owner):
     _partner, owner = partner_and_owner
     theirs = VehicleFactory(partner=other_partner_and_owner[0])
-    today = timezone.localdate()
+    today = service_today()
     response = token_client(owner).post("/api/v1/fleet/policies/", {
         "coverage": Coverage.CARGO, "carrier": "X", "policy_number": "1", "per_occurrence_limit": "100000.00",
         "effective_on": str(today), "expires_on": str(today + timedelta(days=365)), "vehicles": [theirs.pk]})

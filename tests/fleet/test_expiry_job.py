@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -10,6 +10,11 @@ from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory
 from tests.onboarding.factories import partner_with_owner
 
 DAY = date(2026, 3, 15)
+
+
+def _midday(day: date) -> datetime:
+    """19:00 UTC, late morning in Seattle: the same calendar day in UTC and on the program's clock."""
+    return datetime.combine(day, time(19, 0), tzinfo=UTC)
 
 
 def _company(partner):
@@ -37,7 +42,7 @@ def test_expiry_job_twice_sends_one_reminder_and_grounds_once(mailoutbox):
     PolicyFactory(partner=partner, coverage=Coverage.CARGO, vehicles=[lapsed],
                   effective_on=DAY - timedelta(days=365), expires_on=DAY - timedelta(days=1))  # lapsed yesterday
 
-    with freeze_time("2026-03-15 06:00:00"):
+    with freeze_time("2026-03-15 18:00:00"):  # 11:00 on the 15th on the program's clock (Pacific)
         first = fleet_expiry_daily.delay().get()
         second = fleet_expiry_daily.delay().get()
 
@@ -63,7 +68,7 @@ def test_licence_reminders_at_30_7_and_1_days_reach_the_driver(mailoutbox):
     partner, owner = partner_with_owner()
     driver = DriverFactory(partner=partner, licence_expires_on=DAY + timedelta(days=30))
     for offset in (0, 1, 22, 23, 29, 29):  # 30 days, 29, 8, 7, 1, 1 again
-        with freeze_time(DAY + timedelta(days=offset)):
+        with freeze_time(_midday(DAY + timedelta(days=offset))):
             fleet_expiry_daily.delay().get()
     assert sorted(ExpiryReminder.objects.values_list("days_before", flat=True)) == [1, 7, 30]
     assert len(mailoutbox) == 3
@@ -77,5 +82,5 @@ def test_a_renewed_policy_earns_no_reminder(mailoutbox):
                   expires_on=DAY + timedelta(days=7))
     PolicyFactory(partner=partner, coverage=Coverage.GENERAL_LIABILITY, effective_on=DAY + timedelta(days=7),
                   expires_on=DAY + timedelta(days=372))
-    with freeze_time(DAY):
+    with freeze_time(_midday(DAY)):
         assert fleet_expiry_daily.delay().get()["reminders"] == 0

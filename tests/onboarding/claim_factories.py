@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.servicedays import service_today
 from onboarding.claims.models import Claim, ClaimCategory
 from onboarding.claims.services import claim_create, claim_decide
 from onboarding.models import Application
@@ -48,7 +49,7 @@ def category(code: str = "legal_accounting") -> ClaimCategory:
 def submitted_claim(partner, owner, amount="1000.00", *, vendor=None, incurred_on=None, content=None) -> Claim:
     n = Claim.objects.count() + 1
     return claim_create(partner=partner, created_by=owner, category=category(), vendor=vendor or f"Vendor {n}",
-                        incurred_on=incurred_on or timezone.localdate() - timedelta(days=5), amount=amount,
+                        incurred_on=incurred_on or service_today() - timedelta(days=5), amount=amount,
                         description="Start-up expense.", submit=True,
                         receipts=[receipt(content=content or unique_pdf(f"claim {n} {amount} {vendor}"))])
 

@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
 from accounts.models import Role
+from core.servicedays import service_today
 from onboarding.models import Application, BackgroundCheck, Partner, PartnerMembership, Region
 from tests.factories import UserFactory
 
@@ -60,7 +60,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     city = "Atlanta"
     state = "GA"
     postal_code = "30303"
-    date_of_birth = factory.LazyFunction(lambda: timezone.localdate().replace(year=timezone.localdate().year - 35))
+    date_of_birth = factory.LazyFunction(lambda: service_today().replace(year=service_today().year - 35))
     employment_history = "Operations manager at a regional grocery chain, 2015-2024."
     people_managed = 25
     entity_name = factory.Sequence(lambda n: f"Applicant {n} Delivery LLC")
@@ -79,8 +79,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         veteran = factory.Trait(
             is_veteran=True, track=Application.Track.VETERAN, veteran_status=Application.VeteranStatus.UNVERIFIED,
             military_branch="army", discharge_type="honorable",
-            service_start=factory.LazyFunction(lambda: timezone.localdate().replace(year=2008, month=6, day=1)),
-            service_end=factory.LazyFunction(lambda: timezone.localdate().replace(year=2016, month=5, day=31)),
+            service_start=factory.LazyFunction(lambda: service_today().replace(year=2008, month=6, day=1)),
+            service_end=factory.LazyFunction(lambda: service_today().replace(year=2016, month=5, day=31)),
         )
 
 

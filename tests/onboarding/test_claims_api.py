@@ -4,9 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.servicedays import service_today
 from onboarding.claims.models import Claim
 from onboarding.models import PartnerMembership
 from tests.factories import AdminFactory
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/claims/"
 
 # Within the claimable look-back before approval, whatever the date the tests run on.
-RECENT = (timezone.localdate() - timedelta(days=30)).isoformat()
+RECENT = (service_today() - timedelta(days=30)).isoformat()
 
 
 def _client(user):

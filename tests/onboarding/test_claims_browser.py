@@ -5,8 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
+from core.servicedays import service_today
 from onboarding.claims.models import Claim
 from payments.models import ConnectedAccount, Transfer
 from tests.conftest import login
@@ -44,7 +44,7 @@ def test_file_partially_approve_pay_and_see_what_remains(page, screenshot, tmp_p
     page.click("#file-claim")
     page.select_option("#id_category", str(legal.pk))
     page.fill("#id_vendor", "Peachtree Business Law")
-    page.fill("#id_incurred_on", (timezone.localdate() - timedelta(days=6)).isoformat())
+    page.fill("#id_incurred_on", (service_today() - timedelta(days=6)).isoformat())
     page.fill("#id_amount", "1200.50")
     page.fill("#id_description", "Operating agreement and LLC formation advice.")
     page.set_input_files("#id_receipts", str(receipt))

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from core.servicedays import service_today
 from onboarding.claims.models import Claim
 from onboarding.claims.payouts import partner_holder
 from onboarding.models import PartnerMembership
@@ -17,7 +17,7 @@ from tests.onboarding.conftest import EXE_BYTES, PDF_BYTES
 pytestmark = pytest.mark.django_db
 
 # Within the claimable look-back before approval, whatever the date the tests run on.
-RECENT = (timezone.localdate() - timedelta(days=30)).isoformat()
+RECENT = (service_today() - timedelta(days=30)).isoformat()
 
 
 def _form(**overrides):

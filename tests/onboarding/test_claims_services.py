@@ -8,6 +8,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.servicedays import service_today
 from onboarding.claims.models import Claim
 from onboarding.claims.selectors import claim_get, claim_list, claim_summary
 from onboarding.claims.services import claim_create, claim_decide, claim_receipt_add, claim_submit
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def _file(partner, owner, **overrides):
     data = {"partner": partner, "created_by": owner, "category": category(), "vendor": "Peach State Filings",
-            "incurred_on": timezone.localdate() - timedelta(days=3), "amount": "250.00",
+            "incurred_on": service_today() - timedelta(days=3), "amount": "250.00",
             "description": "LLC formation fee.", "receipts": [receipt()], "submit": True}
     data.update(overrides)
     return claim_create(**data)
@@ -55,11 +56,11 @@ def test_a_partner_whose_owner_is_not_a_verified_veteran_cannot_claim():
 def test_a_claim_after_the_window_closes_is_refused_with_the_date():
     partner, owner = veteran_partner(approved_days_ago=10)
     with freeze_time(timezone.now() + timedelta(days=400)), pytest.raises(Conflict) as exc:
-        _file(partner, owner, incurred_on=timezone.localdate() - timedelta(days=1))
+        _file(partner, owner, incurred_on=service_today() - timedelta(days=1))
     assert exc.value.code == "claim_window_closed"
     assert "closed on" in exc.value.detail
     with freeze_time(timezone.now() + timedelta(days=300)):
-        assert _file(partner, owner, incurred_on=timezone.localdate()).status == "submitted"
+        assert _file(partner, owner, incurred_on=service_today()).status == "submitted"
 
 
 @pytest.mark.parametrize("amount", ["-50.00", "0", "12.345", "abc"])
@@ -181,7 +182,7 @@ def test_a_decided_claim_cannot_be_decided_again():
 
 def test_likely_duplicates_are_flagged_same_receipt_or_same_vendor_date_and_amount():
     partner, owner = veteran_partner()
-    day = timezone.localdate() - timedelta(days=2)
+    day = service_today() - timedelta(days=2)
     first = submitted_claim(partner, owner, "120.00", vendor="Office Depot", incurred_on=day, content=unique_pdf("a"))
     same_purchase = submitted_claim(partner, owner, "120.00", vendor="office depot ", incurred_on=day,
                                     content=unique_pdf("b"))

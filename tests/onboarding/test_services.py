@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import OutboxEvent
+from core.servicedays import service_today
 from onboarding import services
 from onboarding.models import Application, BackgroundCheck, OnboardingSettings, Partner
 from tests.onboarding.factories import ApplicationFactory, add_documents, application_in, clear_checks
@@ -53,11 +54,10 @@ def test_a_veteran_must_upload_the_dd214():
 
 
 def test_an_applicant_under_18_is_refused(make_user):
-    from datetime import date
 
     applicant = make_user()
     application = services.application_create(applicant=applicant)
-    too_young = date.today().replace(year=date.today().year - 17)
+    too_young = service_today().replace(year=service_today().year - 17)
     with pytest.raises(ValidationFailed) as caught:
         services.application_update(application=application, data={"date_of_birth": too_young},
                                     updated_by=applicant)

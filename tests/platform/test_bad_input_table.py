@@ -16,8 +16,8 @@ from django.apps import apps
 from django.db import models
 from django.forms.models import model_to_dict
 from django.urls import reverse
-from django.utils import timezone
 
+from core.servicedays import service_today
 from fleet.models import Driver, InsurancePolicy, OdometerReading, OrderLine, Vehicle
 from hubs.models import Hub
 from onboarding.claims.models import Claim
@@ -29,7 +29,7 @@ from tests.onboarding.factories import ApplicationFactory, partner_with_owner
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = service_today()
 NEXT_YEAR = TODAY.year + 1
 _vins = itertools.count(880_000)
 

@@ -17,10 +17,10 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from core.servicedays import service_today
 from tests.security.bad_input_helpers import (
     DEMO_LOGINS,
     body_properties,
@@ -190,7 +190,7 @@ def _required_query(operation, days):
 
 def test_impossible_days_on_every_api_parameter_answer_a_4xx_with_the_envelope(clients, capsys):
     failures, cases, params = [], 0, 0
-    today = timezone.localdate().isoformat()
+    today = service_today().isoformat()
     for method, path, operation in operations():
         days = _day_parameters(operation)
         if method != "GET" or not days:

@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.permissions import ALL_SCOPES
 from accounts.services import api_token_create
 from core.models import Job, OutboxEvent
+from core.servicedays import service_today
 from fleet.models import OdometerReading, Order
 from fleet.services.orders import order_submit, quote_line_set
 from hubs.models import Statement
@@ -71,7 +72,7 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
 
     claim = submitted_claim(partner, owner, "500.00", content=unique_pdf(f"claim {tag}"))
     draft_claim = claim_create(partner=partner, created_by=owner, category=category(), vendor=f"Draft vendor {tag}",
-                               incurred_on=timezone.localdate() - timedelta(days=3), amount="120.00",
+                               incurred_on=service_today() - timedelta(days=3), amount="120.00",
                                description="Start-up expense.",
                                receipts=[receipt(content=unique_pdf(f"draft claim {tag}"))])
 
@@ -111,7 +112,7 @@ def _hub_side(tenant: Tenant, *, tag: str) -> None:
     parcel = ParcelFactory(hub=hub)
     delivered = ParcelFactory(hub=hub, status="delivered")
     delivered.proof_photo.save(f"pod-{tag}.png", ContentFile(PNG_BYTES), save=True)
-    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 7)
+    monday = service_today() - timedelta(days=service_today().weekday() + 7)
     statement = Statement.objects.create(hub=hub, week_start=monday, week_end=monday + timedelta(days=6),
                                          delivered=1, delivered_rate=Decimal("2.50"),
                                          attempted_rate=Decimal("0.50"), returned_rate=Decimal("0.00"),
@@ -144,7 +145,7 @@ def _integrator_side(tenant: Tenant, *, tag: str, plan: Plan) -> None:
 def build_world() -> World:
     admin = AdminFactory(email="program-admin@example.com")
     station = StationFactory(code="mtx1", dispatch_start=time(8, 0))
-    service_date = timezone.localdate()
+    service_date = service_today()
     plan = Plan.objects.create(station=station, service_date=service_date, status=PlanStatus.PUBLISHED,
                                published_at=timezone.now())
     draft_plan = Plan.objects.create(station=station, service_date=service_date + timedelta(days=1),
