@@ -4,7 +4,7 @@ signed events to the live server's webhook endpoint, as under `make run`."""
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from tests.conftest import EMBEDDED_SETTINGS
 
@@ -14,6 +14,24 @@ def pytest_collection_modifyitems(config, items):
 
     if os.environ.get("DJANGO_SETTINGS_MODULE") != EMBEDDED_SETTINGS:
         raise pytest.UsageError(f"tests/embedded runs with --ds={EMBEDDED_SETTINGS} (see make test)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _program_data(django_db_setup):
+    """The rows the migrations seed (eligible states, target cities, program settings) as the test database was
+    made: what `make run` starts with. Each journey is marked `serialized_rollback=True` to get them back after
+    the previous journey's flush."""
+    return getattr(connections["default"], "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _program_data_kept(_program_data):
+    """Once Playwright's event loop runs in this thread, `connections` (an asgiref Local) hands out a new connection
+    object without the serialized rows, and Django's serialized rollback silently restores nothing: the journeys
+    after the first browser one would start without program data. Put the rows on whichever object is current."""
+    yield
+    if _program_data is not None:
+        connections["default"]._test_serialized_contents = _program_data
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from tests.conftest import login
 from tests.onboarding.conftest import PDF_BYTES
 from tests.onboarding.factories import RegionFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _pdf(tmp_path, name):

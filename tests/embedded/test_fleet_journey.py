@@ -10,7 +10,7 @@ from fleet.models import Driver, InsurancePolicy, Vehicle
 from tests.conftest import login
 from tests.onboarding.factories import partner_with_owner
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 VIN = "1M8GDM9AXKP042788"  # a valid check digit
 

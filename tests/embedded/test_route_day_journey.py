@@ -14,7 +14,7 @@ from tests.conftest import login
 from tests.routes.conftest import SAMPLE
 from tests.routes.factories import StationFactory, partner_with_fleet
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def manifest_file(tmp_path, n):

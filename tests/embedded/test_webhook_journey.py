@@ -16,7 +16,7 @@ from tests.embedded.conftest import eventually
 from tests.integrations.conftest import Receiver, _serve
 from tests.onboarding.factories import application_in, clear_checks
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
