@@ -77,7 +77,9 @@ def test_the_owner_adds_a_van_a_driver_and_insurance_and_the_fleet_is_compliant(
     assert Driver.objects.get(partner=partner).status == "active"
 
     page.goto("/fleet/")
-    assert page.locator("#compliance-problems li").count() == 4  # the company's two, the van's two
+    problems = page.locator("#compliance-problems li")
+    assert problems.count() == 4  # the company's two, the van's two
+    assert [problems.nth(i).locator(".badge").inner_text() for i in range(4)] == ["Company", "Company", "Van", "Van"]
     screenshot(page, "embedded-fleet-01-not-yet-insured")
 
     start, end = today - timedelta(days=10), today + timedelta(days=355)
