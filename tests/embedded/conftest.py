@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from tests.conftest import EMBEDDED_SETTINGS
+from tests.integrations.conftest import Receiver, _serve
 
 
 def pytest_collection_modifyitems(config, items):
@@ -46,6 +47,19 @@ def standin(stripe_fake, stripe_fake_server, live_server, settings):
     stripe_fake_server.deliver_webhooks_to(live_server.url + "/payments/stripe/webhook/",
                                            settings.STRIPE_WEBHOOK_SECRET)
     return stripe_fake
+
+
+@pytest.fixture
+def hook_receiver():
+    """An integrator's webhook receiver: a real HTTP server on 127.0.0.1 (loopback is allowed outside production,
+    WEBHOOKS_ALLOW_LOOPBACK) that records what it is sent."""
+    state = Receiver(url="")
+    server, thread = _serve(state)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/dsp"
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
 
 
 def eventually(check, *, timeout=15.0, every=0.1):

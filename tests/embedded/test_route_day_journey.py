@@ -4,13 +4,17 @@ page; the admin publishes; the driver opens today's route on a phone and records
 
 import csv
 import io
+import json
 
 import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from integrations import signing
+from integrations.services import webhook_subscription_create
 from routes.models import Package, Plan, PlanStatus, Route, RouteStop, StopStatus
 from tests.conftest import login
+from tests.embedded.conftest import eventually
 from tests.routes.conftest import SAMPLE
 from tests.routes.factories import StationFactory, partner_with_fleet
 
@@ -45,7 +49,8 @@ def upload_and_plan(page, station, day, tmp_path, screenshot):
     screenshot(page, "embedded-route-02-plan-ready")
 
 
-def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_user, settings, tmp_path, screenshot):
+def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_user, settings, tmp_path, screenshot,
+                                                       hook_receiver):
     settings.ROUTES_SOLVER_SECONDS = 2
     assert not settings.JOBS_RUN_SYNC  # planning runs as under `make run`: a background thread after commit
     station = StationFactory(name="Seattle South SEA4", code="sea4")
@@ -54,6 +59,11 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
     for n, driver in enumerate(drivers):
         driver.user = make_user(role=Role.DRIVER, email=f"driver{n}@rivera-logistics.example")
         driver.save(update_fields=["user"])
+
+    # An integrator's dispatch system listens for published routes.
+    _subscription, secret = webhook_subscription_create(
+        owner=make_user(role=Role.INTEGRATOR), url=hook_receiver.url, event_types=["route.published"],
+        scopes=["routes:read"])
 
     login(page, make_user(role=Role.PROGRAM_ADMIN).email)
     upload_and_plan(page, station, day, tmp_path, screenshot)
@@ -80,6 +90,11 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
     page.get_by_role("button", name="Publish").click()
     page.wait_for_selector("text=Published: partners and drivers are told.")
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.PUBLISHED
+    assert eventually(lambda: hook_receiver.requests)
+    (received,) = hook_receiver.requests
+    assert signing.verify(secret=secret, header=received.headers["X-DSP-Signature"], body=received.body)
+    assert json.loads(received.body)["data"] == {"plan_id": plan.pk, "station": "sea4",
+                                                 "service_date": day.isoformat(), "routes": plan.routes.count()}
 
     # The driver of the first route, on a phone.
     route = Route.objects.filter(plan=plan).order_by("sequence").select_related("driver__user").first()

@@ -13,21 +13,9 @@ from integrations.models import WebhookDelivery
 from integrations.tasks import webhooks_sweep
 from tests.conftest import login
 from tests.embedded.conftest import eventually
-from tests.integrations.conftest import Receiver, _serve
 from tests.onboarding.factories import application_in, clear_checks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def hook_receiver():
-    state = Receiver(url="")
-    server, thread = _serve(state)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/dsp"
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 def test_an_integrator_receives_one_signed_delivery_when_an_application_is_approved(
