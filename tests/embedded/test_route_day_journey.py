@@ -110,8 +110,21 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
     card.locator("button[data-action=attempted]").click()
     phone_page.wait_for_selector(f"#stop-{stops[1].pk}[data-status=attempted]")
     assert phone_page.get_by_text("Stop 2: Attempted.").is_visible()  # what the driver reads, not a code
-    assert phone_page.locator("#progress").inner_text() == f"2/{len(stops)}"
+    middle = stops[len(stops) // 2]
+    phone_page.locator(f"#stop-{middle.pk} button[data-action=delivered]").click()
+    phone_page.wait_for_selector(f"#stop-{middle.pk}[data-status=delivered]")
+    # Back at the stop just done (the page scrolls to it): its name shows below the sticky top bar, not under it.
+    phone_page.wait_for_function(  # the (smooth) scroll to the stop has ended: no move since the last look
+        "id => { const y = scrollY, still = window._y === y; window._y = y;"
+        " return still && document.getElementById(id).getBoundingClientRect().top < innerHeight / 2; }",
+        arg=f"stop-{middle.pk}", polling=150)
+    nav_bottom, card_top = phone_page.evaluate(
+        "id => [document.querySelector('nav.navbar').getBoundingClientRect().bottom,"
+        " document.getElementById(id).getBoundingClientRect().top]", f"stop-{middle.pk}")
+    assert card_top >= nav_bottom
+    assert phone_page.locator("#progress").inner_text() == f"3/{len(stops)}"
     screenshot(phone_page, "embedded-route-05-driver-outcomes")
 
     saved = {s.pk: (s.status, s.attempt_reason) for s in RouteStop.objects.filter(pk__in=[stops[0].pk, stops[1].pk])}
     assert saved == {stops[0].pk: (StopStatus.DELIVERED, ""), stops[1].pk: (StopStatus.ATTEMPTED, "no_access")}
+    assert RouteStop.objects.get(pk=middle.pk).status == StopStatus.DELIVERED
