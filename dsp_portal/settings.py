@@ -35,9 +35,14 @@ else:
     DEBUG = env.bool("DEBUG", default=True)
 
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0))
+# The embedded default's SQLite: every transaction opens for writing (IMMEDIATE), so two writers at once (a request,
+# the planning thread, a webhook) queue for up to `timeout` seconds instead of the second failing at once with
+# "database is locked" (a deferred transaction that read first is refused when it comes to write). It also makes
+# "lock, then decide" hold on SQLite, where select_for_update does nothing.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

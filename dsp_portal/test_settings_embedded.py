@@ -9,13 +9,13 @@ import tempfile
 from pathlib import Path
 
 from dsp_portal.settings import *  # noqa: F403
-from dsp_portal.settings import env
+from dsp_portal.settings import SQLITE_OPTIONS, env
 
 _tmp = Path(tempfile.mkdtemp(prefix="dsp-embedded-"))
 
 DATABASES = {"default": {
     "ENGINE": "django.db.backends.sqlite3", "NAME": str(_tmp / "db.sqlite3"), "CONN_MAX_AGE": 0,
-    "OPTIONS": {"timeout": 20}, "TEST": {"NAME": str(_tmp / "test.sqlite3")},
+    "OPTIONS": dict(SQLITE_OPTIONS), "TEST": {"NAME": str(_tmp / "test.sqlite3")},
 }}
 REDIS_URL = ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -32,6 +32,11 @@ class Problem:
     subject_id: int | None = None
     subject_label: str = ""
 
+    @property
+    def scope_label(self) -> str:
+        """What the page's badge says (the scope itself is a code the API keeps)."""
+        return {"company": _("Company"), "vehicle": _("Van"), "driver": _("Driver")}.get(self.scope, self.scope)
+
 
 @dataclass
 class ComplianceReport:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import permission_required, user_has_perm
@@ -89,7 +90,8 @@ def auto_assign(request):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, _("%(n)s routes assigned.") % {"n": len(changed)})
+        messages.success(request, ngettext("%(n)s route assigned.", "%(n)s routes assigned.", len(changed))
+                         % {"n": len(changed)})
     return redirect(f"{reverse('routes:dispatch')}?date={day.isoformat()}")
 
 
@@ -132,7 +134,7 @@ def stop_outcome(request, pk):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, _("Stop %(n)s: %(s)s.") % {"n": stop.sequence, "s": outcome})
+        messages.success(request, _("Stop %(n)s: %(s)s.") % {"n": stop.sequence, "s": StopStatus(outcome).label})
     return redirect(f"{reverse('routes:today')}#stop-{stop.pk}")
 
 

@@ -14,7 +14,7 @@ from tests.conftest import login
 from tests.embedded.conftest import eventually
 from tests.factories import AdminFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ENROLLMENT = {
     "legal_name": "Petal & Stem LLC", "kind": "florist", "street": "100 Pike St", "city": "Seattle",

@@ -17,7 +17,7 @@ from tests.fleet.procurement_factories import VanItemFactory
 from tests.onboarding.claim_factories import approved_claim, veteran_partner
 from tests.onboarding.factories import ApplicationFactory, partner_with_owner
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def connect_stripe(page, owner):

@@ -1,0 +1,130 @@
+"""A route day on the embedded default (SQLite, planning on a background thread after commit, as under `make run`):
+the admin uploads a station's manifest and plans it, watching the progress; the owner auto-assigns on the dispatch
+page; the admin publishes; the driver opens today's route on a phone and records stop outcomes."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from integrations import signing
+from integrations.services import webhook_subscription_create
+from routes.models import Package, Plan, PlanStatus, Route, RouteStop, StopStatus
+from tests.conftest import login
+from tests.embedded.conftest import eventually
+from tests.routes.conftest import SAMPLE
+from tests.routes.factories import StationFactory, partner_with_fleet
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def manifest_file(tmp_path, n):
+    """The first `n` packages of the Seattle sample, as the CSV a station exports."""
+    rows = list(csv.reader(io.StringIO(SAMPLE.read_text())))
+    path = tmp_path / "manifest.csv"
+    with path.open("w", newline="") as out:
+        csv.writer(out).writerows(rows[: n + 1])
+    return str(path)
+
+
+def upload_and_plan(page, station, day, tmp_path, screenshot):
+    page.goto("/routes/stations/")
+    page.get_by_role("link", name=station.code, exact=True).click()
+    page.get_by_role("link", name="Upload manifest").click()
+    page.fill("#id_service_date", day.isoformat())
+    page.set_input_files("#id_file", manifest_file(tmp_path, 40))
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector("text=40 packages imported")
+
+    page.click("#plan-build")
+    page.wait_for_selector("#plan-job")  # the request answered at once; the plan is built on a thread
+    page.wait_for_selector("#plan-job-phase:has-text('Solving')")  # the fragment's poll shows the solve
+    screenshot(page, "embedded-route-01-planning")
+    page.wait_for_selector("#routes-table", timeout=30_000)  # done: the page reloads itself to the plan
+    assert page.locator("#plan-status").inner_text().strip() == "Ready"
+    screenshot(page, "embedded-route-02-plan-ready")
+
+
+def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_user, settings, tmp_path, screenshot,
+                                                       hook_receiver):
+    settings.ROUTES_SOLVER_SECONDS = 2
+    assert not settings.JOBS_RUN_SYNC  # planning runs as under `make run`: a background thread after commit
+    station = StationFactory(name="Seattle South SEA4", code="sea4")
+    day = timezone.now().astimezone(station.tz).date()
+    partner, owner, vans, drivers = partner_with_fleet(station=station, routes=2, vans=2, drivers=2, on=day)
+    for n, driver in enumerate(drivers):
+        driver.user = make_user(role=Role.DRIVER, email=f"driver{n}@rivera-logistics.example")
+        driver.save(update_fields=["user"])
+
+    # An integrator's dispatch system listens for published routes.
+    _subscription, secret = webhook_subscription_create(
+        owner=make_user(role=Role.INTEGRATOR), url=hook_receiver.url, event_types=["route.published"],
+        scopes=["routes:read"])
+
+    login(page, make_user(role=Role.PROGRAM_ADMIN).email)
+    upload_and_plan(page, station, day, tmp_path, screenshot)
+    plan = Plan.objects.get(station=station, service_date=day)
+    assert Package.objects.filter(station=station, service_date=day).count() == 40
+    assert plan.status == PlanStatus.READY and plan.routes.exists()
+
+    # The owner assigns drivers and vans on the dispatch page.
+    page.context.clear_cookies()
+    login(page, owner.email)
+    page.goto(f"/routes/dispatch/?date={day.isoformat()}")
+    page.click("#auto-assign")
+    n = plan.routes.count()
+    page.wait_for_selector(f"text={'1 route assigned.' if n == 1 else f'{n} routes assigned.'}")
+    screenshot(page, "embedded-route-03-dispatch-assigned")
+    assert not plan.routes.filter(driver__isnull=True).exists()
+    assert not plan.routes.filter(vehicle__isnull=True).exists()
+
+    # The admin publishes: every route has a driver and a van, so nothing to explain.
+    page.context.clear_cookies()
+    login(page, make_user(role=Role.PROGRAM_ADMIN).email)
+    page.goto(f"/routes/stations/{station.code}/?date={day.isoformat()}")
+    assert page.locator("#allow-unassigned").count() == 0
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_selector("text=Published: partners and drivers are told.")
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.PUBLISHED
+    assert eventually(lambda: hook_receiver.requests)
+    (received,) = hook_receiver.requests
+    assert signing.verify(secret=secret, header=received.headers["X-DSP-Signature"], body=received.body)
+    assert json.loads(received.body)["data"] == {"plan_id": plan.pk, "station": "sea4",
+                                                 "service_date": day.isoformat(), "routes": plan.routes.count()}
+
+    # The driver of the first route, on a phone.
+    route = Route.objects.filter(plan=plan).order_by("sequence").select_related("driver__user").first()
+    login(phone_page, route.driver.user.email)
+    phone_page.goto("/routes/today/")
+    stops = list(route.stops.order_by("sequence"))
+    assert phone_page.locator("#stops > li").count() == len(stops)
+    screenshot(phone_page, "embedded-route-04-driver-today")
+    phone_page.locator(f"#stop-{stops[0].pk} button[data-action=delivered]").click()
+    phone_page.wait_for_selector(f"#stop-{stops[0].pk}[data-status=delivered]")
+    card = phone_page.locator(f"#stop-{stops[1].pk}")
+    card.locator("select[name=reason]").select_option("no_access")
+    card.locator("button[data-action=attempted]").click()
+    phone_page.wait_for_selector(f"#stop-{stops[1].pk}[data-status=attempted]")
+    assert phone_page.get_by_text("Stop 2: Attempted.").is_visible()  # what the driver reads, not a code
+    middle = stops[len(stops) // 2]
+    phone_page.locator(f"#stop-{middle.pk} button[data-action=delivered]").click()
+    phone_page.wait_for_selector(f"#stop-{middle.pk}[data-status=delivered]")
+    # Back at the stop just done (the page scrolls to it): its name shows below the sticky top bar, not under it.
+    phone_page.wait_for_function(  # the (smooth) scroll to the stop has ended: no move since the last look
+        "id => { const y = scrollY, still = window._y === y; window._y = y;"
+        " return still && document.getElementById(id).getBoundingClientRect().top < innerHeight / 2; }",
+        arg=f"stop-{middle.pk}", polling=150)
+    nav_bottom, card_top = phone_page.evaluate(
+        "id => [document.querySelector('nav.navbar').getBoundingClientRect().bottom,"
+        " document.getElementById(id).getBoundingClientRect().top]", f"stop-{middle.pk}")
+    assert card_top >= nav_bottom
+    assert phone_page.locator("#progress").inner_text() == f"3/{len(stops)}"
+    screenshot(phone_page, "embedded-route-05-driver-outcomes")
+
+    saved = {s.pk: (s.status, s.attempt_reason) for s in RouteStop.objects.filter(pk__in=[stops[0].pk, stops[1].pk])}
+    assert saved == {stops[0].pk: (StopStatus.DELIVERED, ""), stops[1].pk: (StopStatus.ATTEMPTED, "no_access")}
+    assert RouteStop.objects.get(pk=middle.pk).status == StopStatus.DELIVERED
