@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "payments",
     "onboarding",
     "fleet",
+    "procurement",
     "hubs",
     "routes",
     "integrations",

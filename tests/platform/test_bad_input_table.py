@@ -18,14 +18,15 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from fleet.models import Driver, InsurancePolicy, OdometerReading, OrderLine, Vehicle
+from fleet.models import Driver, InsurancePolicy, OdometerReading, Vehicle
 from hubs.models import Hub
 from onboarding.claims.models import Claim
 from onboarding.models import Application
+from procurement.models import OrderLine
 from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory, make_vin
-from tests.fleet.procurement_factories import SupplyItemFactory
 from tests.onboarding.claim_factories import category, receipt, veteran_partner
 from tests.onboarding.factories import ApplicationFactory, partner_with_owner
+from tests.procurement.factories import SupplyItemFactory
 
 pytestmark = pytest.mark.django_db
 
