@@ -19,6 +19,7 @@ from core.money import money
 from core.servicedays import service_today
 from core.workflow import lock, transition
 from fleet.models import Acquisition, Vehicle
+from fleet.services import policy_create, vehicle_register
 from onboarding.models import Partner
 from procurement import pricing
 from procurement.models import ORDER_WORKFLOW, CatalogItem, ItemKind, Order, OrderEvent, OrderLine, PriceBasis
@@ -287,8 +288,6 @@ def order_fulfil(*, order: Order, by, vans: dict | None = None, policies: dict |
 
     `vans` = {line_id: [{"vin": ..., "plate": ..., "plate_state": ...}, ...]} (one entry per van);
     `policies` = {line_id: {"policy_number": ..., "effective_on": date}}."""
-    from fleet.services import policy_create, vehicle_register
-
     vans, policies = vans or {}, policies or {}
     on_date = on_date or service_today()
     with transaction.atomic():
