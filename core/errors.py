@@ -5,6 +5,7 @@ handler in `core.api` turns it into `{"code", "detail", "fields"}`; HTML views t
 errors or a flash message. `code` is stable: clients and tests match on it, not on `detail`.
 """
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,3 +57,13 @@ class InvalidTransition(Conflict):
 class Unprocessable(DomainError):
     status_code = 422
     default_code = "unprocessable"
+
+
+def found(selector, /, **kwargs):
+    """Call a selector for an HTML view: its `NotFound` (missing, or not yours) becomes the 404 page.
+
+    The API needs no such helper: its exception handler answers `NotFound` with the 404 envelope."""
+    try:
+        return selector(**kwargs)
+    except NotFound:
+        raise Http404 from None

@@ -8,7 +8,7 @@ after the explicit names it was built with. Identical choice sets get one name o
 """
 
 # Upstream first: a choice set used in several apps is named after the first model that has it.
-_APPS = ["core", "accounts", "payments", "onboarding", "fleet", "hubs", "routes", "integrations"]
+_APPS = ["core", "accounts", "payments", "onboarding", "fleet", "procurement", "hubs", "routes", "integrations"]
 
 
 def _pairs(choices) -> tuple:

@@ -30,3 +30,10 @@ class AmountField(serializers.Field):
 
     def to_representation(self, value):
         return str(money(value))
+
+
+def validated(serializer_class, data, *, partial: bool = False) -> dict:
+    """The validated input of an API request; invalid input raises DRF's 400 (the `{code, detail, fields}` envelope)."""
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("payments.api_urls")),
     path("", include("onboarding.api_urls")),
     path("", include("fleet.api_urls")),
+    path("", include("procurement.api_urls")),
     path("", include("hubs.api_urls")),
     path("", include("routes.api_urls")),
     path("", include("integrations.api_urls")),

@@ -11,10 +11,11 @@ class DspPortalConfig(AppConfig):
 
 
 def _wire_fleet_checklist():
-    """Fleet answers onboarding's checklist items; onboarding never imports fleet, so the project wires it."""
+    """Fleet and procurement answer onboarding's checklist items; onboarding imports neither, so the project
+    wires them (procurement answers "vans ordered": fleet never imports procurement)."""
     from fleet import selectors as fleet
-    from fleet import selectors_procurement as procurement
     from onboarding.checklist import checklist_source_register
+    from procurement import selectors as procurement
 
     checklist_source_register("insurance_bound", lambda partner: fleet.partner_has_current_insurance(partner=partner))
     checklist_source_register("vans_ordered", lambda partner: procurement.partner_has_vans_ordered(partner=partner))

@@ -108,18 +108,18 @@ def _fleet_panel():
 def _procurement_panel():
     from django.urls import reverse
 
-    from fleet.models import Order
-    from fleet.selectors_procurement import order_status_counts, savings_report
+    from procurement.models import Order
+    from procurement.selectors import order_status_counts, savings_report
 
     counts = order_status_counts()
-    url = reverse("fleet:order_queue")
+    url = reverse("procurement:order_queue")
     report = savings_report()
     return [
         Stat(_("Orders to decide"), counts.get(Order.Status.SUBMITTED, 0), f"{url}?status=submitted"),
         Stat(_("Awaiting deposit"), counts.get(Order.Status.APPROVED, 0), f"{url}?status=approved"),
         Stat(_("To fulfil"), counts.get(Order.Status.DEPOSIT_PAID, 0), f"{url}?status=deposit_paid"),
         Stat(_("Fulfilled orders"), counts.get(Order.Status.FULFILLED, 0), f"{url}?status=fulfilled"),
-        Stat(_("Program savings"), f"${report['savings']:,.2f}", reverse("fleet:savings"), _("list vs paid")),
+        Stat(_("Program savings"), f"${report['savings']:,.2f}", reverse("procurement:savings"), _("list vs paid")),
     ]
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "payments",
     "onboarding",
     "fleet",
+    "procurement",
     "hubs",
     "routes",
     "integrations",

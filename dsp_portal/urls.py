@@ -23,6 +23,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("fleet/", include("fleet.urls")),
+    path("fleet/", include("procurement.urls")),  # procurement pages kept their /fleet/ paths
     path("hubs/", include("hubs.urls")),
     path("routes/", include("routes.urls")),
     path("integrations/", include("integrations.urls")),

@@ -13,6 +13,7 @@ from core.api import CursorPagination
 from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
+from core.serializers import validated
 from core.servicedays import service_today
 from fleet import selectors, services
 from fleet.models import Driver, InsurancePolicy, Vehicle
@@ -39,12 +40,6 @@ class OdometerPagination(CursorPagination):
     """Latest reading first (a van's readings grow for years: paged like every other list)."""
 
     ordering = ("-read_on", "-miles", "-pk")
-
-
-def _valid(serializer_class, data, partial=False):
-    s = serializer_class(data=data, partial=partial)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
 
 
 class _PartnerScoped:
@@ -83,13 +78,13 @@ class VehicleViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModel
     @idempotent
     def create(self, request):
         vehicle = services.vehicle_register(partner=self.partner, by=request.user,
-                                            **_valid(VehicleInputSerializer, request.data))
+                                            **validated(VehicleInputSerializer, request.data))
         return Response(VehicleSerializer(vehicle).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VehicleInputSerializer, responses=VehicleSerializer)
     def partial_update(self, request, pk=None):
         vehicle = self.get_object()  # before validating: another partner's van is a 404, whatever the body
-        data = _valid(VehicleInputSerializer, request.data, partial=True)
+        data = validated(VehicleInputSerializer, request.data, partial=True)
         data.pop("status", None)
         data.pop("odometer_miles", None)
         vehicle = services.vehicle_update(vehicle=vehicle, by=request.user, **data)
@@ -98,7 +93,7 @@ class VehicleViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(request=TransitionSerializer, responses=VehicleSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        data = _valid(TransitionSerializer, request.data)
+        data = validated(TransitionSerializer, request.data)
         vehicle = services.vehicle_transition(vehicle=self.get_object(), to=data["to"], note=data["note"],
                                               by=request.user)
         return Response(VehicleSerializer(vehicle).data)
@@ -115,7 +110,7 @@ class VehicleViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModel
 
     @idempotent
     def _odometer_post(self, request, vehicle):
-        data = _valid(OdometerSerializer, request.data)
+        data = validated(OdometerSerializer, request.data)
         reading = services.odometer_record(vehicle=vehicle, miles=data["miles"], read_on=data.get("read_on"),
                                            by=request.user)
         return Response(OdometerSerializer(reading).data, status=status.HTTP_201_CREATED)
@@ -146,13 +141,13 @@ class DriverViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
     @idempotent
     def create(self, request):
         driver = services.driver_create(partner=self.partner, by=request.user,
-                                        **_valid(DriverInputSerializer, request.data))
+                                        **validated(DriverInputSerializer, request.data))
         return Response(DriverSerializer(driver).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DriverInputSerializer, responses=DriverSerializer)
     def partial_update(self, request, pk=None):
         driver = self.get_object()  # before validating: another partner's driver is a 404, whatever the body
-        data = _valid(DriverInputSerializer, request.data, partial=True)
+        data = validated(DriverInputSerializer, request.data, partial=True)
         data.pop("status", None)
         driver = services.driver_update(driver=driver, by=request.user, **data)
         return Response(DriverSerializer(driver).data)
@@ -160,7 +155,7 @@ class DriverViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(request=TransitionSerializer, responses=DriverSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        data = _valid(TransitionSerializer, request.data)
+        data = validated(TransitionSerializer, request.data)
         driver = services.driver_transition(driver=self.get_object(), to=data["to"], note=data["note"],
                                             by=request.user)
         return Response(DriverSerializer(driver).data)
@@ -182,7 +177,7 @@ class DriverViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModelM
     def import_csv(self, request):
         """`mode=preview` validates only; `all` writes nothing if any row fails (422 with row errors);
         `good_rows` imports the valid rows and reports the others."""
-        data = _valid(DriverImportSerializer, request.data)
+        data = validated(DriverImportSerializer, request.data)
         content = data["file"].read() if data.get("file") else data["csv"]
         if data["mode"] == "preview":
             preview = services.driver_import_preview(partner=self.partner, content=content)
@@ -216,12 +211,12 @@ class PolicyViewSet(_PartnerScoped, viewsets.GenericViewSet, mixins.ListModelMix
     @idempotent
     def create(self, request):
         policy = services.policy_create(partner=self.partner, by=request.user,
-                                        **_valid(PolicyInputSerializer, request.data))
+                                        **validated(PolicyInputSerializer, request.data))
         return Response(PolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PolicyInputSerializer, responses=PolicySerializer)
     def partial_update(self, request, pk=None):
-        data = _valid(PolicyInputSerializer, request.data, partial=True)
+        data = validated(PolicyInputSerializer, request.data, partial=True)
         policy = services.policy_update(policy=self.get_object(), by=request.user, **data)
         return Response(PolicySerializer(policy).data)
 

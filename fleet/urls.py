@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fleet import procurement_views, views
+from fleet import views
 
 app_name = "fleet"
 
@@ -20,13 +20,4 @@ urlpatterns = [
     path("insurance/<int:policy_id>/", views.policy_detail, name="policy_detail"),
     path("insurance/<int:policy_id>/edit/", views.policy_edit, name="policy_edit"),
     path("compliance/", views.compliance_overview, name="compliance_overview"),
-    # procurement
-    path("catalog/", procurement_views.catalog, name="catalog"),
-    path("catalog/<int:item_id>/", procurement_views.catalog_item, name="catalog_item"),
-    path("quote/", procurement_views.quote, name="quote"),
-    path("orders/", procurement_views.order_list, name="order_list"),
-    path("orders/queue/", procurement_views.order_queue, name="order_queue"),
-    path("orders/<int:order_id>/", procurement_views.order_detail, name="order_detail"),
-    path("savings/", procurement_views.savings, name="savings"),
-    path("savings.csv", procurement_views.savings_csv, name="savings_csv"),
 ]

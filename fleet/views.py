@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import permission_required
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, found
 from core.forms import add_domain_error
 from core.servicedays import service_today
 from fleet import selectors, services
@@ -20,13 +20,6 @@ FLEET = "fleet.manage"
 def _partner(request):
     try:
         return selectors.fleet_partner_for_user(user=request.user)
-    except NotFound:
-        raise Http404 from None
-
-
-def _found(fn, **kwargs):
-    try:
-        return fn(**kwargs)
     except NotFound:
         raise Http404 from None
 
@@ -109,7 +102,7 @@ def vehicle_create(request):
 
 @permission_required(FLEET)
 def vehicle_edit(request, vehicle_id):
-    vehicle = _found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
+    vehicle = found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
     form = VehicleForm(request.POST or None, instance=Vehicle.objects.get(pk=vehicle.pk))
     return _edit(request, form, lambda **data: services.vehicle_update(vehicle=vehicle, by=request.user, **data),
                  saved=_("Van updated."), title=_("Edit %(v)s") % {"v": vehicle}, back="fleet:vehicle_list",
@@ -118,7 +111,7 @@ def vehicle_edit(request, vehicle_id):
 
 @permission_required(FLEET)
 def vehicle_detail(request, vehicle_id):
-    vehicle = _found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
+    vehicle = found(selectors.partner_vehicle_get, user=request.user, vehicle_id=vehicle_id)
     transition_form, moved = _transition(
         request, VEHICLE_WORKFLOW, vehicle.status, dict(Vehicle.Status.choices),
         lambda **data: services.vehicle_transition(vehicle=vehicle, by=request.user, **data))
@@ -165,7 +158,7 @@ def driver_create(request):
 
 @permission_required(FLEET)
 def driver_edit(request, driver_id):
-    driver = _found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
+    driver = found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
     form = DriverForm(request.POST or None, instance=Driver.objects.get(pk=driver.pk))
     return _edit(request, form, lambda **data: services.driver_update(driver=driver, by=request.user, **data),
                  saved=_("Driver updated."), title=_("Edit %(d)s") % {"d": driver}, back="fleet:driver_list",
@@ -174,7 +167,7 @@ def driver_edit(request, driver_id):
 
 @permission_required(FLEET)
 def driver_detail(request, driver_id):
-    driver = _found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
+    driver = found(selectors.partner_driver_get, user=request.user, driver_id=driver_id)
     form, moved = _transition(request, DRIVER_WORKFLOW, driver.status, dict(Driver.Status.choices),
                               lambda **data: services.driver_transition(driver=driver, by=request.user, **data))
     if moved:
@@ -259,7 +252,7 @@ def policy_create(request):
 
 @permission_required(FLEET)
 def policy_edit(request, policy_id):
-    policy = _found(selectors.partner_policy_get, user=request.user, policy_id=policy_id)
+    policy = found(selectors.partner_policy_get, user=request.user, policy_id=policy_id)
     form = PolicyForm(request.POST or None, instance=policy.__class__.objects.get(pk=policy.pk),
                       partner=policy.partner)
     if request.method == "POST" and form.is_valid() and _attempt(
@@ -272,7 +265,7 @@ def policy_edit(request, policy_id):
 
 @permission_required(FLEET)
 def policy_detail(request, policy_id):
-    policy = _found(selectors.partner_policy_get, user=request.user, policy_id=policy_id)
+    policy = found(selectors.partner_policy_get, user=request.user, policy_id=policy_id)
     return render(request, "fleet/policy_detail.html", {"policy": policy, "today": service_today()})
 
 

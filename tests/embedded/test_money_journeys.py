@@ -6,16 +6,16 @@ import re
 
 import pytest
 
-from fleet.models import Order
-from fleet.services.orders import order_approve, order_submit, quote_line_set
 from onboarding.claims.models import Claim
 from payments.models import ConnectedAccount, StripeEvent, Transfer
+from procurement.models import Order
+from procurement.services import order_approve, order_submit, quote_line_set
 from tests.conftest import login
 from tests.embedded.conftest import eventually
 from tests.factories import AdminFactory
-from tests.fleet.procurement_factories import VanItemFactory
 from tests.onboarding.claim_factories import approved_claim, veteran_partner
 from tests.onboarding.factories import ApplicationFactory, partner_with_owner
+from tests.procurement.factories import VanItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

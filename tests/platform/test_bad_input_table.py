@@ -18,14 +18,15 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from core.servicedays import service_today
-from fleet.models import Driver, InsurancePolicy, OdometerReading, OrderLine, Vehicle
+from fleet.models import Driver, InsurancePolicy, OdometerReading, Vehicle
 from hubs.models import Hub
 from onboarding.claims.models import Claim
 from onboarding.models import Application
+from procurement.models import OrderLine
 from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory, make_vin
-from tests.fleet.procurement_factories import SupplyItemFactory
 from tests.onboarding.claim_factories import category, receipt, veteran_partner
 from tests.onboarding.factories import ApplicationFactory, partner_with_owner
+from tests.procurement.factories import SupplyItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -383,7 +384,7 @@ def test_every_constraint_a_user_can_hit_has_a_sentence():
     internal = {"idempotency_unique_scope_key", "webhook_delivery_unique_subscription_event",
                 "webhook_attempt_unique_number", "fleet_one_reminder_per_threshold",
                 "outbox_audience_partner_unique", "outbox_email_unique_dedupe_key"}  # written by code, never typed
-    ours = {"core", "accounts", "payments", "onboarding", "fleet", "hubs", "routes", "integrations"}
+    ours = {"core", "accounts", "payments", "onboarding", "fleet", "procurement", "hubs", "routes", "integrations"}
     missing = [c.name for model in apps.get_models() if model._meta.app_label in ours
                for c in model._meta.constraints
                if c.name not in internal and str(c.violation_error_message) == str(default)]

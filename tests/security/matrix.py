@@ -19,7 +19,7 @@ ROLES = (Role.PARTNER_OWNER, Role.PARTNER_MANAGER, Role.DRIVER, Role.HUB_OWNER, 
 SKIPPED = {
     "account_confirm_email": "allauth: the key is an unguessable signed token, not a tenant's id",
     "account_reset_password_from_key": "allauth: the key is an unguessable signed token, not a tenant's id",
-    "fleet:catalog_item": "the program's catalog: every buyer reads every item",
+    "procurement:catalog_item": "the program's catalog: every buyer reads every item",
     "procurement-catalog-item": "the program's catalog: every buyer reads every item",
 }
 SKIPPED_ROUTES = {"admin/": "the Django admin: staff only (and MFA), not a tenant surface"}
@@ -77,7 +77,7 @@ TARGETS = {
     "fleet:driver_edit": [{"driver_id": _o("driver")}],
     "fleet:policy_detail": [{"policy_id": _o("policy")}],
     "fleet:policy_edit": [{"policy_id": _o("policy")}],
-    "fleet:order_detail": [{"order_id": _o("order")}],
+    "procurement:order_detail": [{"order_id": _o("order")}],
     "hubs:parcel_photo": [{"pk": _o("delivered_parcel")}],
     "hubs:review_detail": [{"pk": _o("hub")}],
     "routes:plan_detail": STATION,

@@ -17,21 +17,22 @@ from accounts.permissions import ALL_SCOPES
 from accounts.services import api_token_create
 from core.models import Job, OutboxEvent
 from core.servicedays import service_today
-from fleet.models import OdometerReading, Order
-from fleet.services.orders import order_submit, quote_line_set
+from fleet.models import OdometerReading
 from hubs.models import Statement
 from integrations.models import WebhookDelivery
 from integrations.services import webhook_subscription_create
 from onboarding.claims.services import claim_create
 from onboarding.models import PartnerMembership
+from procurement.models import Order
+from procurement.services import order_submit, quote_line_set
 from routes.models import ManifestUpload, Plan, PlanStatus, Route, RouteStop, Station
 from tests.factories import AdminFactory, UserFactory
 from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory
-from tests.fleet.procurement_factories import SupplyItemFactory, VanItemFactory
 from tests.hubs.factories import HubFactory, ParcelFactory
 from tests.onboarding.claim_factories import category, receipt, submitted_claim, unique_pdf, veteran_partner
 from tests.onboarding.conftest import PNG_BYTES
 from tests.onboarding.factories import ApplicationFactory, add_documents, clear_checks
+from tests.procurement.factories import SupplyItemFactory, VanItemFactory
 from tests.routes.factories import StationFactory
 
 

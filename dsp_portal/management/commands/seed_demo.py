@@ -14,7 +14,7 @@ SEEDERS = [
     "onboarding.demo",
     "onboarding.demo_claims",
     "fleet.demo",
-    "fleet.demo_procurement",
+    "procurement.demo",
     "hubs.demo",
     "routes.demo",
     "integrations.demo",

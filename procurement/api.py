@@ -2,94 +2,31 @@
 
 Partners see only their own orders (another partner's is 404); decisions and fulfilment need orders.decide."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import CursorPagination
+from core.errors import Conflict
 from core.idempotency import idempotent
-from fleet import selectors_procurement as sel
-from fleet.models import CatalogItem, Order, OrderEvent, OrderLine
-from fleet.services import orders as svc
+from core.serializers import validated
 from onboarding.selectors import partner_for_user
+from procurement import selectors as sel
+from procurement import services as svc
+from procurement.models import Order
+from procurement.serializers import (
+    CatalogItemSerializer,
+    FulfilSerializer,
+    LineInputSerializer,
+    OrderSerializer,
+    ReasonSerializer,
+)
 
 
 class CatalogPagination(CursorPagination):
     ordering = ("name", "pk")
-
-
-class CatalogItemSerializer(serializers.ModelSerializer):
-    vendor = serializers.CharField(source="vendor.name")
-    program_price = serializers.SerializerMethodField()
-    savings = serializers.SerializerMethodField()
-
-    class Meta:
-        model = CatalogItem
-        fields = ["id", "sku", "kind", "category", "name", "vendor", "description", "price_basis", "list_price",
-                  "program_price", "savings", "min_term_months", "make", "model", "year", "package_capacity",
-                  "cargo_cubic_feet", "range_miles", "coverage", "carrier", "per_occurrence_limit",
-                  "aggregate_limit", "deductible"]
-
-    def _price(self, obj):
-        return (self.context.get("prices") or {}).get(obj.pk)
-
-    def get_program_price(self, obj) -> str | None:
-        price = self._price(obj)
-        return str(price.unit_program_price) if price else None
-
-    def get_savings(self, obj) -> str | None:
-        price = self._price(obj)
-        return str(price.savings) if price else None
-
-
-class OrderLineSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = OrderLine
-        fields = ["id", "item", "kind", "category", "item_name", "vendor_name", "price_basis", "quantity", "periods",
-                  "unit_list_price", "unit_program_price", "list_total", "total", "savings", "deposit_percent",
-                  "rules_applied"]
-
-
-class OrderEventSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = OrderEvent
-        fields = ["from_status", "to_status", "note", "created_at"]
-
-
-class OrderSerializer(serializers.ModelSerializer):
-    lines = OrderLineSerializer(many=True, read_only=True)
-    events = OrderEventSerializer(many=True, read_only=True)
-    deposit_status = serializers.CharField(source="deposit_payment.status", default=None, allow_null=True)
-
-    class Meta:
-        model = Order
-        fields = ["id", "partner", "status", "list_total", "total", "savings", "deposit_amount", "deposit_status",
-                  "fleet_size", "veteran_owned", "priced_at", "submitted_at", "decided_at", "decision_note",
-                  "fulfilled_at", "created_at", "lines", "events"]
-
-
-class LineInputSerializer(serializers.Serializer):
-    item = serializers.IntegerField()
-    quantity = serializers.IntegerField(min_value=1)
-    periods = serializers.IntegerField(min_value=1, required=False)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class FulfilSerializer(serializers.Serializer):
-    vans = serializers.DictField(child=serializers.ListField(child=serializers.DictField()), required=False,
-                                 help_text='{"<line id>": [{"vin": "...", "plate": "", "plate_state": ""}]}')
-    policies = serializers.DictField(child=serializers.DictField(), required=False,
-                                     help_text='{"<line id>": {"policy_number": "...", "effective_on": "2026-04-01"}}')
-
-
-def _valid(cls, data):
-    s = cls(data=data)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
 
 
 def _order_data(order):
@@ -143,7 +80,7 @@ class QuoteView(_Procurement):
     @extend_schema(request=LineInputSerializer, responses={201: OrderSerializer})
     @idempotent
     def post(self, request):
-        data = _valid(LineInputSerializer, request.data)
+        data = validated(LineInputSerializer, request.data)
         partner = sel.buyer_partner_for_user(user=request.user)
         item = sel.catalog_item_get(item_id=data["item"])
         line = svc.quote_line_set(partner=partner, item=item, quantity=data["quantity"], periods=data.get("periods"),
@@ -169,9 +106,7 @@ class QuoteSubmitView(_Procurement):
         partner = sel.buyer_partner_for_user(user=request.user)
         quote = sel.quote_for(partner=partner)
         if quote is None:
-            from core.errors import Conflict
-
-            raise Conflict("You have no quote in progress.", code="no_quote")
+            raise Conflict(_("You have no quote in progress."), code="no_quote")
         return Response(_order_data(svc.order_submit(order=quote, by=request.user)), status=status.HTTP_201_CREATED)
 
 
@@ -206,7 +141,7 @@ class OrderCancelView(_Procurement):
     @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
     def post(self, request, order_id):
         order = sel.order_get(user=request.user, order_id=order_id)
-        data = _valid(ReasonSerializer, request.data)
+        data = validated(ReasonSerializer, request.data)
         return Response(_order_data(svc.order_cancel(order=order, by=request.user, note=data["reason"])))
 
 
@@ -232,7 +167,7 @@ class OrderDecisionView(_Procurement):
     @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
     def post(self, request, order_id):
         order = sel.order_get(user=request.user, order_id=order_id)
-        note = _valid(ReasonSerializer, request.data)["reason"]
+        note = validated(ReasonSerializer, request.data)["reason"]
         if self.decision == "approve":
             order = svc.order_approve(order=order, by=request.user, note=note)
         else:
@@ -246,6 +181,6 @@ class OrderFulfilView(_Procurement):
     @extend_schema(request=FulfilSerializer, responses=OrderSerializer)
     def post(self, request, order_id):
         order = sel.order_get(user=request.user, order_id=order_id)
-        data = _valid(FulfilSerializer, request.data)
+        data = validated(FulfilSerializer, request.data)
         order = svc.order_fulfil(order=order, by=request.user, vans=data.get("vans"), policies=data.get("policies"))
         return Response(_order_data(order))

@@ -2,16 +2,27 @@
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import user_has_perm
 from core.errors import NotFound
 from core.money import money
-from fleet.models import CatalogItem, ItemKind, Order, OrderLine, ProcurementSettings, Vehicle
+from fleet.models import Vehicle
 from onboarding.models import Partner
 from onboarding.selectors import onboarding_settings, partner_for_user
+from procurement import pricing
+from procurement.models import (
+    CatalogItem,
+    FleetSizeTier,
+    ItemKind,
+    Order,
+    OrderLine,
+    ProcurementSettings,
+    Promotion,
+)
 
 ZERO = Decimal("0")
 
@@ -26,6 +37,17 @@ def buyer_partner_for_user(*, user) -> Partner:
     if partner is None:
         raise NotFound(_("Your account is not linked to a delivery partner."), code="no_partner")
     return partner
+
+
+def pricing_rules() -> pricing.Rules:
+    """The pricing rules admins edit, as the pure engine's `Rules` (active tiers and promotions, the veteran extra)."""
+    tiers = tuple(pricing.Tier(id=t.pk, name=t.name, min_vans=t.min_vans, percent=t.percent, kind=t.kind)
+                  for t in FleetSizeTier.objects.filter(active=True))
+    promos = tuple(pricing.Promo(id=p.pk, name=p.name, starts_at=p.starts_at, ends_at=p.ends_at, percent=p.percent,
+                                 amount=p.amount, item_id=p.item_id, kind=p.kind)
+                   for p in Promotion.objects.filter(active=True))
+    return pricing.Rules(tiers=tiers, promotions=promos,
+                         veteran_extra_percent=procurement_settings().veteran_extra_percent)
 
 
 # --- Catalog -----------------------------------------------------------------------------------
@@ -131,8 +153,6 @@ def order_queue(*, status: str = "submitted") -> QuerySet[Order]:
 
 
 def order_status_counts() -> dict[str, int]:
-    from django.db.models import Count
-
     return dict(Order.objects.exclude(status=Order.Status.DRAFT).values_list("status").annotate(n=Count("id")))
 
 
@@ -181,14 +201,10 @@ def savings_csv_rows(*, partner=None):
 
 def catalog_price_preview(*, items, partner=None, at=None) -> dict:
     """{item_id: LinePrice} for one unit over one period, priced for `partner` (or any partner) now."""
-    from django.utils import timezone
-
-    from fleet.services import pricing
-
     buyer = pricing.Buyer()
     if partner is not None:
         buyer = pricing.Buyer(fleet_size=vans_on_road(partner=partner) + vans_on_open_orders(partner=partner),
                               veteran_owned=partner.veteran_owned)
-    rules, at = pricing.pricing_rules_load(), at or timezone.now()
+    rules, at = pricing_rules(), at or timezone.now()
     return {item.pk: pricing.price_line(pricing.ItemTerms.of(item), quantity=1, rules=rules, buyer=buyer, at=at)
             for item in items}

@@ -12,12 +12,12 @@ from django.shortcuts import render as django_render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import permission_required, user_has_perm
-from core.errors import DomainError, NotFound
-from fleet import selectors_procurement as sel
-from fleet.models import ItemCategory, ItemKind, Order
-from fleet.services import orders as svc
+from core.errors import DomainError, NotFound, found
 from onboarding.selectors import partner_for_user
 from payments.selectors import payment_checkout_url
+from procurement import selectors as sel
+from procurement import services as svc
+from procurement.models import ItemCategory, ItemKind, Order
 
 
 def render(request, template, context):
@@ -25,13 +25,6 @@ def render(request, template, context):
     context = {**context, "perms_place": user_has_perm(request.user, "orders.place"),
                "perms_decide": user_has_perm(request.user, "orders.decide")}
     return django_render(request, template, context)
-
-
-def _found(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound:
-        raise Http404 from None
 
 
 def _try(request, action, success=""):
@@ -53,7 +46,7 @@ def catalog(request):
     items = list(sel.catalog_list(filters=request.GET))
     partner = partner_for_user(user=request.user)
     prices = sel.catalog_price_preview(items=items, partner=partner)
-    return render(request, "fleet/procurement/catalog.html", {
+    return render(request, "procurement/catalog.html", {
         "rows": [(item, prices[item.pk]) for item in items], "filters": request.GET,
         "kinds": ItemKind.choices, "categories": ItemCategory.choices, "partner": partner,
     })
@@ -61,7 +54,7 @@ def catalog(request):
 
 @permission_required("catalog.view")
 def catalog_item(request, item_id):
-    item = _found(sel.catalog_item_get, item_id=item_id)
+    item = found(sel.catalog_item_get, item_id=item_id)
     partner = partner_for_user(user=request.user)
     if request.method == "POST":
         if not user_has_perm(request.user, "orders.place") or partner is None:
@@ -70,9 +63,9 @@ def catalog_item(request, item_id):
             partner=partner, item=item, quantity=request.POST.get("quantity"),
             periods=request.POST.get("periods") or None, by=request.user), _("Added to your quote."))
         if line:
-            return redirect("fleet:quote")
+            return redirect("procurement:quote")
     price = sel.catalog_price_preview(items=[item], partner=partner)[item.pk]
-    return render(request, "fleet/procurement/item.html", {
+    return render(request, "procurement/item.html", {
         "item": item, "price": price, "partner": partner,
         "can_order": partner is not None and user_has_perm(request.user, "orders.place"),
     })
@@ -108,12 +101,12 @@ def quote(request):
             placed = order and _try(request, lambda: svc.order_submit(order=order, by=request.user),
                                     _("Order submitted. The program will review it shortly."))
             if placed:
-                return redirect("fleet:order_detail", order_id=order.pk)
-        return redirect("fleet:quote")
+                return redirect("procurement:order_detail", order_id=order.pk)
+        return redirect("procurement:quote")
     order = sel.quote_for(partner=partner)
     if order is not None:
         order = svc.order_reprice(order=order)
-    return render(request, "fleet/procurement/quote.html", {
+    return render(request, "procurement/quote.html", {
         "order": order, "lines": list(order.lines.all()) if order else [], "partner": partner,
         "plan": sel.fleet_plan(partner=partner), "on_road": sel.vans_on_road(partner=partner),
         "on_order": sel.vans_on_open_orders(partner=partner),
@@ -127,24 +120,24 @@ def quote(request):
 def order_list(request):
     _buyer(request)
     orders = sel.order_list(fetched_by=request.user, filters=request.GET).exclude(status=Order.Status.DRAFT)
-    return render(request, "fleet/procurement/order_list.html", {"orders": orders, "admin": False,
+    return render(request, "procurement/order_list.html", {"orders": orders, "admin": False,
                                                                  "statuses": Order.Status.choices,
                                                                  "filters": request.GET})
 
 
 @permission_required("catalog.view")
 def order_detail(request, order_id):
-    order = _found(sel.order_get, user=request.user, order_id=order_id)
+    order = found(sel.order_get, user=request.user, order_id=order_id)
     is_admin = user_has_perm(request.user, "orders.decide")
     if request.method == "POST":
         _order_post(request, order, is_admin=is_admin)
-        return redirect("fleet:order_detail", order_id=order.pk)
+        return redirect("procurement:order_detail", order_id=order.pk)
     if request.GET.get("stripe") == "paid" and not is_admin:
         # Back from the card page: ask Stripe now rather than wait for its webhook.
         _try(request, lambda: _payment_sync(order), "")
         order.refresh_from_db()
     lines = list(order.lines.select_related("item"))
-    return render(request, "fleet/procurement/order_detail.html", {
+    return render(request, "procurement/order_detail.html", {
         "order": order, "lines": lines, "events": order.events.select_related("actor"), "is_admin": is_admin,
         "payment": order.deposit_payment,
         "checkout_url": payment_checkout_url(payment=order.deposit_payment,
@@ -205,7 +198,7 @@ def _policies_from(post, order):
 @permission_required("orders.decide")
 def order_queue(request):
     status = request.GET.get("status", "submitted")
-    return render(request, "fleet/procurement/order_list.html", {
+    return render(request, "procurement/order_list.html", {
         "orders": sel.order_queue(status=status), "admin": True, "statuses": Order.Status.choices[1:],
         "filters": {"status": status}, "counts": sel.order_status_counts()})
 
@@ -229,7 +222,7 @@ def savings(request):
     chart = {"labels": [m["month"].strftime("%b %Y") for m in report["by_month"] if m["month"]],
              "list": [float(m["list_total"]) for m in report["by_month"] if m["month"]],
              "paid": [float(m["total"]) for m in report["by_month"] if m["month"]]}
-    return render(request, "fleet/procurement/savings.html", {"report": report, "partner": partner,
+    return render(request, "procurement/savings.html", {"report": report, "partner": partner,
                                                               "chart": json.dumps(chart)})
 
 

@@ -3,11 +3,11 @@
 import pytest
 
 from accounts.models import Role
-from fleet.models import Order
-from fleet.services.orders import order_approve, order_submit, quote_line_set
+from procurement.models import Order
+from procurement.services import order_approve, order_submit, quote_line_set
 from tests.factories import AdminFactory
-from tests.fleet.procurement_factories import InsuranceItemFactory, SupplyItemFactory, VanItemFactory
 from tests.onboarding.factories import partner_with_owner
+from tests.procurement.factories import InsuranceItemFactory, SupplyItemFactory, VanItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from fleet.models import CatalogItem, ItemCategory, ItemKind, PriceBasis, Vendor
+from procurement.models import CatalogItem, ItemCategory, ItemKind, PriceBasis, Vendor
 
 
 class VendorFactory(factory.django.DjangoModelFactory):

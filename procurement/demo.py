@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.workflow import transition
-from fleet.models import (
+from fleet.vin import vin_check_digit
+from onboarding.selectors import partner_for_user
+from procurement.models import (
     ORDER_WORKFLOW,
     CatalogItem,
     FleetSizeTier,
@@ -23,10 +25,8 @@ from fleet.models import (
     Promotion,
     Vendor,
 )
-from fleet.selectors_procurement import procurement_settings
-from fleet.services.orders import order_approve, order_fulfil, order_submit, quote_line_set
-from fleet.vin import vin_check_digit
-from onboarding.selectors import partner_for_user
+from procurement.selectors import procurement_settings
+from procurement.services import order_approve, order_fulfil, order_submit, quote_line_set
 
 OWNER = "owner@demo.dspportal.example"
 ADMIN = "admin@demo.dspportal.example"

@@ -1,6 +1,6 @@
 """Quotes and orders: build a quote, submit it (prices frozen), decide, pay the deposit, fulfil or cancel.
 
-Prices come only from `fleet.services.pricing`. A draft is re-priced on every change (and when
+Prices come only from `procurement.pricing`. A draft is re-priced on every change (and when
 shown); from submission on, the lines are a snapshot that catalog edits never touch.
 """
 
@@ -18,16 +18,18 @@ from core.events import event_record
 from core.money import money
 from core.servicedays import service_today
 from core.workflow import lock, transition
-from fleet.models import ORDER_WORKFLOW, Acquisition, CatalogItem, ItemKind, Order, OrderEvent, OrderLine, Vehicle
-from fleet.models.catalog import PriceBasis
-from fleet.selectors_procurement import (
+from fleet.models import Acquisition, Vehicle
+from fleet.services import policy_create, vehicle_register
+from onboarding.models import Partner
+from procurement import pricing
+from procurement.models import ORDER_WORKFLOW, CatalogItem, ItemKind, Order, OrderEvent, OrderLine, PriceBasis
+from procurement.selectors import (
     fleet_plan,
+    pricing_rules,
     procurement_settings,
     vans_on_open_orders,
     vans_on_road,
 )
-from fleet.services import pricing
-from onboarding.models import Partner
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ def order_reprice(*, order: Order, at=None) -> Order:
         fleet_size=vans_on_road(partner=order.partner) + vans_on_open_orders(partner=order.partner,
                                                                              exclude_order_id=order.pk) + van_count,
         veteran_owned=order.partner.veteran_owned)
-    rules = pricing.pricing_rules_load()
+    rules = pricing_rules()
     settings = procurement_settings()
     for line in lines:
         _line_snapshot(line, line.item, rules=rules, buyer=buyer, at=at, deposit_percent=settings.deposit_percent(
@@ -286,8 +288,6 @@ def order_fulfil(*, order: Order, by, vans: dict | None = None, policies: dict |
 
     `vans` = {line_id: [{"vin": ..., "plate": ..., "plate_state": ...}, ...]} (one entry per van);
     `policies` = {line_id: {"policy_number": ..., "effective_on": date}}."""
-    from fleet.services import policy_create, vehicle_register
-
     vans, policies = vans or {}, policies or {}
     on_date = on_date or service_today()
     with transaction.atomic():

@@ -9,9 +9,11 @@ import pytest
 from core.audience import Audience
 from core.errors import Conflict, InvalidTransition, ValidationFailed
 from core.models import OutboxEvent
-from fleet.models import Acquisition, InsurancePolicy, Order, Vehicle
-from fleet.selectors_procurement import partner_has_vans_ordered
-from fleet.services.orders import (
+from fleet.models import Acquisition, InsurancePolicy, Vehicle
+from payments.models import Payment
+from procurement.models import Order
+from procurement.selectors import partner_has_vans_ordered
+from procurement.services import (
     order_approve,
     order_cancel,
     order_deposit_start,
@@ -21,11 +23,10 @@ from fleet.services.orders import (
     quote_line_remove,
     quote_line_set,
 )
-from payments.models import Payment
 from tests.factories import AdminFactory
 from tests.fleet.factories import VehicleFactory, make_vin
-from tests.fleet.procurement_factories import InsuranceItemFactory, SupplyItemFactory, VanItemFactory
 from tests.onboarding.factories import ApplicationFactory, partner_with_owner
+from tests.procurement.factories import InsuranceItemFactory, SupplyItemFactory, VanItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,13 @@ Stripe (the real client against the local fake, confirmed by a signed webhook); 
 
 import pytest
 
-from fleet.models import Order, Vehicle
+from fleet.models import Vehicle
+from procurement.models import Order
 from tests.conftest import login
 from tests.factories import AdminFactory
 from tests.fleet.factories import make_vin
-from tests.fleet.procurement_factories import SupplyItemFactory, VanItemFactory
 from tests.onboarding.factories import ApplicationFactory, partner_with_owner
+from tests.procurement.factories import SupplyItemFactory, VanItemFactory
 
 
 @pytest.mark.browser

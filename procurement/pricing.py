@@ -1,8 +1,9 @@
 """The pricing engine: the one place a program price is computed.
 
 `price_line()` is pure and deterministic: the same item terms, rules, buyer and moment give the
-same line, to the cent. The database is read only by `pricing_rules_load()` (the rules admins
-edit) and the order services (the buyer's fleet size), which then call the pure functions.
+same line, to the cent. This module reads no database and imports nothing of the app: the rules admins
+edit are loaded by `procurement.selectors.pricing_rules()` and the buyer's fleet size by the order
+services, which then call the pure functions.
 
 How the rules combine, per unit and per period, starting from the list price L:
 
@@ -164,19 +165,3 @@ def deposit_for(lines) -> Decimal:
     """The deposit due on priced lines: Σ line total × the kind's deposit percent, rounded once."""
     exact = sum((Decimal(line.total) * Decimal(line.deposit_percent) / HUNDRED for line in lines), ZERO)
     return money(exact)
-
-
-# --- Loading the rules admins edit (the only database reads of this module) -------------------
-
-
-def pricing_rules_load() -> Rules:
-    from fleet.models import FleetSizeTier, Promotion
-    from fleet.selectors_procurement import procurement_settings
-
-    tiers = tuple(Tier(id=t.pk, name=t.name, min_vans=t.min_vans, percent=t.percent, kind=t.kind)
-                  for t in FleetSizeTier.objects.filter(active=True))
-    promos = tuple(Promo(id=p.pk, name=p.name, starts_at=p.starts_at, ends_at=p.ends_at, percent=p.percent,
-                         amount=p.amount, item_id=p.item_id, kind=p.kind)
-                   for p in Promotion.objects.filter(active=True))
-    return Rules(tiers=tiers, promotions=promos,
-                 veteran_extra_percent=procurement_settings().veteran_extra_percent)

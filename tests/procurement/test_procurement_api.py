@@ -4,10 +4,10 @@ partner (another partner's is 404, the wrong role 403), admin decisions."""
 import pytest
 
 from accounts.models import Role
-from fleet.models import Order
+from procurement.models import Order
 from tests.factories import AdminFactory
-from tests.fleet.procurement_factories import SupplyItemFactory, VanItemFactory
 from tests.onboarding.factories import partner_with_owner
+from tests.procurement.factories import SupplyItemFactory, VanItemFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/procurement"
@@ -64,7 +64,7 @@ def test_a_partner_role_without_a_company_cannot_quote(token_client, make_user):
 
 
 def test_catalog_and_orders_lists_are_cursor_paginated(make_user, token_client):
-    from tests.fleet.procurement_factories import SupplyItemFactory
+    from tests.procurement.factories import SupplyItemFactory
 
     for n in range(3):
         SupplyItemFactory(name=f"Polo shirt {n}", sku=f"POLO-{n}")

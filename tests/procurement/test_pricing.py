@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from fleet.services.pricing import Buyer, ItemTerms, Promo, Rules, Tier, deposit_for, price_line
+from procurement.pricing import Buyer, ItemTerms, Promo, Rules, Tier, deposit_for, price_line
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 START = datetime(2026, 3, 1, 0, 0, 0, tzinfo=UTC)
