@@ -47,14 +47,18 @@ def _check_plate(plate: str, plate_state: str, *, exclude_pk=None) -> None:
 
 
 def _check_plausible(vehicle) -> None:
-    """Model year and capacity a real van can have (the model's validators only bound the column)."""
+    """Model year and capacity a real van can have (the model's validators only bound the column). Every
+    problem is named at once, so a person fixes the form in one go."""
     newest = service_today().year + 1
+    fields = {}
     if vehicle.year is not None and not OLDEST_MODEL_YEAR <= int(vehicle.year) <= newest:
-        message = _("Enter a model year between %(old)s and %(new)s.") % {"old": OLDEST_MODEL_YEAR, "new": newest}
-        raise ValidationFailed(message, fields={"year": [message]})
+        fields["year"] = [_("Enter a model year between %(old)s and %(new)s.") % {"old": OLDEST_MODEL_YEAR,
+                                                                                  "new": newest}]
     if vehicle.package_capacity is not None and not 1 <= int(vehicle.package_capacity) <= MAX_PACKAGE_CAPACITY:
-        message = _("A van carries between 1 and %(max)s packages.") % {"max": f"{MAX_PACKAGE_CAPACITY:,}"}
-        raise ValidationFailed(message, fields={"package_capacity": [message]})
+        fields["package_capacity"] = [_("A van carries between 1 and %(max)s packages.")
+                                      % {"max": f"{MAX_PACKAGE_CAPACITY:,}"}]
+    if fields:
+        raise ValidationFailed(next(iter(fields.values()))[0], fields=fields)
 
 
 _CONSTRAINT_FIELDS = {"fleet_vehicle_vin_unique": "vin", "fleet_vehicle_plate_unique": "plate",

@@ -459,3 +459,14 @@ def test_a_write_that_loses_a_race_to_a_constraint_answers_its_sentence_on_the_f
         copy.save()
     assert caught.value.fields == {"licence_number": ["A driver with this licence is already on your roster."]}
     assert Vehicle.objects.count() == 1 and Driver.objects.count() == 1
+
+
+def test_a_van_form_with_two_implausible_values_names_both_at_once_with_capitalised_labels(client, world):
+    client.force_login(world.owner)
+    before = Vehicle.objects.count()
+    response = client.post(reverse("fleet:vehicle_create"), {**van_body(world), "year": 2031,
+                                                             "package_capacity": 99999})
+    page = response.content.decode()
+    assert response.status_code == 200 and Vehicle.objects.count() == before
+    assert "Enter a model year between 1990" in page and "A van carries between 1 and 1,000 packages." in page
+    assert ">Model year <" in page or ">Model year<" in page
