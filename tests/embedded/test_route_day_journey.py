@@ -38,8 +38,10 @@ def upload_and_plan(page, station, day, tmp_path, screenshot):
     page.set_input_files("#id_file", manifest_file(tmp_path, 40))
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("button", name="Import").click()
-    page.wait_for_selector("text=40 packages imported")
+    page.wait_for_selector("#import-result:has-text('40 packages imported')", timeout=30_000)  # the import's job
+    screenshot(page, "embedded-route-00-imported")
 
+    page.get_by_role("link", name="Plan for that day").click()
     page.click("#plan-build")
     page.wait_for_selector("#plan-job")  # the request answered at once; the plan is built on a thread
     page.wait_for_selector("#plan-job-phase:has-text('Solving')")  # the fragment's poll shows the solve
