@@ -192,11 +192,14 @@ PARCEL_STAMP = {
 
 
 class AttemptReason(models.TextChoices):
+    """Why a delivery was attempted and not made: one list for a hub's parcels and a driver's stops (routes)."""
+
     NOBODY_HOME = "nobody_home", _("Nobody home")
     ACCESS = "access_problem", _("Access problem")
     ADDRESS = "address_not_found", _("Address not found")
     UNSAFE = "unsafe_location", _("Unsafe location")
     REFUSED = "refused", _("Refused")
+    OTHER = "other", _("Other")
 
 
 class Parcel(models.Model):
