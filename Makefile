@@ -32,10 +32,16 @@ run: seed
 	trap 'kill $$standin 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Tests talk to PostgreSQL and Redis at the addresses in .env.example (or DATABASE_URL/REDIS_URL).
+# Tests talk to PostgreSQL and Redis at the addresses in .env.example (or DATABASE_URL/REDIS_URL). The main run is
+# parallel: TEST_WORKERS pytest-xdist workers (2: developers' machines and CI have two cores; 0 runs serially), each
+# with its own test database, Redis database and private media folder (dsp_portal/test_settings.py). A file stays
+# whole on one worker (--dist loadfile), so a module's fixtures are built once. Tests marked `serial` (the real
+# Celery worker's chords) run after it, alone.
+TEST_WORKERS ?= 2
 test: install
 	bash scripts/ensure-system-deps.sh
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" $(PYTEST_ARGS)
+	$(PY) -m pytest -m serial $(PYTEST_ARGS)
 	$(PY) -m pytest tests/embedded --ds=dsp_portal.test_settings_embedded
 
 lint: install

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import IdempotencyRecord, OutboxEmail, OutboxEvent
+from core.models import CalendarDay, IdempotencyRecord, OutboxEmail, OutboxEvent
 
 
 @admin.register(OutboxEvent)
@@ -22,3 +22,10 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = ["subject", "created_at", "sent_at", "attempts", "last_error"]
     search_fields = ["subject", "dedupe_key"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"

@@ -160,3 +160,21 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} -> {', '.join(self.to)}"
+
+
+class CalendarDay(models.Model):
+    """The admin's program calendar: extra closed days and holidays removed, on top of `core.calendar`'s."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("Extra closed day")
+        OPEN = "open", _("Holiday removed (open)")
+
+    date = models.DateField(unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.kind}"

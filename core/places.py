@@ -80,6 +80,10 @@ ZONE_LABELS = {"America/New_York": _lazy("Eastern"), "America/Chicago": _lazy("C
                "America/Puerto_Rico": _lazy("Atlantic")}
 
 
+# The states as model/form choices, (code, name) in the table's order: the one list every app offers.
+US_STATES = [(code, name) for code, (name, _zones, _bounds) in STATES.items()]
+
+
 def state_name(code: str) -> str:
     return STATES[code][0] if code in STATES else code
 

@@ -252,7 +252,7 @@ SPECTACULAR_SETTINGS = {
     # One name per shared choice set (apps add theirs here when two fields would otherwise collide).
     # Explicit names here; every other model choice field gets `<Model><Field>Enum` (core.schema).
     "ENUM_NAME_OVERRIDES": ModelEnumNames({
-        "UsStateEnum": "onboarding.choices.US_STATES",
+        "UsStateEnum": "core.places.US_STATES",
         "ApplicationStatusEnum": "onboarding.models.Application.Status",
         "ApplicationDocumentKindEnum": "onboarding.models.ApplicationDocument.Kind",
         "BackgroundCheckKindEnum": "onboarding.models.BackgroundCheck.Kind",

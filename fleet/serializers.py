@@ -3,9 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.places import US_STATES
 from core.serializers import AmountField
 from fleet.models import CheckStatus, Coverage, Driver, InsurancePolicy, LicenceClass, OdometerReading, Vehicle
-from onboarding.choices import US_STATES
 
 STATES = [s for s, _n in US_STATES]
 

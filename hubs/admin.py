@@ -3,7 +3,7 @@ hubs, parcels and statements. Status changes go through the review pages (servic
 
 from django.contrib import admin
 
-from hubs.models import CalendarDay, EligibleState, Hub, HubSettings, HubTransition, Parcel, Statement, TargetCity
+from hubs.models import EligibleState, Hub, HubSettings, HubTransition, Parcel, Statement, TargetCity
 
 
 @admin.register(EligibleState)
@@ -31,13 +31,6 @@ class HubSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "note"]
-    list_filter = ["kind"]
-    date_hierarchy = "date"
 
 
 class HubTransitionInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.demo import demo_user, ensure_user
 from accounts.models import Role
-from hubs.calendar import closed_days
+from core.calendar import closed_days
 from hubs.models import Hub, HubStatus, HubTransition, Parcel, Statement, StatementStatus
 from hubs.services.statements import statements_compute, week_start_of
 

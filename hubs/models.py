@@ -66,24 +66,6 @@ class HubSettings(models.Model):
         return row
 
 
-class CalendarDay(models.Model):
-    """The program calendar on top of the US federal major holidays."""
-
-    class Kind(models.TextChoices):
-        CLOSED = "closed", _("Extra closed day")
-        OPEN = "open", _("Holiday removed (open)")
-
-    date = models.DateField(unique=True)
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    note = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.kind}"
-
-
 # --- Hubs ------------------------------------------------------------------------------------
 
 class HubStatus(models.TextChoices):
@@ -210,11 +192,14 @@ PARCEL_STAMP = {
 
 
 class AttemptReason(models.TextChoices):
+    """Why a delivery was attempted and not made: one list for a hub's parcels and a driver's stops (routes)."""
+
     NOBODY_HOME = "nobody_home", _("Nobody home")
     ACCESS = "access_problem", _("Access problem")
     ADDRESS = "address_not_found", _("Address not found")
     UNSAFE = "unsafe_location", _("Unsafe location")
     REFUSED = "refused", _("Refused")
+    OTHER = "other", _("Other")
 
 
 class Parcel(models.Model):

@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.calendar import closed_reason
 from core.errors import NotFound
 from core.servicedays import local_day_filter, service_today
-from hubs.calendar import closed_reason
 from hubs.models import Hub, HubStatus, Parcel, ParcelStatus, Statement
 
 MILES_PER_DEGREE = 69.0

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
 from core.money import MoneyField
+from core.places import US_STATES
 from core.workflow import TransitionLog, Workflow
-from onboarding.choices import US_STATES, DischargeType, EntityType, MilitaryBranch
+from onboarding.choices import DischargeType, EntityType, MilitaryBranch
 from onboarding.validators import validate_adult, validate_ein, validate_phone, validate_postal_code
 
 

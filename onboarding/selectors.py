@@ -6,9 +6,9 @@ and signatures stable."""
 from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.permissions import user_has_perm
+from core.calendar import business_days_before, business_days_between
 from core.errors import NotFound
 from core.servicedays import day_of, service_today
-from onboarding.business_days import business_days_before, business_days_between
 from onboarding.models import (
     Application,
     ApplicationDocument,
@@ -185,10 +185,11 @@ def application_queue(*, fetched_by, status: str = "open", track: str = "", regi
     return qs.order_by("submitted_at", "pk")
 
 
-def application_age_business_days(application: Application, *, today=None) -> int | None:
+def application_age_business_days(application: Application, *, today=None, admin_calendar=None) -> int | None:
+    """Business days since submission; `admin_calendar` (core.calendar.overrides) when a page counts many rows."""
     if application.submitted_at is None:
         return None
-    return business_days_between(day_of(application.submitted_at), today or service_today())
+    return business_days_between(day_of(application.submitted_at), today or service_today(), admin_calendar)
 
 
 def application_overdue_count(*, today=None) -> int:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fleet.selectors import driver_choice_labels
-from routes.models import AttemptReason
+from hubs.models import AttemptReason
 
 
 class ManifestUploadForm(forms.Form):

@@ -20,6 +20,7 @@ from core.places import us_point_problem, us_zone_problem
 from core.servicedays import service_today
 from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
+from hubs.models import AttemptReason
 
 
 class Station(models.Model):
@@ -266,14 +267,6 @@ class StopStatus(models.TextChoices):
     ATTEMPTED = "attempted", _("Attempted")
 
 
-class AttemptReason(models.TextChoices):
-    NO_ACCESS = "no_access", _("No access to the building")
-    NOBODY_HOME = "nobody_home", _("Nobody home (signature needed)")
-    UNSAFE = "unsafe", _("No safe place to leave it")
-    BAD_ADDRESS = "bad_address", _("Address not found")
-    OTHER = "other", _("Other")
-
-
 class RouteStop(models.Model):
     route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="stops")
     sequence = models.PositiveIntegerField()
@@ -291,7 +284,7 @@ class RouteStop(models.Model):
     late = models.BooleanField(default=False)
     signature_required = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=StopStatus.choices, default=StopStatus.PENDING)
-    attempt_reason = models.CharField(max_length=16, choices=AttemptReason.choices, blank=True)
+    attempt_reason = models.CharField(max_length=20, choices=AttemptReason.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)
     photo = PrivateFileField(prefix="routes/proof", blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from hubs.models import AttemptReason
 from hubs.services.parcels import OUTCOMES as _HUB_OUTCOMES
-from routes.models import AttemptReason, Plan, Route, RouteStop, Station, StopStatus
+from routes.models import Plan, Route, RouteStop, Station, StopStatus
 
 
 @extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "08:00"})

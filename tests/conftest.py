@@ -5,6 +5,9 @@ import pathlib
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -20,6 +23,41 @@ EMBEDDED_SETTINGS = "dsp_portal.test_settings_embedded"
 collect_ignore = [] if os.environ.get("DJANGO_SETTINGS_MODULE") == EMBEDDED_SETTINGS else ["embedded"]
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+# --- Program data the migrations seed (regions, claim categories, eligible states, hub settings...) ---
+# A transactional test (live_server, transaction=True) ends with a flush that empties every table. Run serially,
+# pytest-django puts those tests last; under pytest-xdist a worker may run one before another file's tests, so
+# the rows the migrations put in are saved once after the test database is built and put back after each flush.
+
+_MIGRATED_ROWS: list[str] = []
+_FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # content types and permissions are made again by the flush itself (post_migrate): not saved
+    with django_db_blocker.unblock(), override_settings(TEST_NON_SERIALIZED_APPS=[
+            "django.contrib.contenttypes", "django.contrib.auth"]):
+        _MIGRATED_ROWS[:] = [connection.creation.serialize_db_to_string()]
+    yield
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool(_FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # the test's fixtures are torn down here: a transactional test's flush has run
+    # (after a worker's last test the test database itself is gone: nothing to put back)
+    if _MIGRATED_ROWS and nextitem is not None and _flushes_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(_MIGRATED_ROWS[0])
+    return result
 
 
 @pytest.fixture(autouse=True)

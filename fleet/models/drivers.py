@@ -6,8 +6,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.places import US_STATES
 from core.workflow import TransitionLog, Workflow
-from onboarding.choices import US_STATES
 
 
 class LicenceClass(models.TextChoices):

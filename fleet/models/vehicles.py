@@ -7,10 +7,10 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.places import US_STATES
 from core.servicedays import service_today
 from core.workflow import TransitionLog, Workflow
 from fleet.vin import validate_vin
-from onboarding.choices import US_STATES
 
 
 class Acquisition(models.TextChoices):

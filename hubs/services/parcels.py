@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
+from core.calendar import closed_reason
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.events import events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
-from hubs.calendar import closed_reason
 from hubs.models import (
     OPEN_PARCEL_STATUSES,
     PARCEL_STAMP,

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required, user_has_perm
+from core.calendar import overrides as calendar_overrides
 from core.errors import DomainError, NotFound
-from core.servicedays import service_today
+from core.servicedays import day_of, service_today
 from onboarding.forms import CheckForm, DecisionForm, QueueFilterForm, VeteranForm
 from onboarding.models import Application
 from onboarding.selectors import (
@@ -43,8 +44,10 @@ def _queue(request):
 
 def _annotate_age(applications, settings):
     today = service_today()
+    submitted = [day_of(app.submitted_at) for app in applications if app.submitted_at is not None]
+    admin_calendar = calendar_overrides(min(submitted), today) if submitted else None  # one query for the page
     for app in applications:
-        app.age_days = application_age_business_days(app, today=today)
+        app.age_days = application_age_business_days(app, today=today, admin_calendar=admin_calendar)
         app.overdue = (app.status in AWAITING_REVIEW and app.age_days is not None
                        and app.age_days > settings.review_sla_business_days)
     return applications

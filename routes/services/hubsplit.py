@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 from django.db import transaction
 
+from core.calendar import closed_reason
 from core.errors import DomainError
-from hubs.calendar import closed_reason
 from hubs.models import Hub, HubStatus
 from hubs.selectors import hubs_capacity_left
 from hubs.services import ParcelSpec, parcels_allocate

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 from core.files import IMAGE_TYPES, validate_upload
-from routes.models import AttemptReason, Package, PackageStatus, RouteStop, StopKind, StopStatus
+from hubs.models import AttemptReason
+from routes.models import Package, PackageStatus, RouteStop, StopKind, StopStatus
 
 
 def stop_outcome_record(*, stop: RouteStop, outcome: str, reason: str = "", note: str = "", photo=None,

@@ -86,3 +86,13 @@ def test_a_point_without_a_state_must_lie_in_the_us():
     assert us_point_problem(latitude="33.749", longitude="-84.388") == ""
     assert us_point_problem(latitude="51.5072", longitude="-0.1276") != ""
     assert "Atlantic" in us_point_problem(latitude=0, longitude=0)
+
+
+def test_every_state_field_offers_the_one_places_table():
+    from core.places import STATES, US_STATES
+    from fleet.models import Driver, Vehicle
+    from onboarding.models import Application
+
+    assert [code for code, _name in US_STATES] == list(STATES)
+    for model, name in [(Application, "state"), (Driver, "licence_state"), (Vehicle, "plate_state")]:
+        assert model._meta.get_field(name).choices == US_STATES, f"{model.__name__}.{name}"

@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 
 from core.errors import Conflict
-from hubs.models import CalendarDay, HubStatus, Parcel
+from core.models import CalendarDay
+from hubs.models import HubStatus, Parcel
 from hubs.selectors import hub_capacity_left, hubs_active_near, hubs_capacity_left
 from hubs.services import ParcelSpec, parcels_allocate
 from tests.hubs.factories import HubFactory

@@ -121,7 +121,7 @@ def test_the_queue_exports_csv(client, admin_user):
 def test_the_business_day_sla_skips_weekends_and_holidays():
     from datetime import date
 
-    from onboarding.business_days import business_days_between
+    from core.calendar import business_days_between
 
     # Fri Jul 3 2026 is the observed Independence Day holiday; the weekend does not count either.
     assert business_days_between(date(2026, 7, 2), date(2026, 7, 6)) == 1

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.models import Role
 from core.models import OutboxEvent
+from hubs.models import Parcel
 from routes.models import Package, PlanStatus, RouteStop, StopStatus
 from tests.onboarding.factories import partner_with_owner
 
@@ -71,6 +72,15 @@ def test_a_driver_resending_an_outcome_changes_nothing(token_client, published):
     assert stop.status == StopStatus.ATTEMPTED and stop.attempt_reason == "nobody_home"
     other = client.post(url, {**body, "client_id": str(uuid.uuid4()), "outcome": "delivered"}, format="json")
     assert other.status_code == 409
+
+
+def test_a_driver_and_a_hub_give_the_same_attempt_reasons(token_client, published):
+    assert RouteStop._meta.get_field("attempt_reason").choices == Parcel._meta.get_field("attempt_reason").choices
+    client = token_client(published["driver_user"])
+    stop = published["route"].stops.order_by("sequence").first()
+    body = {"client_id": str(uuid.uuid4()), "outcome": "attempted", "reason": "address_not_found"}
+    assert client.post(f"/api/v1/routes/stops/{stop.pk}/outcome/", body, format="json").status_code == 200
+    assert RouteStop.objects.get(pk=stop.pk).attempt_reason == "address_not_found"
 
 
 @pytest.mark.parametrize("bad", ["2026-02-30", "x", "-1", "9999-99-99"])

@@ -12,6 +12,10 @@ from routes.solver import Solution, synthetic
 from routes.tasks import solve_in_chord
 from tests.routes.evaluator import violations
 
+# Run alone, in `make test`'s serial pass: a Celery worker thread inside the test process solving for a fixed time
+# budget. Beside another xdist worker, one run of three lost a chord (the result never came; the test timed out).
+pytestmark = pytest.mark.serial
+
 
 @pytest.fixture
 def worker():
