@@ -108,7 +108,7 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
     phone_page.locator(f"#stop-{stops[0].pk} button[data-action=delivered]").click()
     phone_page.wait_for_selector(f"#stop-{stops[0].pk}[data-status=delivered]")
     card = phone_page.locator(f"#stop-{stops[1].pk}")
-    card.locator("select[name=reason]").select_option("no_access")
+    card.locator("select[name=reason]").select_option("access_problem")
     card.locator("button[data-action=attempted]").click()
     phone_page.wait_for_selector(f"#stop-{stops[1].pk}[data-status=attempted]")
     assert phone_page.get_by_text("Stop 2: Attempted.").is_visible()  # what the driver reads, not a code
@@ -128,5 +128,5 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
     screenshot(phone_page, "embedded-route-05-driver-outcomes")
 
     saved = {s.pk: (s.status, s.attempt_reason) for s in RouteStop.objects.filter(pk__in=[stops[0].pk, stops[1].pk])}
-    assert saved == {stops[0].pk: (StopStatus.DELIVERED, ""), stops[1].pk: (StopStatus.ATTEMPTED, "no_access")}
+    assert saved == {stops[0].pk: (StopStatus.DELIVERED, ""), stops[1].pk: (StopStatus.ATTEMPTED, "access_problem")}
     assert RouteStop.objects.get(pk=middle.pk).status == StopStatus.DELIVERED

@@ -24,7 +24,7 @@ def recode_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routes', '0002_constraint_messages'),
+        ('routes', '0003_manifest_upload'),
     ]
 
     operations = [
