@@ -120,7 +120,8 @@ def plan_progress(request, code):
         response["HX-Refresh"] = "true"
         return response
     return render(request, "routes/_job_progress.html", {"box": "plan-job", "poll": _progress_url(station, day),
-                                                         "job": job, "progress": job_progress_view(job)})
+                                                         "job": job, "progress": job_progress_view(job),
+                                                         "station": station})
 
 
 @require_POST

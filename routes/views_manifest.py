@@ -55,7 +55,7 @@ def manifest_import(request, code, pk):
             messages.error(request, exc.detail)
         return redirect("routes:manifest_import", code=code, pk=upload.pk)
     job = services.manifest_live_job(upload=upload)
-    context = {"box": "import-job", "poll": request.path, "job": job,
+    context = {"box": "import-job", "poll": request.path, "job": job, "station": station,
                "progress": job_progress_view(job) if job else None}
     if request.htmx:
         if job is None:

@@ -189,3 +189,18 @@ def test_building_a_plan_for_an_impossible_date_builds_nothing(client, make_user
 
     assert response.status_code == 200 and "is not a date" in response.content.decode()
     assert not Plan.objects.exists()
+
+
+def test_the_plan_page_shows_times_of_day_on_the_stations_clock(client, make_user, station):
+    from datetime import UTC, date, datetime
+
+    from routes.models import Plan, PlanEvent
+
+    station.time_zone = "America/Los_Angeles"
+    station.save(update_fields=["time_zone"])
+    plan = Plan.objects.create(station=station, service_date=date(2026, 12, 1))
+    PlanEvent.objects.create(plan=plan, from_status="draft", to_status="optimizing",
+                             created_at=datetime(2026, 12, 1, 2, 30, tzinfo=UTC))  # 18:30 on Nov 30 in Seattle
+    client.force_login(make_user(role=Role.PROGRAM_ADMIN))
+    page = client.get(reverse("routes:plan_detail", args=[station.code]), {"date": "2026-12-01"}).content.decode()
+    assert "Nov 30 18:30" in page and "Dec 1 02:30" not in page
