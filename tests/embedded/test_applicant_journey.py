@@ -10,21 +10,10 @@ from django.core import mail
 from core.models import OutboxEmail
 from onboarding.models import Application, Partner
 from tests.conftest import login
-from tests.onboarding.conftest import PDF_BYTES
+from tests.onboarding.browser_steps import pdf_file, record_clear_checks, wizard_continue
 from tests.onboarding.factories import RegionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _pdf(tmp_path, name):
-    path = tmp_path / name
-    path.write_bytes(PDF_BYTES)
-    return str(path)
-
-
-def _continue(page, next_path):
-    page.click("#continue")
-    page.wait_for_url(re.compile(next_path))
 
 
 def sign_up_and_verify(page, screenshot):
@@ -61,7 +50,7 @@ def apply_as_veteran(page, tmp_path, screenshot):
     page.select_option("#id_state", "WA")
     page.fill("#id_postal_code", "98144")
     page.fill("#id_date_of_birth", "1985-04-12")
-    _continue(page, r"/step/2/$")
+    wizard_continue(page, r"/step/2/$")
     page.fill("#id_employment_history", "Motor transport operator, US Army, 2005-2013\nDispatch lead, 2014-2024")
     page.fill("#id_people_managed", "12")
     page.check("#id_is_veteran")
@@ -69,25 +58,25 @@ def apply_as_veteran(page, tmp_path, screenshot):
     page.fill("#id_service_start", "2005-06-01")
     page.fill("#id_service_end", "2013-06-01")
     page.select_option("#id_discharge_type", "honorable")
-    _continue(page, r"/step/3/$")
+    wizard_continue(page, r"/step/3/$")
     page.fill("#id_entity_name", "Rivera Veteran Logistics LLC")
     page.select_option("#id_entity_type", "llc")
     page.select_option("#id_formation_state", "WA")
     page.select_option("#id_region", label="Puget Sound, WA")
     page.fill("#id_planned_vans", "20")
     page.fill("#id_planned_drivers", "26")
-    _continue(page, r"/step/4/$")
+    wizard_continue(page, r"/step/4/$")
     page.fill("#id_liquid_capital", "52000")
-    page.set_input_files("#id_doc_proof_of_funds", _pdf(tmp_path, "bank-statement.pdf"))
-    _continue(page, r"/step/5/$")
-    page.set_input_files("#id_doc_government_id", _pdf(tmp_path, "drivers-license.pdf"))
-    page.set_input_files("#id_doc_resume", _pdf(tmp_path, "resume.pdf"))
-    page.set_input_files("#id_doc_dd214", _pdf(tmp_path, "dd214.pdf"))
+    page.set_input_files("#id_doc_proof_of_funds", pdf_file(tmp_path, "bank-statement.pdf"))
+    wizard_continue(page, r"/step/5/$")
+    page.set_input_files("#id_doc_government_id", pdf_file(tmp_path, "drivers-license.pdf"))
+    page.set_input_files("#id_doc_resume", pdf_file(tmp_path, "resume.pdf"))
+    page.set_input_files("#id_doc_dd214", pdf_file(tmp_path, "dd214.pdf"))
     screenshot(page, "embedded-applicant-02-documents")
-    _continue(page, r"/step/6/$")
+    wizard_continue(page, r"/step/6/$")
     for box in ("consent_background_check", "consent_credit_check", "consent_mvr_check", "accepted_terms"):
         page.check(f"#id_{box}")
-    _continue(page, r"/review/$")
+    wizard_continue(page, r"/review/$")
     assert "6 of 6 steps complete" in page.content()
     page.click("#submit-application")
     page.wait_for_selector("text=Your application is submitted")
@@ -99,12 +88,7 @@ def review_and_approve(page, application, screenshot):
     page.click(f'tr[data-application="{application.pk}"] a >> nth=0')
     page.click("#start-review")
     page.wait_for_selector("text=Review started.")
-    for kind in ("criminal", "credit", "mvr"):
-        page.select_option("#check-kind", kind)
-        page.select_option("#check-status", "clear")
-        page.fill("input[name=reference]", f"BG-{kind.upper()}-7")
-        page.click("#record-check")
-        page.wait_for_selector(f'tr[data-check="{kind}"] >> text=Clear')
+    record_clear_checks(page, reference="7")
     page.click("#veteran-form button[value=yes]")
     page.wait_for_selector("#veteran-form >> xpath=.. >> text=Verified")
     page.fill("#decision-note", "Welcome to the program.")

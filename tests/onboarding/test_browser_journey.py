@@ -8,21 +8,10 @@ import pytest
 from accounts.models import Role
 from onboarding.models import Application, Partner
 from tests.conftest import login
-from tests.onboarding.conftest import PDF_BYTES
+from tests.onboarding.browser_steps import pdf_file, record_clear_checks, wizard_continue
 from tests.onboarding.factories import RegionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _pdf(tmp_path, name):
-    path = tmp_path / name
-    path.write_bytes(PDF_BYTES)
-    return str(path)
-
-
-def _continue(page, next_path):
-    page.click("#continue")
-    page.wait_for_url(re.compile(next_path))
 
 
 def _apply(page, tmp_path, screenshot):
@@ -37,10 +26,10 @@ def _apply(page, tmp_path, screenshot):
     page.fill("#id_postal_code", "30303")
     page.fill("#id_date_of_birth", "1988-09-21")
     screenshot(page, "onboarding-01-wizard-step1")
-    _continue(page, r"/step/2/$")
+    wizard_continue(page, r"/step/2/$")
     page.fill("#id_employment_history", "Warehouse shift lead, 2015-2024")
     page.fill("#id_people_managed", "15")
-    _continue(page, r"/step/3/$")
+    wizard_continue(page, r"/step/3/$")
     assert "20–40 vans" in page.content()
     page.fill("#id_entity_name", "Lee Express Delivery LLC")
     page.select_option("#id_entity_type", "llc")
@@ -48,21 +37,21 @@ def _apply(page, tmp_path, screenshot):
     page.select_option("#id_region", label="Browser Region, GA")
     page.fill("#id_planned_vans", "24")
     page.fill("#id_planned_drivers", "32")
-    _continue(page, r"/step/4/$")
+    wizard_continue(page, r"/step/4/$")
     page.fill("#id_liquid_capital", "20000")
-    page.set_input_files("#id_doc_proof_of_funds", _pdf(tmp_path, "bank-statement.pdf"))
+    page.set_input_files("#id_doc_proof_of_funds", pdf_file(tmp_path, "bank-statement.pdf"))
     page.click("#continue")
     page.wait_for_selector("text=requires at least $30,000")
     screenshot(page, "onboarding-02-capital-below-minimum")
     page.fill("#id_liquid_capital", "48000")
-    _continue(page, r"/step/5/$")
+    wizard_continue(page, r"/step/5/$")
     assert "Uploaded: Proof of funds" in page.content()
-    page.set_input_files("#id_doc_government_id", _pdf(tmp_path, "drivers-license.pdf"))
-    page.set_input_files("#id_doc_resume", _pdf(tmp_path, "resume.pdf"))
-    _continue(page, r"/step/6/$")
+    page.set_input_files("#id_doc_government_id", pdf_file(tmp_path, "drivers-license.pdf"))
+    page.set_input_files("#id_doc_resume", pdf_file(tmp_path, "resume.pdf"))
+    wizard_continue(page, r"/step/6/$")
     for box in ("consent_background_check", "consent_credit_check", "consent_mvr_check", "accepted_terms"):
         page.check(f"#id_{box}")
-    _continue(page, r"/review/$")
+    wizard_continue(page, r"/review/$")
     assert "6 of 6 steps complete" in page.content()
     screenshot(page, "onboarding-03-review-before-submit")
     page.click("#submit-application")
@@ -78,12 +67,7 @@ def _review(admin_page, application, screenshot):
     admin_page.click(f'tr[data-application="{application.pk}"] a >> nth=0')
     admin_page.click("#start-review")
     admin_page.wait_for_selector("text=Review started.")
-    for kind in ("criminal", "credit", "mvr"):
-        admin_page.select_option("#check-kind", kind)
-        admin_page.select_option("#check-status", "clear")
-        admin_page.fill("input[name=reference]", f"BG-{kind.upper()}-1")
-        admin_page.click("#record-check")
-        admin_page.wait_for_selector(f'tr[data-check="{kind}"] >> text=Clear')
+    record_clear_checks(admin_page, reference="1")
     screenshot(admin_page, "onboarding-06-detail-checks-clear")
     admin_page.fill("#decision-note", "Welcome to the program.")
     admin_page.click("#approve")
