@@ -14,19 +14,13 @@ import functools
 from django.db import transaction
 
 from core.audience import APPLICANT, HUB, PARTNER, Audience, EventAudience
+from core.hooks import Hook
 from core.models import OutboxEvent, OutboxEventPartner
 
-# Callables `fn(event_id)` run after the recording transaction commits (webhook dispatch registers
-# one from integrations; core never imports it). A failing hook is logged, never raised: the
-# periodic sweep picks up any event whose dispatch did not happen.
-_COMMIT_HOOKS: list = []
-
-
-def on_event_committed(fn):
-    """Register `fn(event_id)` to run after every recorded event's transaction commits."""
-    if fn not in _COMMIT_HOOKS:
-        _COMMIT_HOOKS.append(fn)
-    return fn
+# Functions `fn(event_id)` run after the recording transaction commits (integrations registers webhook
+# dispatch; core never imports it). A failing one is logged, never raised: the periodic sweep picks up any
+# event whose dispatch did not happen.
+event_committed = Hook("core.event_committed")
 
 # type -> (description, payload fields)
 EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
@@ -98,8 +92,8 @@ def event_record(*, type: str, subject, payload: dict, audience: Audience) -> Ou
     event.save(force_insert=True)
     if audience.partner_ids:
         OutboxEventPartner.objects.bulk_create(_partner_rows(event, audience))
-    for hook in _COMMIT_HOOKS:
-        transaction.on_commit(functools.partial(hook, event.pk), robust=True)
+    for fn in event_committed.functions():
+        transaction.on_commit(functools.partial(fn, event.pk), robust=True)
     return event
 
 

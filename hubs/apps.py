@@ -8,7 +8,7 @@ class HubsConfig(AppConfig):
         from core.audience import HUB, register_tenancy
         from hubs.selectors import hub_owner_ids
         from hubs.services.payouts import PURPOSE, on_statement_transfer
-        from payments.hooks import register_transfer_listener
+        from payments.hooks import transfer_changed
 
-        register_transfer_listener(PURPOSE, on_statement_transfer)
+        transfer_changed.register(on_statement_transfer, key=PURPOSE)
         register_tenancy(HUB, hub_owner_ids)

@@ -6,7 +6,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations (webhooks)"
 
     def ready(self):
-        from core.events import on_event_committed
+        from core.events import event_committed
         from integrations.tasks import enqueue_event_dispatch
 
-        on_event_committed(enqueue_event_dispatch)
+        event_committed.register(enqueue_event_dispatch)

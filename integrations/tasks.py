@@ -32,6 +32,6 @@ def webhooks_sweep():
 
 
 def enqueue_event_dispatch(event_id) -> None:
-    """Registered with core.events.on_event_committed: runs after the recording transaction commits.
+    """Registered on the hook core.events.event_committed: runs after the recording transaction commits.
     With the broker down this logs and returns; webhooks_sweep dispatches the event later."""
     enqueue(event_dispatch, str(event_id))

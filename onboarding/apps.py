@@ -8,7 +8,7 @@ class OnboardingConfig(AppConfig):
         from core.audience import PARTNER, register_tenancy
         from onboarding.claims.payouts import on_claim_transfer
         from onboarding.selectors import partner_member_ids
-        from payments.hooks import register_transfer_listener
+        from payments.hooks import transfer_changed
 
-        register_transfer_listener("claim", on_claim_transfer)
+        transfer_changed.register(on_claim_transfer, key="claim")
         register_tenancy(PARTNER, partner_member_ids)

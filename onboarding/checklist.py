@@ -2,25 +2,24 @@
 
 Some items are answered by apps downstream of onboarding (fleet knows about insurance, vans and
 drivers; routes knows the first route). Onboarding must never import them, so those apps'
-selectors are registered here from the project (`dsp_portal/apps.py`, `ready()`):
+selectors are registered on the `checklist_sources` hook by the project (`dsp_portal/apps.py`, `ready()`):
 
-    checklist_source_register("vans_ordered", lambda partner: fleet_selectors.has_orders(partner=partner))
+    checklist_sources.register(lambda partner: procurement.partner_has_vans_ordered(partner=partner),
+                               key="vans_ordered")
 
 A source returns True (done), False (not done) or None (no answer: fall back to the manual value,
 if the item has one). An item without a source and without a manual value shows as "not yet".
 """
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from core.hooks import Hook
+
 logger = logging.getLogger(__name__)
 
-Source = Callable[[object], bool | None]
-
-_SOURCES: dict[str, Source] = {}
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,10 @@ ITEMS: list[ItemSpec] = [
 ]
 ITEM_KEYS = {item.key for item in ITEMS}
 
+# Other apps answer items from their own data: `fn(partner) -> bool | None` (None: no answer, the manual value
+# stands). Onboarding imports none of them; the project wires them in `dsp_portal/apps.py` (core/hooks.py).
+checklist_sources = Hook("onboarding.checklist_source", single=True, keys=ITEM_KEYS)
+
 
 @dataclass(frozen=True)
 class ChecklistItem:
@@ -53,23 +56,9 @@ class ChecklistItem:
     detail: str = ""
 
 
-def checklist_source_register(key: str, fn: Source) -> None:
-    """Let another app answer a checklist item. Called from the project's `ready()`."""
-    if key not in ITEM_KEYS:
-        raise KeyError(f"Unknown checklist item {key!r}; known: {sorted(ITEM_KEYS)}")
-    _SOURCES[key] = fn
-
-
-def checklist_source_unregister(key: str) -> None:
-    _SOURCES.pop(key, None)
-
-
 def _ask(key, partner) -> bool | None:
-    fn = _SOURCES.get(key)
-    if fn is None:
-        return None
     try:
-        return fn(partner)
+        return checklist_sources.ask(key, partner)
     except Exception:
         # One failing app must not hide the owner's whole checklist.
         logger.exception("checklist source %s failed for partner %s", key, partner.pk)

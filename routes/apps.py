@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class RoutesConfig(AppConfig):
     name = "routes"
+
+    def ready(self):
+        from onboarding.checklist import checklist_sources
+        from routes.selectors import partner_first_route_date
+
+        # Routes answers onboarding's "first route date" (a published route dealt to the partner). None (not
+        # False) before the first route, so the admin's manual date still shows.
+        checklist_sources.register(lambda partner: True if partner_first_route_date(partner=partner) else None,
+                                   key="first_route")

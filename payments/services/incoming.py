@@ -185,5 +185,5 @@ def _payment_move(row: Payment, to: str, *, actor=None, note: str = "", changes=
     previous = row.status
     row = transition(instance=row, to=to, workflow=PAYMENT_WORKFLOW, log_model=PaymentLog,
                      subject_field="payment", actor=actor, note=note, changes=changes)
-    hooks.notify_payment(payment=row, previous_status=previous)
+    hooks.payment_changed.send(row.purpose, payment=row, previous_status=previous)
     return row

@@ -187,5 +187,5 @@ def _transfer_move(row: Transfer, to: str, *, actor=None, note: str = "", change
         # The recipient reads it: the account's holder ("partner:12", "hub:7") names them without importing them.
         event_record(type="payout.paid", subject=row, payload={"transfer_id": row.pk, "amount": str(row.amount)},
                      audience=Audience.holder(row.account.holder))
-    hooks.notify_transfer(transfer=row, previous_status=previous)
+    hooks.transfer_changed.send(row.purpose, transfer=row, previous_status=previous)
     return row

@@ -1,4 +1,5 @@
 import io
+from contextlib import ExitStack
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,13 +31,9 @@ def program_settings(db):
 
 
 @pytest.fixture
-def checklist_source(monkeypatch):
+def checklist_source():
     """`checklist_source(key, fn)`: answer a checklist item for this test only (the project's wiring comes back)."""
-    from onboarding import checklist
+    from onboarding.checklist import checklist_sources
 
-    monkeypatch.setattr(checklist, "_SOURCES", dict(checklist._SOURCES))
-
-    def register(key, fn):
-        checklist.checklist_source_register(key, fn)
-
-    return register
+    with ExitStack() as stack:
+        yield lambda key, fn: stack.enter_context(checklist_sources.replaced(fn, key=key))

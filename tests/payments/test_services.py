@@ -183,20 +183,20 @@ def test_listener_is_called_inside_the_transaction_on_each_status_change(stripe_
 
     seen = []
 
-    @hooks.transfer_listener("hub_statement")
+    @hooks.transfer_changed.receiver("hub_statement")
     def on_statement_transfer(*, transfer, previous_status):
         seen.append((previous_status, transfer.status, connection.in_atomic_block,
                      Transfer.objects.get(pk=transfer.pk).status))
 
-    @hooks.transfer_listener("claim")
+    @hooks.transfer_changed.receiver("claim")
     def on_claim_transfer(*, transfer, previous_status):
         raise AssertionError("another purpose's listener must not be called")
 
     try:
         transfer_sync(transfer=_pay(onboarded_account))
     finally:
-        hooks.unregister(on_statement_transfer)
-        hooks.unregister(on_claim_transfer)
+        hooks.transfer_changed.unregister(on_statement_transfer, key="hub_statement")
+        hooks.transfer_changed.unregister(on_claim_transfer, key="claim")
 
     assert seen == [("pending", "submitted", True, "submitted"), ("submitted", "paid", True, "paid")]
 
@@ -204,7 +204,7 @@ def test_listener_is_called_inside_the_transaction_on_each_status_change(stripe_
 def test_a_failing_listener_rolls_the_status_change_back(stripe_fake, onboarded_account):
     transfer = _pay(onboarded_account)
 
-    @hooks.transfer_listener("hub_statement")
+    @hooks.transfer_changed.receiver("hub_statement")
     def refuse(*, transfer, previous_status):
         raise RuntimeError("downstream refused")
 
@@ -212,7 +212,7 @@ def test_a_failing_listener_rolls_the_status_change_back(stripe_fake, onboarded_
         with pytest.raises(RuntimeError):
             transfer_sync(transfer=transfer)
     finally:
-        hooks.unregister(refuse)
+        hooks.transfer_changed.unregister(refuse, key="hub_statement")
 
     transfer.refresh_from_db()
     assert transfer.status == Transfer.Status.SUBMITTED
@@ -225,7 +225,7 @@ def test_a_failing_listener_rolls_the_status_change_back(stripe_fake, onboarded_
 def test_payment_intent_and_refund_round_trip(stripe_fake):
     changes = []
 
-    @hooks.payment_listener("order_deposit")
+    @hooks.payment_changed.receiver("order_deposit")
     def on_deposit(*, payment, previous_status):
         changes.append((previous_status, payment.status))
 
@@ -247,7 +247,7 @@ def test_payment_intent_and_refund_round_trip(stripe_fake):
         refund = payment_refund(payment=payment, idempotency_key="order-refund:17")
         again = payment_refund(payment=payment, idempotency_key="order-refund:17")
     finally:
-        hooks.unregister(on_deposit)
+        hooks.payment_changed.unregister(on_deposit, key="order_deposit")
 
     assert refund.pk == again.pk
     assert refund.status == Refund.Status.SUCCEEDED and refund.stripe_refund_id.startswith("re_")

@@ -103,7 +103,7 @@ def test_transfer_reversed_webhook_marks_a_paid_transfer_reversed(client, stripe
 def test_listener_learns_of_the_payout_through_the_webhook_once(client, stripe_fake, transfer):
     calls = []
 
-    @hooks.transfer_listener("hub_statement")
+    @hooks.transfer_changed.receiver("hub_statement")
     def on_statement(*, transfer, previous_status):
         calls.append((transfer.reference, previous_status, transfer.status))
 
@@ -112,7 +112,7 @@ def test_listener_learns_of_the_payout_through_the_webhook_once(client, stripe_f
         stripe_fake.send_webhook(client, "transfer.paid", transfer.stripe_transfer_id, event_id=first.event_id)
         stripe_fake.send_webhook(client, "transfer.updated", transfer.stripe_transfer_id)
     finally:
-        hooks.unregister(on_statement)
+        hooks.transfer_changed.unregister(on_statement, key="hub_statement")
 
     assert calls == [("statement:3", "submitted", "paid")]
 
