@@ -4,7 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("accounts.api_urls")),
-    path("", include("payments.api_urls")),
     path("", include("onboarding.api_urls")),
     path("", include("fleet.api_urls")),
     path("", include("procurement.api_urls")),

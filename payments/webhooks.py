@@ -18,22 +18,22 @@ from payments.models import StripeEvent
 
 def _transfer(object_id: str) -> None:
     obj = gateway.call(gateway.client().v1.transfers.retrieve, object_id)
-    services.transfer_apply(data=services._data(obj))
+    services.transfer_apply(data=services.stripe_dict(obj))
 
 
 def _payment_intent(object_id: str) -> None:
     obj = gateway.call(gateway.client().v1.payment_intents.retrieve, object_id)
-    services.payment_apply(data=services._data(obj))
+    services.payment_apply(data=services.stripe_dict(obj))
 
 
 def _charge(object_id: str) -> None:
     obj = gateway.call(gateway.client().v1.charges.retrieve, object_id)
-    services.charge_apply(data=services._data(obj))
+    services.charge_apply(data=services.stripe_dict(obj))
 
 
 def _account(object_id: str) -> None:
     obj = gateway.call(gateway.client().v1.accounts.retrieve, object_id)
-    services.connected_account_apply(data=services._data(obj))
+    services.connected_account_apply(data=services.stripe_dict(obj))
 
 
 HANDLERS = {

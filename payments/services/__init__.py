@@ -11,13 +11,13 @@ They raise `DomainError` for the caller's mistakes (bad amount, reused key, acco
 accounts.py: payees (Connect accounts); transfers.py: money out; incoming.py: deposits and refunds.
 """
 
-from payments.services._common import _data
 from payments.services.accounts import (
     connected_account_apply,
     connected_account_get_or_create,
     connected_account_onboarding_link,
     connected_account_refresh,
 )
+from payments.services.common import stripe_dict
 from payments.services.incoming import (
     charge_apply,
     payment_apply,
@@ -28,7 +28,7 @@ from payments.services.incoming import (
 from payments.services.transfers import transfer_apply, transfer_create, transfer_retry, transfer_sync
 
 __all__ = [
-    "_data",
+    "stripe_dict",
     "charge_apply",
     "connected_account_apply",
     "connected_account_get_or_create",

@@ -9,7 +9,7 @@ from payments import gateway
 from payments.models import (
     ConnectedAccount,
 )
-from payments.services._common import _data
+from payments.services.common import stripe_dict
 
 # --- Connected accounts -------------------------------------------------------------------
 
@@ -31,7 +31,7 @@ def connected_account_get_or_create(*, holder: str, email: str) -> ConnectedAcco
         )
         account.stripe_account_id = obj.id
         account.email = email
-        _account_copy_flags(account, _data(obj))
+        _account_copy_flags(account, stripe_dict(obj))
         account.save()
     return account
 
@@ -53,7 +53,7 @@ def connected_account_refresh(*, account: ConnectedAccount) -> ConnectedAccount:
     if not account.stripe_account_id:
         return account
     obj = gateway.call(gateway.client().v1.accounts.retrieve, account.stripe_account_id)
-    return connected_account_apply(data=_data(obj)) or account
+    return connected_account_apply(data=stripe_dict(obj)) or account
 
 
 def connected_account_apply(*, data: dict) -> ConnectedAccount | None:

@@ -17,7 +17,7 @@ from payments.models import (
     PaymentLog,
     Refund,
 )
-from payments.services._common import _check_key, _data, _key_reused, _positive_amount
+from payments.services.common import check_key, key_reused, positive_amount, stripe_dict
 
 P = Payment.Status
 
@@ -31,8 +31,8 @@ def payment_intent_create(*, amount, purpose: str, reference: str, idempotency_k
 
     Raises `StripeGatewayError` when Stripe refuses or is unreachable (no money moved; the same
     key can be used again)."""
-    amount = _positive_amount(amount)
-    key = _check_key(idempotency_key)
+    amount = positive_amount(amount)
+    key = check_key(idempotency_key)
     try:
         with transaction.atomic():
             payment, created = Payment.objects.get_or_create(
@@ -43,7 +43,7 @@ def payment_intent_create(*, amount, purpose: str, reference: str, idempotency_k
     except IntegrityError:
         payment = Payment.objects.get(idempotency_key=key)
     if (payment.amount, payment.purpose, payment.reference) != (amount, purpose, reference):
-        raise _key_reused()
+        raise key_reused()
     if payment.stripe_payment_intent_id:
         return payment
     metadata = {"purpose": purpose, "reference": reference, "payment_id": str(payment.pk)}
@@ -69,7 +69,7 @@ def payment_sync(*, payment: Payment) -> Payment:
     if not payment.stripe_payment_intent_id:
         return payment
     obj = gateway.call(gateway.client().v1.payment_intents.retrieve, payment.stripe_payment_intent_id)
-    return payment_apply(data=_data(obj)) or payment
+    return payment_apply(data=stripe_dict(obj)) or payment
 
 
 def payment_apply(*, data: dict) -> Payment | None:
@@ -121,11 +121,11 @@ def charge_apply(*, data: dict) -> Payment | None:
 
 def payment_refund(*, payment: Payment, idempotency_key: str, amount=None, actor=None) -> Refund:
     """Refund a succeeded payment (all that remains, or `amount`), once per key."""
-    key = _check_key(idempotency_key)
+    key = check_key(idempotency_key)
     existing = Refund.objects.filter(idempotency_key=key).first()
     if existing is not None:
         if existing.payment_id != payment.pk:
-            raise _key_reused()
+            raise key_reused()
         if existing.stripe_refund_id or existing.status != Refund.Status.PENDING:
             return existing
         return _refund_send(existing, actor=actor)
@@ -134,7 +134,7 @@ def payment_refund(*, payment: Payment, idempotency_key: str, amount=None, actor
         if row.status != P.SUCCEEDED:
             raise InvalidTransition(_("Only a succeeded payment can be refunded."), code="payment_not_refundable")
         remaining = row.amount - row.amount_refunded
-        value = remaining if amount is None else _positive_amount(amount)
+        value = remaining if amount is None else positive_amount(amount)
         if value <= 0 or value > remaining:
             raise ValidationFailed(_("A refund cannot exceed what was paid."), code="refund_too_large",
                                    fields={"amount": [_("At most %(amount)s.") % {"amount": remaining}]})
@@ -157,7 +157,7 @@ def _refund_send(refund: Refund, *, actor=None) -> Refund:
             status=Refund.Status.FAILED, failure_message=exc.detail, updated_at=timezone.now())
         refund.refresh_from_db()
         return refund
-    data = _data(obj)
+    data = stripe_dict(obj)
     with transaction.atomic():
         row = Refund.objects.select_for_update().get(pk=refund.pk)
         if row.stripe_refund_id:

@@ -18,8 +18,8 @@ from payments.models import (
     Transfer,
     TransferLog,
 )
-from payments.services._common import _check_key, _data, _key_reused, _positive_amount
 from payments.services.accounts import connected_account_refresh
+from payments.services.common import check_key, key_reused, positive_amount, stripe_dict
 
 T = Transfer.Status
 
@@ -34,8 +34,8 @@ def transfer_create(*, account: ConnectedAccount, amount, purpose: str, referenc
     The row is written first; a second call with the same key returns it (and only calls Stripe
     again, with the same key, if Stripe never accepted the first). A refused call leaves the row
     `failed` with the message; `transfer_retry` sends it again."""
-    amount = _positive_amount(amount)
-    key = _check_key(idempotency_key)
+    amount = positive_amount(amount)
+    key = check_key(idempotency_key)
     existing = Transfer.objects.filter(idempotency_key=key).first()
     if existing is None:
         _require_ready(account)
@@ -49,7 +49,7 @@ def transfer_create(*, account: ConnectedAccount, amount, purpose: str, referenc
             existing = Transfer.objects.get(idempotency_key=key)
     if (existing.account_id, existing.amount, existing.purpose, existing.reference) != (
             account.pk, amount, purpose, reference):
-        raise _key_reused()
+        raise key_reused()
     if existing.status != T.PENDING or existing.stripe_transfer_id:
         return existing
     return _transfer_send_locked(existing)
@@ -109,7 +109,7 @@ def _transfer_send(transfer: Transfer) -> Transfer:
                            options={"idempotency_key": transfer.stripe_idempotency_key})
     except StripeGatewayError as exc:
         return _transfer_record_failure(transfer, exc)
-    return _transfer_record_accepted(transfer, _data(obj))
+    return _transfer_record_accepted(transfer, stripe_dict(obj))
 
 
 def _transfer_record_accepted(transfer: Transfer, data: dict) -> Transfer:
@@ -158,7 +158,7 @@ def transfer_sync(*, transfer: Transfer) -> Transfer:
     if not transfer.stripe_transfer_id:
         return transfer
     obj = gateway.call(gateway.client().v1.transfers.retrieve, transfer.stripe_transfer_id)
-    return transfer_apply(data=_data(obj)) or transfer
+    return transfer_apply(data=stripe_dict(obj)) or transfer
 
 
 def transfer_apply(*, data: dict) -> Transfer | None:

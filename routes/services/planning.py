@@ -60,7 +60,7 @@ BATCH = 2000
 PLAN_JOB = "routes.plan"
 
 
-def _move(plan, to, *, by=None, note="", changes=None):
+def plan_move(plan, to, *, by=None, note="", changes=None):
     return transition(instance=plan, to=to, workflow=PLAN_WORKFLOW, log_model=PlanEvent, subject_field="plan",
                       actor=by, note=note, changes=changes)
 
@@ -72,7 +72,7 @@ def plan_for_day(*, station: Station, service_date: date, by=None) -> Plan:
 
 
 def plan_fail(*, plan: Plan, reason: str, by=None) -> Plan:
-    return _move(plan, PlanStatus.FAILED, by=by, note=reason, changes={"failure_reason": reason[:2000]})
+    return plan_move(plan, PlanStatus.FAILED, by=by, note=reason, changes={"failure_reason": reason[:2000]})
 
 
 def _clock(t) -> int | None:
@@ -251,7 +251,7 @@ def _build(plan: Plan, *, job: Job, by=None, seconds: float | None = None, seed:
     if plan.status == PlanStatus.OPTIMIZING:  # its job is gone (we hold the only live one): the worker died
         plan = plan_fail(plan=plan, reason=_("The planning worker stopped before it finished; planning again."),
                          by=by)
-    plan = _move(plan, PlanStatus.OPTIMIZING, by=by, changes={"failure_reason": ""})
+    plan = plan_move(plan, PlanStatus.OPTIMIZING, by=by, changes={"failure_reason": ""})
     report = _reporter(job)
     try:
         report("hub_split", seconds=seconds)
@@ -337,7 +337,7 @@ def plan_solution_save(*, plan: Plan, context: dict, solution: Solution, by=None
                                                    detail=(u.detail or REASONS.get(u.reason, ""))[:300])
                                         for pk, u in left], batch_size=BATCH)
         Package.objects.filter(pk__in=[pk for pk, _u in left]).update(stop=None, status=PackageStatus.UNASSIGNED)
-        plan = _move(plan, PlanStatus.READY, by=by, note=_("%(r)s routes, %(u)s packages unassigned")
+        plan = plan_move(plan, PlanStatus.READY, by=by, note=_("%(r)s routes, %(u)s packages unassigned")
                      % {"r": len(routes), "u": len(left)},
                      changes={"distance_m": solution.distance, "duration_s": solution.duration,
                               "solver_seconds": solution.seconds, "sectors": solution.sectors, "context": {}})

@@ -13,7 +13,7 @@ from core.errors import Conflict, ValidationFailed
 from core.events import event_record
 from routes.models import Plan, PlanStatus
 from routes.services.notify import plan_published_notify
-from routes.services.planning import _move
+from routes.services.planning import plan_move
 
 
 def _unassigned_codes(plan: Plan) -> list[str]:
@@ -43,7 +43,7 @@ def plan_publish(*, plan: Plan, by=None, allow_unassigned: bool = False, reason:
                                        code="reason_required", fields={"reason": [_("A reason is required.")]})
             note = _("Published with %(n)s routes unassigned (%(routes)s): %(reason)s") % {
                 "n": len(missing), "routes": ", ".join(missing), "reason": reason.strip()}
-        plan = _move(plan, PlanStatus.PUBLISHED, by=by, note=note, changes={"published_at": timezone.now()})
+        plan = plan_move(plan, PlanStatus.PUBLISHED, by=by, note=note, changes={"published_at": timezone.now()})
         # Every partner with a route in the plan may read it (several partners share a station's day).
         partner_ids = set(plan.routes.values_list("partner_id", flat=True))
         event_record(type="route.published", subject=plan, payload={

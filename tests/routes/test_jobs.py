@@ -14,7 +14,7 @@ from core.jobs import job_open
 from core.models import Job
 from routes.models import Plan, PlanEvent, PlanningRun, PlanStatus
 from routes.services import PLAN_JOB, plan_build, plan_publish, route_assign, station_plan_night
-from routes.services.planning import _move, plan_for_day
+from routes.services.planning import plan_for_day, plan_move
 from tests.onboarding.factories import partner_with_owner
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _build(client, station, day):
 
 def _dead_plan(station, day):
     """A plan left optimizing by a worker that died: its job still says running, heard from an hour ago."""
-    plan = _move(plan_for_day(station=station, service_date=day), PlanStatus.OPTIMIZING)
+    plan = plan_move(plan_for_day(station=station, service_date=day), PlanStatus.OPTIMIZING)
     job = job_open(kind=PLAN_JOB, subject=plan)
     an_hour_ago = timezone.now() - timedelta(hours=1)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, created_at=an_hour_ago, heartbeat_at=an_hour_ago)

@@ -1,4 +1,4 @@
-"""Helpers shared by the payments services."""
+"""Helpers shared by the payments services (amounts, idempotency keys, Stripe objects as dicts)."""
 
 from decimal import Decimal
 
@@ -8,11 +8,11 @@ from core.errors import Unprocessable, ValidationFailed
 from core.money import money
 
 
-def _data(obj) -> dict:
+def stripe_dict(obj) -> dict:
     return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
 
-def _positive_amount(amount) -> Decimal:
+def positive_amount(amount) -> Decimal:
     value = money(amount)
     if value <= 0:
         raise ValidationFailed(_("The amount must be more than zero."), code="amount_not_positive",
@@ -20,7 +20,7 @@ def _positive_amount(amount) -> Decimal:
     return value
 
 
-def _check_key(idempotency_key: str) -> str:
+def check_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key or len(key) > 200:
         raise ValidationFailed(_("An idempotency key of 1 to 200 characters is required."),
@@ -28,6 +28,6 @@ def _check_key(idempotency_key: str) -> str:
     return key
 
 
-def _key_reused():
+def key_reused():
     return Unprocessable(_("This idempotency key was already used for a different movement of money."),
                          code="idempotency_key_reused")

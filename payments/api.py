@@ -1,1 +1,0 @@
-"""REST views: thin, like the HTML ones."""

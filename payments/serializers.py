@@ -1,1 +1,0 @@
-"""REST input and output shapes."""
