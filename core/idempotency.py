@@ -3,7 +3,9 @@
 The first response is stored per (user, key). The same key with the same request replays it;
 the same key with a different request is 422; a duplicate arriving while the first is still
 running is 409. Responses of 5xx and raised errors are not stored, so a retry after a failure runs
-again (a duplicate that finds the failed first attempt's record gone claims the key afresh).
+again (a duplicate that finds the failed first attempt's record gone claims the key afresh). A record
+still "in progress" after `IDEMPOTENCY_IN_PROGRESS_LEASE` belongs to a process that died mid-request
+(no request outlives the server's timeout): the next duplicate takes it over and runs the request.
 
 Use on a DRF view method::
 
@@ -15,8 +17,10 @@ import functools
 import hashlib
 import json
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
@@ -93,8 +97,21 @@ def _claim(request, key):
     if record.fingerprint != fingerprint:
         raise _reused()
     if record.state == IdempotencyRecord.State.IN_PROGRESS:
+        if _take_over(record):
+            return record, True
         raise _in_progress()
     return record, False
+
+
+def _take_over(record) -> bool:
+    """Claim an in-progress record whose request died (older than the lease); one duplicate wins."""
+    now = timezone.now()
+    if record.created_at > now - settings.IDEMPOTENCY_IN_PROGRESS_LEASE:
+        return False
+    taken = IdempotencyRecord.objects.filter(pk=record.pk, state=IdempotencyRecord.State.IN_PROGRESS,
+                                             created_at=record.created_at).update(created_at=now)
+    record.created_at = now
+    return taken == 1
 
 
 def _in_progress():

@@ -353,6 +353,8 @@ PROGRAM_NAME = env.str("PROGRAM_NAME", default="Last Mile Partner Program")
 PROGRAM_TIME_ZONE = env.str("PROGRAM_TIME_ZONE", default="America/Los_Angeles")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48))
+# A request still "in progress" after this died with its worker (gunicorn's timeout is 30 s): a retry takes the key.
+IDEMPOTENCY_IN_PROGRESS_LEASE = timedelta(seconds=env.int("IDEMPOTENCY_IN_PROGRESS_LEASE_SECONDS", default=300))
 # Webhooks (integrations): loopback http only for development and tests; production needs https
 # to public addresses. A subscription is disabled after this many failed attempts in a row.
 WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=not PRODUCTION)

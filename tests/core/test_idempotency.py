@@ -1,6 +1,8 @@
 """Idempotency-Key: replay, 422 on a different body, 409 while the first is still running."""
 
 import threading
+from contextlib import contextmanager
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -84,6 +86,37 @@ def test_a_duplicate_while_the_first_is_running_is_409(user, token_client):
     assert replay.json() == results["first"].json()
     assert OutboxEvent.objects.count() == 1
     assert IdempotencyRecord.objects.get(key="k-9").state == IdempotencyRecord.State.DONE
+
+
+@pytest.mark.django_db
+def test_a_key_whose_first_request_died_is_taken_over_after_the_lease(user, token_client, settings):
+    """The first request's worker was killed: its record stays "in progress". Within the lease a retry is 409;
+    after it, the retry runs once and later duplicates replay it."""
+    client = token_client(user)
+    with override_first_request_died(client, key="k-dead") as record:
+        fresh = client.post("/create/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+        assert fresh.status_code == 409
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            created_at=record.created_at - settings.IDEMPOTENCY_IN_PROGRESS_LEASE - timedelta(seconds=1))
+        retry = client.post("/create/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+        again = client.post("/create/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true" and again.json() == retry.json()
+    assert OutboxEvent.objects.count() == 1
+    assert IdempotencyRecord.objects.get(key="k-dead").state == IdempotencyRecord.State.DONE
+
+
+@contextmanager
+def override_first_request_died(client, *, key):
+    """Leave the record a request leaves when its process dies after claiming the key (same body as the retry)."""
+    first = client.post("/create/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY=f"{key}-probe")
+    assert first.status_code == 201
+    probe = IdempotencyRecord.objects.get(key=f"{key}-probe")
+    OutboxEvent.objects.all().delete()
+    record = IdempotencyRecord.objects.create(user=probe.user, scope=probe.scope, key=key,
+                                              fingerprint=probe.fingerprint)
+    probe.delete()
+    yield record
 
 
 @pytest.mark.django_db
