@@ -6,14 +6,17 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from core.servicedays import service_today
 from hubs import services
 from hubs.models import OPEN_PARCEL_STATUSES, Hub, HubStatus, Parcel
 
 
 @shared_task(acks_late=True)
 def statements_weekly():
-    """Monday: compute last week's statements, then pay each one in its own task."""
-    today = timezone.now().date()
+    """Daily: once last week has ended at every hub (in the westernmost hub's zone too), compute its statements,
+    then pay each one in its own task."""
+    zones = Hub.objects.filter(status__in=[HubStatus.ACTIVE, HubStatus.PAUSED]).values_list("time_zone", flat=True)
+    today = min((service_today(zone) for zone in set(zones)), default=service_today())
     last_monday = services.week_start_of(today) - timedelta(days=7)
     services.statements_compute(week_start=last_monday)
     from hubs.models import Statement, StatementStatus

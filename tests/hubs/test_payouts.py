@@ -55,3 +55,24 @@ def test_a_hub_without_finished_onboarding_is_not_paid_yet(stripe_fake, statemen
     assert stripe_fake.count("transfer") == 0
     statement.refresh_from_db()
     assert statement.status == "open"
+
+
+def test_the_weekly_job_waits_until_the_week_has_ended_at_the_westernmost_hub(stripe_fake, hub):
+    """Monday 09:00 UTC is Monday in Los Angeles but still Sunday evening in Honolulu: the week (Mon 2 – Sun 8
+    March) is not over there."""
+    hub.time_zone = "Pacific/Honolulu"
+    hub.save(update_fields=["time_zone"])
+    account = connected_account_get_or_create(holder=f"hub:{hub.pk}", email=hub.owner.email)
+    stripe_fake.complete_account_onboarding(account.stripe_account_id)
+    ParcelFactory(hub=hub, service_date=date(2026, 3, 8), status="delivered")
+
+    with freeze_time("2026-03-09 09:00:00"):
+        tasks.statements_weekly.delay()
+    assert not Statement.objects.filter(week_start=MONDAY).exists()
+    assert stripe_fake.count("transfer") == 0
+
+    with freeze_time("2026-03-09 11:00:00"):  # 01:00 on Monday in Honolulu
+        tasks.statements_weekly.delay()
+    statement = Statement.objects.get(week_start=MONDAY)
+    assert statement.delivered == 1
+    assert stripe_fake.count("transfer") == 1
