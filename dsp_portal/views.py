@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connections
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -93,3 +94,8 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _error(request, "errors/500.html", 500, "server_error", "Something went wrong on our side.")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the one icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -137,6 +137,23 @@ def test_the_detail_page_shows_answers_documents_checks_and_history(client, admi
         assert text in page, text
 
 
+def test_the_detail_page_says_how_long_ago_in_words(client, admin_user):
+    from freezegun import freeze_time
+
+    from onboarding.models import Application
+
+    client.force_login(admin_user)
+    application = application_in("submitted")
+    page = client.get(reverse("onboarding:review_detail", args=[application.pk])).content.decode()
+    assert "(today)" in page and "0 business days" not in page
+    # Submitted on Tuesday, looked at on Wednesday (no holiday between): one business day, in the singular.
+    Application.objects.filter(pk=application.pk).update(submitted_at=application.submitted_at.replace(
+        year=2026, month=11, day=17, hour=18))
+    with freeze_time("2026-11-18 19:00:00"):
+        page = client.get(reverse("onboarding:review_detail", args=[application.pk])).content.decode()
+    assert "(1 business day ago)" in page
+
+
 def test_an_admin_decides_through_the_page_and_a_late_second_decision_gets_a_clear_message(client, admin_user):
     application = application_in("in_review")
     clear_checks(application)
