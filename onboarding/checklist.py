@@ -2,17 +2,18 @@
 
 Some items are answered by apps downstream of onboarding (fleet knows about insurance, vans and
 drivers; routes knows the first route). Onboarding must never import them, so those apps'
-selectors are registered on the `checklist_sources` hook by the project (`dsp_portal/apps.py`, `ready()`):
+selectors are registered on the `checklist_sources` hook in those apps' `ready()`:
 
     checklist_sources.register(lambda partner: procurement.partner_has_vans_ordered(partner=partner),
                                key="vans_ordered")
 
-A source returns True (done), False (not done) or None (no answer: fall back to the manual value,
-if the item has one). An item without a source and without a manual value shows as "not yet".
+A source returns True (done), a date (done on that day), False (not done) or None (no answer: fall back
+to the manual value, if the item has one). An item without a source and without a manual value shows as "not yet".
 """
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
@@ -40,8 +41,9 @@ ITEMS: list[ItemSpec] = [
 ]
 ITEM_KEYS = {item.key for item in ITEMS}
 
-# Other apps answer items from their own data: `fn(partner) -> bool | None` (None: no answer, the manual value
-# stands). Onboarding imports none of them; the project wires them in `dsp_portal/apps.py` (core/hooks.py).
+# Other apps answer items from their own data: `fn(partner) -> bool | date | None` (a date: done on that day;
+# None: no answer, the manual value stands). Onboarding imports none of them: fleet, procurement and routes
+# register in their own `ready()` (core/hooks.py).
 checklist_sources = Hook("onboarding.checklist_source", single=True, keys=ITEM_KEYS)
 
 
@@ -82,6 +84,8 @@ def partner_checklist(*, partner) -> list[ChecklistItem]:
     for spec in ITEMS:
         answered = _ask(spec.key, partner)
         manual_done, detail = _manual(spec.key, partner)
+        if isinstance(answered, date):  # done on that day (the first route's date)
+            answered, detail = True, f"{answered:%b %-d, %Y}"
         done = answered if answered is not None else bool(manual_done)
         items.append(ChecklistItem(key=spec.key, label=spec.label, hint=spec.hint, done=bool(done),
                                    manual=spec.manual and answered is None, automatic=answered is not None,

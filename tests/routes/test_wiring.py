@@ -9,6 +9,8 @@ pytestmark = pytest.mark.django_db
 def test_the_first_published_route_ticks_the_onboarding_checklist(published):
     items = {i.key: i for i in partner_checklist(partner=published["partner"])}
     assert items["first_route"].done and items["first_route"].automatic
+    day = published["plan"].service_date
+    assert items["first_route"].detail == f"{day:%b %-d, %Y}"  # the route's day shows, as a typed-in one would
 
 
 def test_the_console_shows_the_route_planning_panel(client, make_user, published):
