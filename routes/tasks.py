@@ -1,11 +1,13 @@
 """Celery tasks: take ids, call one service.
 
-The route-planning engine fans a big station-day out as a chord: one `routes.sector_solve` per
-sector (JSON problems: stops, fleet share and the distance provider's spec, never a matrix), and
-`routes.sectors_stitch` as the callback; a day too big for one whole search then has its sector borders
-repaired by one more chord per round (`routes.sector_solve` per group of routes, `routes.border_round_merge`).
-With eager Celery (tests, `make run`) it all runs in-process. Note: a chord needs a result backend in
-production (CELERY_RESULT_BACKEND).
+The route-planning engine fans a big station-day out as chords of the same jobs and rounds the in-process
+runner uses (`routes.solver.decompose`: `sector_jobs`, `combine`, `next_round`, `apply_round`): one
+`routes.sector_solve` per sector (JSON problems: stops, fleet share and the distance provider's spec,
+never a matrix) with `routes.sectors_stitch` as the callback, then one chord per improvement round
+(`routes.sector_solve` per job, `routes.border_round_merge` as the callback): the whole-day search on a day
+that fits one, border repairs of groups of routes on a bigger one. The tasks only carry JSON between those
+functions. With eager Celery (tests, `make run`) it all runs in-process. Note: a chord needs a result
+backend in production (CELERY_RESULT_BACKEND).
 """
 
 import time
@@ -13,24 +15,25 @@ import time
 from celery import chord, shared_task
 
 from core.jobs import job_progress_add, job_report, job_run
-from routes.solver import Problem, Solution, solve_single
+from routes.services.engine import chord_workers, solver_limits
+from routes.solver import Limits, Problem, Solution, solve_single
 from routes.solver.decompose import (
     VANS_PER_SECTOR,
-    border_round,
-    border_round_apply,
+    Round,
+    apply_round,
+    combine,
     improve_share,
-    polishes_whole,
-    solution_of,
+    next_round,
+    sector_jobs,
     split,
-    stitch,
 )
 
 
 @shared_task(name="routes.sector_solve")
 def sector_solve(problem: dict, seconds: float, seed: int = 0, initial: list | None = None,
                  job_id: int | None = None) -> dict:
-    """One sector, or one group of routes across sector borders warm-started from `initial`
-    (`[vehicle_type, stops]` pairs). A sector of a plan's job counts itself done on that job."""
+    """One job: a sector, a group of routes across sector borders or the whole day, warm-started from
+    `initial` (`[vehicle_type, stops]` pairs). A sector of a plan's job counts itself done on that job."""
     warm = [(kind, stops) for kind, stops in initial] if initial else None
     solution = solve_single(Problem.from_dict(problem), seconds=seconds, seed=seed, initial=warm)
     if job_id is not None:
@@ -40,48 +43,36 @@ def sector_solve(problem: dict, seconds: float, seed: int = 0, initial: list | N
 
 @shared_task(name="routes.sectors_stitch", bind=True)
 def sectors_stitch(self, solutions: list[dict], problem: dict, sectors: list[list[int]], types: list[list[int]],
-                   improve_seconds: float, seed: int = 0, job_id: int | None = None) -> dict:
-    """The sector chord's callback: stitch, then improve. A day that fits one search is polished whole
-    here; a bigger one has its borders repaired by further chords of route groups, one per round (this
-    task is replaced by them, so whatever follows it receives the repaired plan)."""
+                   improve_seconds: float, seed: int = 0, job_id: int | None = None,
+                   limits: dict | None = None) -> dict:
+    """The sector chord's callback: combine the sector plans, then the first improvement round (this task is
+    replaced by its chord, so whatever follows receives the improved plan)."""
     parent = Problem.from_dict(problem)
     parts = [Solution.from_dict(s) for s in solutions]
     if job_id is not None:
         job_report(job_id=job_id, phase="repairing", sectors_done=len(parts), best_m=sum(p.distance for p in parts),
                    left_s=round(improve_seconds, 1))
-    if polishes_whole(parent):
-        return stitch(parent, sectors, types, parts, deadline=time.monotonic() + improve_seconds, seed=seed).to_dict()
-    stitched = stitch(parent, sectors, types, parts, deadline=time.monotonic(), seed=seed)
-    return _border_round_next(self, parent, problem, stitched, 0, time.time() + improve_seconds, seed)
+    plan = combine(parent, sectors, types, parts, seed=seed)
+    return _round_next(self, parent, problem, plan, 0, time.time() + improve_seconds, seed, limits)
 
 
 @shared_task(name="routes.border_round_merge", bind=True)
-def border_round_merge(self, results: list[dict], problem: dict, solution: dict, groups: list[list[int]],
-                       metas: list[list], round_: int, deadline: float, seed: int = 0) -> dict:
-    """A round's chord callback: keep each group's re-solve where it is shorter, then the next round."""
-    parent, plan = Problem.from_dict(problem), Solution.from_dict(solution)
-    jobs = [(stops, kinds, None) for stops, kinds in metas]
-    routes = border_round_apply(plan.routes, groups, jobs, [Solution.from_dict(r) for r in results])
-    merged = solution_of(routes, plan.unassigned, sectors=plan.sectors, seconds=plan.seconds)
-    return _border_round_next(self, parent, problem, merged, round_ + 1, deadline, seed)
+def border_round_merge(self, results: list[dict], problem: dict, solution: dict, step: dict, round_: int,
+                       deadline: float, seed: int = 0, limits: dict | None = None) -> dict:
+    """A round's chord callback: keep what improved the plan, then the next round."""
+    plan = apply_round(Solution.from_dict(solution), Round.from_dict(step), [Solution.from_dict(r) for r in results])
+    return _round_next(self, Problem.from_dict(problem), problem, plan, round_ + 1, deadline, seed, limits)
 
 
-def _chord_workers() -> int | None:
-    from django.conf import settings
-
-    return settings.ROUTES_CHORD_WORKERS or None
-
-
-def _border_round_next(task, parent: Problem, problem: dict, solution: Solution, round_: int, deadline: float,
-                       seed: int) -> dict:
-    planned = border_round(parent, solution.routes, round_, deadline - time.time(), _chord_workers(), seed)
-    if planned is None:
-        return solution.to_dict()
-    groups, jobs = planned
-    header = [sector_solve.s(sub.to_dict(), seconds, job_seed, initial) for _, _, (sub, seconds, job_seed, initial)
-              in jobs]
-    body = border_round_merge.s(problem, solution.to_dict(), groups, [[stops, kinds] for stops, kinds, _ in jobs],
-                                round_, deadline, seed)
+def _round_next(task, parent: Problem, problem: dict, plan: Solution, round_: int, deadline: float, seed: int,
+                limits: dict | None) -> dict:
+    step = next_round(parent, plan, round_, deadline - time.time(), seed=seed, workers=chord_workers(),
+                      limits=Limits(**limits) if limits else solver_limits())
+    if step is None:
+        return plan.to_dict()
+    header = [sector_solve.s(sub.to_dict(), seconds, job_seed, initial) for sub, seconds, job_seed, initial
+              in step.jobs]
+    body = border_round_merge.s(problem, plan.to_dict(), step.to_dict(), round_, deadline, seed, limits)
     return task.replace(chord(header, body))
 
 
@@ -96,16 +87,16 @@ def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None
 def sector_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
                  vans_per_sector: int = VANS_PER_SECTOR, job_id: int | None = None):
     """The chord signature. Sectors run side by side on ROUTES_CHORD_WORKERS workers (0: one each) and share
-    the sector part of the budget accordingly."""
+    the sector part of the budget accordingly (`sector_jobs`)."""
+    limits = solver_limits()
     sectors = split(problem, vans_per_sector=vans_per_sector)
-    share = improve_share(problem)
-    workers = _chord_workers() or len(sectors)
-    each = max(0.5, seconds * (1 - share) * min(workers, len(sectors)) / len(sectors))
+    jobs = sector_jobs(problem, sectors, seconds=seconds, seed=seed, workers=chord_workers() or len(sectors),
+                       limits=limits)
     if job_id is not None:
         job_report(job_id=job_id, phase="solving", sectors=len(sectors), sectors_done=0, left_s=round(seconds, 1))
-    header = [sector_solve.s(s.problem.to_dict(), each, seed + k, None, job_id) for k, s in enumerate(sectors)]
+    header = [sector_solve.s(sub.to_dict(), each, job_seed, None, job_id) for sub, each, job_seed in jobs]
     body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],
-                            seconds * share, seed, job_id)
+                            seconds * improve_share(problem, limits), seed, job_id, limits.to_dict())
     return chord(header, body | then if then is not None else body)
 
 

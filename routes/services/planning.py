@@ -46,10 +46,11 @@ from routes.models import (
     StopKind,
     Unassigned,
 )
+from routes.services.engine import default_provider_spec, solver_limits
 from routes.services.fleetday import fleet_for_day
 from routes.services.hubsplit import hub_split
 from routes.solver import NO_LIMIT, Point, Problem, Progress, Solution, Stop, VehicleType, solve
-from routes.solver.distances import default_provider_spec
+from routes.solver.decompose import needs_decomposition
 from routes.solver.types import REASONS
 
 logger = logging.getLogger(__name__)
@@ -150,10 +151,8 @@ def problem_build(*, station: Station, service_date: date) -> tuple[Problem, dic
 # -- building --------------------------------------------------------------------------------------
 
 def _use_chord(problem: Problem) -> bool:
-    from routes.solver.decompose import needs_decomposition
-
     return (not settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_RESULT_BACKEND is not None
-            and needs_decomposition(problem))
+            and needs_decomposition(problem, solver_limits()))
 
 
 def plan_live_job(*, plan: Plan) -> Job | None:
@@ -272,7 +271,7 @@ def _build(plan: Plan, *, job: Job, by=None, seconds: float | None = None, seed:
                                  then=tasks.plan_solution_save.s(plan.pk, job.pk))
             return plan
         solution = solve(problem, seconds=seconds, seed=seed, processes=settings.ROUTES_SOLVER_PROCESSES,
-                         progress=report)
+                         progress=report, limits=solver_limits())
         report("saving", best_m=solution.distance, left_s=0)
         return plan_solution_save(plan=plan, context=context, solution=solution, by=by, job=job)
     except DomainError as exc:

@@ -1,16 +1,35 @@
-"""Route-planning engine: a small solver interface independent of Django models.
+"""Route-planning engine: a small solver library, independent of Django (no settings, no models, no files).
 
-    from routes.solver import Problem, Stop, VehicleType, Point, solve
-    solution = solve(problem, seconds=settings.ROUTES_SOLVER_SECONDS, seed=0)
+    from routes.solver import Limits, Problem, Stop, VehicleType, Point, solve
+    solution = solve(problem, seconds=60, seed=0, limits=Limits(decompose_above=3000))
 
 `solve` picks the decomposition for big problems (see decompose.py); `solve_single` always solves
 in one piece. Both return a `Solution` (routes as stop indices, unassigned stops with reasons).
+What a Django project configures (ROUTES_* settings) comes in as arguments: `Limits`, the distance
+provider's spec on the `Problem`, `processes`.
+
+Modules import one way: types, distances <- checks <- pyvrp_adapter <- portfolio <- decompose <- this
+package (tests/routes/test_solver_library.py checks there is no cycle).
 """
 
-from routes.solver.types import NO_LIMIT, Point, Problem, Progress, Route, Solution, Stop, Unassigned, VehicleType
+from routes.solver.decompose import needs_decomposition, solve_decomposed
+from routes.solver.portfolio import process_runner, solve_single
+from routes.solver.types import (
+    NO_LIMIT,
+    Limits,
+    Point,
+    Problem,
+    Progress,
+    Route,
+    Solution,
+    Stop,
+    Unassigned,
+    VehicleType,
+)
 
 __all__ = [
     "NO_LIMIT",
+    "Limits",
     "Point",
     "Problem",
     "Progress",
@@ -23,35 +42,20 @@ __all__ = [
     "solve_single",
 ]
 
-
-def solve_single(problem: Problem, *, seconds: float, seed: int = 0, initial=None, workers: int = 1,
-                 progress: Progress | None = None) -> Solution:
-    """One piece. With `workers` > 1, that many searches (seeds `seed`, `seed + 1`, ...) run on as many
-    processes for the same wall time and the best plan wins (see portfolio.py)."""
-    if workers > 1:
-        from routes.solver.portfolio import solve_portfolio
-
-        return solve_portfolio(problem, seconds=seconds, seeds=range(seed, seed + workers), initial=initial)
-    from routes.solver.pyvrp_adapter import solve as adapter_solve
-
-    return adapter_solve(problem, seconds=seconds, seed=seed, initial=initial, progress=progress)
+DEFAULT_LIMITS = Limits()
 
 
 def solve(problem: Problem, *, seconds: float, seed: int = 0, processes: int = 1,
-          progress: Progress | None = None) -> Solution:
+          progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> Solution:
     """The best plan in `seconds`. With `processes` > 1 (never inside a Celery prefork worker, which may
     not fork), big days solve that many sectors at once. A day solved whole stays one process: a portfolio
     would hold the whole problem once per process (memory), for little gain (measured). `progress` hears
     the phase, sectors done and the best distance so far (see types.Progress)."""
-    from routes.solver.decompose import needs_decomposition, solve_decomposed
-
-    if needs_decomposition(problem):
+    if needs_decomposition(problem, limits):
         if processes > 1:
-            from routes.solver.portfolio import process_runner
-
             return solve_decomposed(problem, seconds=seconds, seed=seed, workers=processes,
-                                    runner=process_runner(processes), progress=progress)
-        return solve_decomposed(problem, seconds=seconds, seed=seed, progress=progress)
+                                    runner=process_runner(processes), progress=progress, limits=limits)
+        return solve_decomposed(problem, seconds=seconds, seed=seed, progress=progress, limits=limits)
     if progress is not None:
         progress("solving", sector=1, sectors=1, sectors_done=0)
     return solve_single(problem, seconds=seconds, seed=seed, progress=progress)

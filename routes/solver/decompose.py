@@ -1,7 +1,10 @@
-"""Big station-days: sectors around the depot sized to whole routes, solved independently
-(in-process here, a Celery chord in routes.tasks), stitched, then improved: by one whole-day search
-warm-started from the stitched plan where the day fits in memory for one (ROUTES_POLISH_WHOLE_UPTO),
-otherwise by re-solving groups of routes across sector borders.
+"""Big station-days: sectors around the depot sized to whole routes, solved independently, stitched,
+then improved in rounds: by one whole-day search warm-started from the stitched plan where the day fits in
+memory for one (`Limits.polish_whole_upto`), otherwise by re-solving groups of routes across sector borders.
+
+The work is written once, as jobs and rounds (`sector_jobs`, `combine`, `next_round`, `apply_round`), and
+run by two runners: `solve_decomposed` here (one process, or `processes` at a time) and the Celery chords
+of `routes.tasks` (one task per job, a callback per round).
 
 A 10,000-package day is ~8,000 stops: one solve would need two 8,000 x 8,000 int64 matrices (1 GB)
 and most of a minute just for the library's first descent. Sectors of a few routes each keep every
@@ -12,13 +15,16 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from routes.solver.distances import EARTH_RADIUS_M, provider_from_spec
-from routes.solver.types import NO_LIMIT, Problem, Progress, Solution, Unassigned, VehicleType
+from routes.solver.portfolio import Job, Runner, rank, run_in_process, run_job, solve_single
+from routes.solver.types import NO_LIMIT, Limits, Problem, Progress, Solution, Unassigned, VehicleType
+
+__all__ = ["Job", "Limits", "Round", "Runner", "apply_round", "combine", "next_round", "run_in_process", "run_job",
+           "sector_jobs", "solve_decomposed", "split", "stitch"]
 
 VANS_PER_SECTOR = 3
 FILL = 0.92  # of a van's capacity or shift a sector's estimate counts on (the rest is slack)
@@ -26,6 +32,7 @@ IMPROVE_SHARE = 0.25  # of the budget spent re-solving groups of neighbouring ro
 IMPROVE_ROUNDS = 2  # each round's groups straddle the previous round's
 GROUP_SIZE = 4  # routes re-solved together
 POLISH_SHARE = 0.5  # of the budget for the whole-day search, on days small enough for one (0.7 measured worse)
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -36,27 +43,18 @@ class Sector:
     types: list[int]  # the parent's vehicle type for each of the sector problem's types
 
 
-def _setting(name: str, default: int) -> int:
-    try:
-        from django.conf import settings
-
-        return getattr(settings, name)
-    except Exception:  # outside Django (plain scripts)
-        return default
+def needs_decomposition(problem: Problem, limits: Limits = DEFAULT_LIMITS) -> bool:
+    return len(problem.stops) > limits.decompose_above
 
 
-def needs_decomposition(problem: Problem) -> bool:
-    return len(problem.stops) > _setting("ROUTES_DECOMPOSE_ABOVE", 3000)
-
-
-def polishes_whole(problem: Problem) -> bool:
+def polishes_whole(problem: Problem, limits: Limits = DEFAULT_LIMITS) -> bool:
     """Small enough for one whole-day search to fit in memory: after stitching, that search (warm-started
     from the stitched plan) replaces the border repairs."""
-    return len(problem.stops) <= _setting("ROUTES_POLISH_WHOLE_UPTO", 5000)
+    return len(problem.stops) <= limits.polish_whole_upto
 
 
-def improve_share(problem: Problem) -> float:
-    return POLISH_SHARE if polishes_whole(problem) else IMPROVE_SHARE
+def improve_share(problem: Problem, limits: Limits = DEFAULT_LIMITS) -> float:
+    return POLISH_SHARE if polishes_whole(problem, limits) else IMPROVE_SHARE
 
 
 def subproblem(problem: Problem, stops: list[int], vehicles: list[VehicleType] | None = None) -> Problem:
@@ -156,22 +154,98 @@ def _share_fleet(vehicles: list[VehicleType], estimates: list[float]):
     return fleets
 
 
-# -- solving and stitching -------------------------------------------------------------------------
-
-Job = tuple  # (problem, seconds, seed) or (problem, seconds, seed, initial routes)
-Runner = Callable[[list[Job]], list[Solution]]
+# -- the work, written once ------------------------------------------------------------------
 
 
-def run_job(job: Job, progress: Progress | None = None) -> Solution:
-    from routes.solver import solve_single
+def sector_jobs(problem: Problem, sectors: list[Sector], *, seconds: float, seed: int = 0, workers: int = 1,
+                limits: Limits = DEFAULT_LIMITS) -> list[Job]:
+    """One job per sector. The time-budget rule: the sectors get what the improvement rounds leave of
+    `seconds`, and `workers` of them run at once, so each gets that part times workers / sectors."""
+    part = seconds * (1 - improve_share(problem, limits))
+    each = max(0.5, part * min(workers, len(sectors)) / len(sectors))
+    return [(s.problem, each, seed + k) for k, s in enumerate(sectors)]
 
-    problem, seconds, seed, *initial = job
-    return solve_single(problem, seconds=seconds, seed=seed, initial=initial[0] if initial else None,
-                        progress=progress)
+
+def combine(problem: Problem, sectors: list[list[int]], types: list[list[int]], solutions: list[Solution], *,
+            seed: int = 0) -> Solution:
+    """Sector plans -> one plan in the parent's stop indices; stops a sector had no room for get the vans
+    no sector used."""
+    routes, unassigned = [], []
+    for stops, kinds, sol in zip(sectors, types, solutions, strict=True):
+        for r in sol.routes:
+            routes.append(replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type]))
+        unassigned += [replace(u, stop=stops[u.stop]) for u in sol.unassigned]
+    routes, unassigned = _place_leftovers(problem, routes, unassigned, seed)
+    unassigned.sort(key=lambda u: u.stop)
+    return solution_of(routes, unassigned, sectors=len(sectors), seconds=sum(s.seconds for s in solutions))
 
 
-def run_in_process(jobs: list[Job]) -> list[Solution]:
-    return [run_job(job) for job in jobs]
+POLISH, BORDERS = "polish", "borders"
+
+
+@dataclass
+class Round:
+    """One improvement round: jobs that may run at once, and how to read their answers back. `groups` are
+    the plan's route indices each job re-solves, `metas` each job's (stops, vehicle types) in the parent's
+    indices. JSON round-trippable without its jobs (what a Celery callback carries)."""
+
+    kind: str  # POLISH (one whole-day search) or BORDERS (groups of routes)
+    groups: list[list[int]]
+    metas: list[list[list[int]]]
+    jobs: list[Job] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "groups": self.groups, "metas": self.metas}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Round:
+        return cls(kind=data["kind"], groups=data["groups"], metas=data["metas"])
+
+
+def next_round(problem: Problem, plan: Solution, round_: int, left: float, *, seed: int = 0,
+               workers: int | None = 1, limits: Limits = DEFAULT_LIMITS) -> Round | None:
+    """Round `round_` (from 0) of improving `plan` given `left` seconds, or None when there is nothing to do or
+    no time for it. A day that fits one search gets one round: that search, warm-started from the plan. A
+    bigger day gets IMPROVE_ROUNDS rounds of border repairs, each round's groups straddling the previous
+    round's; `workers` groups are solved at once (None: all of them, as a chord on enough Celery workers)."""
+    if left < 1.0:
+        return None
+    if polishes_whole(problem, limits):
+        if round_ > 0 or not plan.routes:
+            return None
+        initial = [(r.vehicle_type, r.stops) for r in plan.routes]
+        return Round(POLISH, [list(range(len(plan.routes)))], [], [(problem, left, seed, initial)])
+    if round_ >= IMPROVE_ROUNDS:
+        return None
+    groups = _border_groups(problem, plan.routes, offset=(GROUP_SIZE // 2 + round_) % GROUP_SIZE)
+    if not groups:
+        return None
+    parallel = len(groups) if workers is None else min(workers, len(groups))
+    each = max(0.5, left / (IMPROVE_ROUNDS - round_) * parallel / len(groups))
+    planned = [_group_job(problem, [plan.routes[k] for k in group], each, seed + 1000 * round_ + n)
+               for n, group in enumerate(groups)]
+    return Round(BORDERS, groups, [[stops, kinds] for stops, kinds, _ in planned], [job for *_, job in planned])
+
+
+def apply_round(plan: Solution, round_: Round, solutions: list[Solution]) -> Solution:
+    """The plan after a round: the whole-day search's plan if it ranks better; each group's re-solve where
+    it is shorter and serves all its stops. Sectors and seconds spent carry over."""
+    spent = plan.seconds + max((s.seconds for s in solutions), default=0.0)
+    if round_.kind == POLISH:
+        best = min([plan, *solutions], key=rank)
+        return replace(best, sectors=plan.sectors, seconds=round(spent, 3))
+    routes = list(plan.routes)
+    for group, (stops, kinds), sol in zip(round_.groups, round_.metas, solutions, strict=True):
+        if sol.unassigned or sol.distance >= sum(routes[k].distance for k in group):
+            continue
+        for slot, k in enumerate(group):
+            r = sol.routes[slot] if slot < len(sol.routes) else None
+            routes[k] = r and replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
+    routes = [r for r in routes if r is not None]
+    return solution_of(routes, plan.unassigned, sectors=plan.sectors, seconds=round(spent, 3))
+
+
+# -- the in-process runner -------------------------------------------------------------------------
 
 
 def reporting_runner(progress: Progress, deadline: float) -> Runner:
@@ -198,15 +272,14 @@ def reporting_runner(progress: Progress, deadline: float) -> Runner:
 
 def solve_decomposed(
     problem: Problem, *, seconds: float, seed: int = 0, workers: int = 1, runner: Runner | None = None,
-    vans_per_sector: int = VANS_PER_SECTOR, progress: Progress | None = None,
+    vans_per_sector: int = VANS_PER_SECTOR, progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS,
 ) -> Solution:
     """Split, solve the sectors (`workers` at a time share the wall clock), stitch and improve."""
     started = time.monotonic()
     deadline = started + seconds
     sectors = split(problem, vans_per_sector=vans_per_sector)
-    budget = seconds * (1 - improve_share(problem)) - (time.monotonic() - started)
-    each = max(0.5, budget * min(workers, len(sectors)) / len(sectors))
-    jobs = [(s.problem, each, seed + k) for k, s in enumerate(sectors)]
+    jobs = sector_jobs(problem, sectors, seconds=seconds - (time.monotonic() - started), seed=seed,
+                       workers=workers, limits=limits)
     if progress is not None and runner is None:
         solutions = reporting_runner(progress, deadline)(jobs)
     else:
@@ -214,54 +287,42 @@ def solve_decomposed(
             progress("solving", sectors=len(jobs), sectors_done=0)
         solutions = (runner or run_in_process)(jobs)
     return stitch(problem, [s.stops for s in sectors], [s.types for s in sectors], solutions, deadline=deadline,
-                  seed=seed, runner=runner, workers=workers, progress=progress)
+                  seed=seed, runner=runner, workers=workers, progress=progress, limits=limits)
 
 
 def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], solutions: list[Solution], *,
            deadline: float, seed: int = 0, runner: Runner | None = None, workers: int = 1,
-           progress: Progress | None = None) -> Solution:
-    """Sector plans -> one plan in the parent's stop indices; then leftovers, then until `deadline` the
-    whole-day polish (days that fit one search) or border repairs (`workers` groups at a time on `runner`)."""
+           progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> Solution:
+    """`combine` the sector plans, then improve them round after round until `deadline` (time.monotonic()):
+    border repairs run `workers` groups at a time on `runner`, the whole-day search in this process."""
     started = time.monotonic()
     if progress is not None:
         progress("repairing", sectors_done=len(sectors), sectors=len(sectors),
                  best_m=sum(s.distance for s in solutions), left_s=round(max(0.0, deadline - started), 1))
-    routes, unassigned = [], []
-    for stops, kinds, sol in zip(sectors, types, solutions, strict=True):
-        for r in sol.routes:
-            routes.append(replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type]))
-        unassigned += [replace(u, stop=stops[u.stop]) for u in sol.unassigned]
-    routes, unassigned = _place_leftovers(problem, routes, unassigned, seed)
-    if not polishes_whole(problem):
-        routes = _improve_borders(problem, routes, deadline, seed, runner, workers)
-    unassigned.sort(key=lambda u: u.stop)
-    stitched = solution_of(routes, unassigned, sectors=len(sectors))
-    best = _polish_whole(problem, stitched, deadline, seed, progress) if polishes_whole(problem) else stitched
-    best.seconds = round(sum(s.seconds for s in solutions) + time.monotonic() - started, 3)
-    best.sectors = len(sectors)
-    return best
+    plan = combine(problem, sectors, types, solutions, seed=seed)
+    round_ = 0
+    while (step := next_round(problem, plan, round_, deadline - time.monotonic(), seed=seed, workers=workers,
+                              limits=limits)) is not None:
+        if step.kind == POLISH:
+            if progress is not None:
+                progress(best_m=plan.distance, left_s=round(deadline - time.monotonic(), 1))
+            answers = [run_job(step.jobs[0], progress=progress)]
+        else:
+            answers = (runner or run_in_process)(step.jobs)
+        plan = apply_round(plan, step, answers)
+        round_ += 1
+    plan.seconds = round(sum(s.seconds for s in solutions) + time.monotonic() - started, 3)
+    plan.sectors = len(sectors)
+    return plan
+
+
+# -- helpers ---------------------------------------------------------------------------------------
 
 
 def solution_of(routes, unassigned, *, sectors: int, seconds: float = 0.0) -> Solution:
     return Solution(routes=routes, unassigned=unassigned, distance=sum(r.distance for r in routes),
                     duration=sum(r.duration for r in routes), seconds=seconds, feasible=not unassigned,
                     sectors=sectors)
-
-
-def _polish_whole(problem: Problem, stitched: Solution, deadline: float, seed: int,
-                  progress: Progress | None = None) -> Solution:
-    """One search over the whole day, warm-started from the stitched plan (each route on its van type)."""
-    from routes.solver import solve_single
-    from routes.solver.portfolio import rank
-
-    left = deadline - time.monotonic()
-    if left < 1.0:
-        return stitched
-    if progress is not None:
-        progress(best_m=stitched.distance, left_s=round(left, 1))
-    whole = solve_single(problem, seconds=left, seed=seed, initial=[(r.vehicle_type, r.stops) for r in stitched.routes],
-                         progress=progress)
-    return min([stitched, whole], key=rank)
 
 
 def _spare_fleet(problem: Problem, routes) -> tuple[list[VehicleType], list[int]]:
@@ -275,8 +336,6 @@ def _spare_fleet(problem: Problem, routes) -> tuple[list[VehicleType], list[int]
 
 def _place_leftovers(problem: Problem, routes, unassigned: list[Unassigned], seed: int):
     """Stops a sector had no room for get the vans no sector used, in one small extra solve."""
-    from routes.solver import solve_single
-
     waiting = [u.stop for u in unassigned if u.reason == "no_room"]
     spare, kinds = _spare_fleet(problem, routes)
     if not waiting or not spare:
@@ -286,49 +345,6 @@ def _place_leftovers(problem: Problem, routes, unassigned: list[Unassigned], see
                        for r in sol.routes]
     still = {waiting[u.stop] for u in sol.unassigned}
     return routes, [u for u in unassigned if u.reason != "no_room" or u.stop in still]
-
-
-def _improve_borders(problem: Problem, routes, deadline: float, seed: int, runner: Runner | None = None,
-                     workers: int = 1):
-    """Re-solve neighbouring route groups together, warm-started from the stitched routes, while time
-    remains: stops near a border may belong on the other side. Groups are disjoint and each keeps to its
-    own vans, so `workers` of them are solved at once; a round's groups straddle the previous round's.
-    A group's result replaces its routes only when it is shorter and serves the same stops."""
-    routes = list(routes)
-    for round_ in range(IMPROVE_ROUNDS):
-        planned = border_round(problem, routes, round_, deadline - time.monotonic(), workers, seed)
-        if planned is None:
-            break
-        groups, jobs = planned
-        routes = border_round_apply(routes, groups, jobs, (runner or run_in_process)([job for *_, job in jobs]))
-    return routes
-
-
-def border_round(problem: Problem, routes, round_: int, left: float, workers: int | None, seed: int):
-    """Round `round_` of border repairs given `left` seconds: its groups (route indices) and one job each
-    (`(stops, kinds, job)`), or None when there is nothing to do or no time for it. `workers` groups are
-    solved at once (None: all of them, as a chord on enough Celery workers)."""
-    if round_ >= IMPROVE_ROUNDS or left < 1.0:
-        return None
-    groups = _border_groups(problem, routes, offset=(GROUP_SIZE // 2 + round_) % GROUP_SIZE)
-    if not groups:
-        return None
-    parallel = len(groups) if workers is None else min(workers, len(groups))
-    each = max(0.5, left / (IMPROVE_ROUNDS - round_) * parallel / len(groups))
-    return groups, [_group_job(problem, [routes[k] for k in group], each, seed + 1000 * round_ + n)
-                    for n, group in enumerate(groups)]
-
-
-def border_round_apply(routes, groups, jobs, solutions: list[Solution]):
-    """The round's routes: each group's re-solve where it is shorter and serves all its stops."""
-    routes = list(routes)
-    for group, (stops, kinds, _), sol in zip(groups, jobs, solutions, strict=True):
-        if sol.unassigned or sol.distance >= sum(routes[k].distance for k in group):
-            continue
-        for slot, k in enumerate(group):
-            r = sol.routes[slot] if slot < len(sol.routes) else None
-            routes[k] = r and replace(r, stops=[stops[i] for i in r.stops], vehicle_type=kinds[r.vehicle_type])
-    return [r for r in routes if r is not None]
 
 
 def _group_job(problem: Problem, routes, seconds: float, seed: int):

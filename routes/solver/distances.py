@@ -1,8 +1,8 @@
 """Distance and travel-time matrices: great-circle by default, an OSRM `table` service optionally.
 
-A provider turns a list of points (index 0 the depot) into two square int64 matrices, metres and
-seconds. Sectors of a decomposed station-day each get their own small matrix, so a 10,000-stop
-day never needs a 10,000 x 10,000 matrix (800 MB per int64 matrix).
+A provider turns a list of points (anything with `x` longitude and `y` latitude, index 0 the depot)
+into two square int64 matrices, metres and seconds. Sectors of a decomposed station-day each get their
+own small matrix, so a 10,000-stop day never needs a 10,000 x 10,000 matrix (800 MB per int64 matrix).
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-from routes.solver.types import Point
 
 EARTH_RADIUS_M = 6_371_008.8
 UNREACHABLE = 10**9  # metres/seconds for a pair the road network cannot connect (OSRM null)
@@ -30,7 +28,7 @@ class HaversineProvider:
     def spec(self) -> dict:
         return {"kind": "haversine", "circuity": self.circuity, "speed_kmh": self.speed_kmh}
 
-    def matrix(self, points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray]:
+    def matrix(self, points: Sequence) -> tuple[np.ndarray, np.ndarray]:
         lon = np.radians(np.fromiter((p.x for p in points), dtype=np.float64, count=len(points)))
         lat = np.radians(np.fromiter((p.y for p in points), dtype=np.float64, count=len(points)))
         n = len(points)
@@ -70,7 +68,7 @@ class OsrmTableProvider:
     def spec(self) -> dict:
         return {"kind": "osrm", "url": self.url, "max_table": self.max_table}
 
-    def matrix(self, points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray]:
+    def matrix(self, points: Sequence) -> tuple[np.ndarray, np.ndarray]:
         import requests
 
         n = len(points)
@@ -120,13 +118,3 @@ def provider_from_spec(spec: dict):
     if kind == "osrm":
         return OsrmTableProvider(url=spec["url"], max_table=spec.get("max_table", 100))
     raise ValueError(f"unknown distance provider {kind!r}")
-
-
-def default_provider_spec(*, circuity: float, speed_kmh: float) -> dict:
-    """What the planner uses for a station: OSRM when ROUTES_OSRM_URL is set, great-circle otherwise."""
-    from django.conf import settings
-
-    url = getattr(settings, "ROUTES_OSRM_URL", "")
-    if url:
-        return {"kind": "osrm", "url": url, "max_table": getattr(settings, "ROUTES_OSRM_MAX_TABLE", 100)}
-    return {"kind": "haversine", "circuity": circuity, "speed_kmh": speed_kmh}

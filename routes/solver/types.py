@@ -12,12 +12,26 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from routes.solver.distances import provider_from_spec
+
 NO_LIMIT = 2**40  # "no window / no shift end": large, yet far from int64 overflow when summed
 
 # Progress reports from a solve: `progress(phase=None, **info)` with info among `sector` (1-based, being
 # solved), `sectors`, `sectors_done`, `best_m` (the best plan's distance so far) and `left_s` (seconds left).
 # Phases: "solving" (sector k of n, or the whole day), "repairing" (stitching, border repairs, whole-day polish).
 Progress = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Where the engine changes strategy by the size of the day (a Django project passes its settings:
+    ROUTES_DECOMPOSE_ABOVE, ROUTES_POLISH_WHOLE_UPTO)."""
+
+    decompose_above: int = 3000  # more stops than this: solved in sectors (see decompose.py)
+    polish_whole_upto: int = 5000  # up to this many stops one whole-day search follows the sectors
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -74,8 +88,6 @@ class Problem:
         if self.distance is not None:
             duration = self.duration if self.duration is not None else self.distance
             return np.asarray(self.distance, dtype=np.int64), np.asarray(duration, dtype=np.int64)
-        from routes.solver.distances import provider_from_spec
-
         return provider_from_spec(self.provider).matrix(self.points)
 
     def to_dict(self) -> dict:

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from routes.solver import Solution, synthetic
+from routes.solver import Limits, Solution, synthetic
 from routes.solver.decompose import solve_decomposed, split
 from routes.tasks import solve_in_chord
 from tests.routes.evaluator import violations
@@ -58,10 +58,10 @@ def test_sectors_solved_side_by_side_in_processes_stitch_into_one_valid_plan():
     assert Counter(i for r in solution.routes for i in r.stops) == Counter(range(len(problem.stops)))
 
 
-def test_border_repairs_in_parallel_never_lengthen_the_plan_nor_use_a_van_twice(settings):
+def test_border_repairs_in_parallel_never_lengthen_the_plan_nor_use_a_van_twice():
     import time
 
-    settings.ROUTES_POLISH_WHOLE_UPTO = 0  # a day too big for one whole search: borders are repaired instead
+    limits = Limits(polish_whole_upto=0)  # a day too big for one whole search: borders are repaired instead
 
     from routes.solver.decompose import run_in_process, stitch
     from routes.solver.portfolio import process_runner
@@ -71,8 +71,8 @@ def test_border_repairs_in_parallel_never_lengthen_the_plan_nor_use_a_van_twice(
     parts = run_in_process([(s.problem, 1.0, k) for k, s in enumerate(sectors)])
     args = (problem, [s.stops for s in sectors], [s.types for s in sectors], parts)
 
-    as_stitched = stitch(*args, deadline=time.monotonic())
-    repaired = stitch(*args, deadline=time.monotonic() + 4, runner=process_runner(2), workers=2)
+    as_stitched = stitch(*args, deadline=time.monotonic(), limits=limits)
+    repaired = stitch(*args, deadline=time.monotonic() + 4, runner=process_runner(2), workers=2, limits=limits)
 
     assert repaired.distance < as_stitched.distance
     assert violations(problem, repaired) == []
@@ -103,7 +103,7 @@ def test_a_group_of_routes_on_two_van_sizes_re_solves_from_its_own_routes():
     assert sorted(i for r in solution.routes for i in r.stops) == list(range(len(stops)))
 
 
-def test_a_day_that_fits_one_search_is_polished_whole_from_the_stitched_plan(settings):
+def test_a_day_that_fits_one_search_is_polished_whole_from_the_stitched_plan():
     import time
 
     from routes.solver.decompose import polishes_whole, run_in_process, stitch
@@ -112,11 +112,11 @@ def test_a_day_that_fits_one_search_is_polished_whole_from_the_stitched_plan(set
     sectors = split(problem, vans_per_sector=2)
     parts = run_in_process([(s.problem, 1.0, k) for k, s in enumerate(sectors)])
     args = (problem, [s.stops for s in sectors], [s.types for s in sectors], parts)
-    settings.ROUTES_POLISH_WHOLE_UPTO = len(problem.stops)
-    assert polishes_whole(problem)
+    limits = Limits(polish_whole_upto=len(problem.stops))
+    assert polishes_whole(problem, limits)
 
-    as_stitched = stitch(*args, deadline=time.monotonic())
-    polished = stitch(*args, deadline=time.monotonic() + 4)
+    as_stitched = stitch(*args, deadline=time.monotonic(), limits=limits)
+    polished = stitch(*args, deadline=time.monotonic() + 4, limits=limits)
 
     assert polished.distance < as_stitched.distance and polished.sectors == len(sectors)
     assert violations(problem, polished) == []

@@ -7,8 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from routes.services.engine import default_provider_spec
 from routes.solver import Point, Problem, Stop, VehicleType, solve_single
-from routes.solver.distances import UNREACHABLE, HaversineProvider, OsrmTableProvider, default_provider_spec
+from routes.solver.distances import UNREACHABLE, HaversineProvider, OsrmTableProvider
 
 SEATTLE, PORTLAND = Point(-122.3321, 47.6062), Point(-122.6765, 45.5231)
 

@@ -85,8 +85,8 @@ def test_the_search_starts_its_penalties_on_the_instances_scale():
     import vrplib
     from pyvrp.PenaltyManager import PenaltyParams
 
+    from routes.instances import load
     from routes.solver.pyvrp_adapter import _problem_data, initial_penalties
-    from routes.solver.vrplib_io import load
 
     instance = load(A_N32)
     problem = instance.problem
@@ -100,3 +100,34 @@ def test_the_search_starts_its_penalties_on_the_instances_scale():
     longest = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))).max()
     assert load_penalty == pytest.approx(longest / raw["demand"].max())  # not PyVRP's 50,000
     assert lateness == pytest.approx(1.0)  # travel time is distance on these instances
+
+
+@pytest.mark.parametrize("name", ["A-n32-k5.vrp", "C101.txt"])
+def test_our_instance_reader_reads_what_the_vrplib_package_reads(name):
+    import numpy as np
+    import vrplib
+
+    from routes.instances import read
+
+    path = DATA / name
+    ours = read(path)
+    theirs = vrplib.read_instance(str(path), instance_format="solomon" if name.endswith(".txt") else "vrplib",
+                                  compute_edge_weights=False)
+
+    assert np.array_equal(ours["node_coord"], theirs["node_coord"])
+    assert np.array_equal(ours["demand"], theirs["demand"]) and ours["capacity"] == theirs["capacity"]
+    assert ("time_window" in ours) == ("time_window" in theirs)
+    if "time_window" in theirs:
+        assert np.array_equal(ours["time_window"], theirs["time_window"])
+        assert np.array_equal(ours["service_time"], np.broadcast_to(theirs["service_time"], ours["service_time"].shape))
+        assert ours["vehicles"] == theirs["vehicles"]
+
+
+def test_a_file_that_is_not_an_instance_is_refused_with_a_sentence(tmp_path, capsys):
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "notes.vrp"
+    bad.write_text("NAME : nothing here\n")
+
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("solve_vrplib", str(bad), "--seconds", "1")

@@ -8,8 +8,8 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from routes.instances import load
 from routes.solver import solve_single
-from routes.solver.vrplib_io import load
 
 
 class Command(BaseCommand):
