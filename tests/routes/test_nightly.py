@@ -11,7 +11,7 @@ from routes.services import PLAN_JOB, manifest_import, plan_build, plan_publish
 from routes.services.nightly import NightBusy, night_run_plan, night_start
 from routes.services.planning import _move, plan_for_day
 from routes.tasks import plan_tomorrow_all
-from tests.routes.factories import StationFactory, partner_with_fleet
+from tests.routes.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
 
