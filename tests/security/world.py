@@ -166,5 +166,6 @@ def build_world() -> World:
         _integrator_side(tenant, tag=tag, plan=plan)
     return World(a=a, b=b, admin=admin, program={
         "station": station, "plan": plan, "draft_plan": draft_plan, "catalog_item": catalog_item,
-        "manifest_upload": manifest_upload, "night": night, "service_date": service_date if isinstance(service_date, date) else None,
+        "manifest_upload": manifest_upload, "night": night,
+        "service_date": service_date if isinstance(service_date, date) else None,
     })
