@@ -56,8 +56,14 @@ check: install
 build-static: install
 	PYTHON=$(PY) bin/build-static
 
+# Both kinds of worker (dsp_portal/settings.py, CELERY_TASK_ROUTES): SOLVERS single-core planners on the `solver`
+# queue and one worker for the `short` queue (webhooks, e-mail, outcomes); Ctrl-C stops both.
+SOLVERS ?= 1
 worker: install
-	$(VENV)/bin/celery -A dsp_portal worker -l info
+	@$(VENV)/bin/celery -A dsp_portal worker -Q short --pool prefork --concurrency 4 -n short@%h -l info & short=$$!; \
+	trap 'kill $$short 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/celery -A dsp_portal worker -Q solver --pool prefork --concurrency $(SOLVERS) --prefetch-multiplier 1 \
+		-n solver@%h -l info
 
 beat: install
 	$(VENV)/bin/celery -A dsp_portal beat -l info

@@ -409,6 +409,33 @@ CELERY_TASK_ANNOTATIONS = {
                             "time_limit": int(ROUTES_SOLVER_SECONDS) + 90},
 }
 
+# Queues by kind of work (the national night, issue #21). Planning and its chord tasks go to `solver` (CPU-bound,
+# minutes each; its workers take one message at a time, --prefetch-multiplier 1); everything else (webhooks, e-mail,
+# outcomes, sweeps) to `short`, served by its own workers, so a night of planning never delays a webhook.
+# `make worker` starts both kinds; docker-compose.yml runs them as the services `solver` and `short`.
+ROUTES_SOLVER_QUEUE = "solver"
+CELERY_TASK_DEFAULT_QUEUE = "short"
+CELERY_TASK_ROUTES = {name: {"queue": ROUTES_SOLVER_QUEUE} for name in (
+    "routes.sector_solve", "routes.sectors_stitch", "routes.border_round_merge", "routes.plan_build_job",
+    "routes.plan_solution_save", "routes.station_plan_night", "routes.manifest_import_job")}
+# The broker redelivers a message its worker has not acknowledged after this long (acks_late: a worker killed
+# mid-plan loses nothing). It must exceed the longest task's hard limit, or a plan still running would be handed
+# to a second worker; a lower value only speeds up recovery from a dead worker. Env override: tests and the bench.
+_longest_task = max(CELERY_TASK_TIME_LIMIT, *(a["time_limit"] for a in CELERY_TASK_ANNOTATIONS.values()))
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=_longest_task + 300)
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+# How often a worker looks for messages whose worker died (kombu's sweep, seconds; scanned on every sweep).
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10)
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# The nightly batch (routes.services.nightly): a station whose planning fails (or whose worker dies) is tried
+# this many times in all, then recorded as failed with the reason; the others go on.
+ROUTES_NIGHT_ATTEMPTS = env.int("ROUTES_NIGHT_ATTEMPTS", default=3)
+ROUTES_NIGHT_RETRY_SECONDS = env.int("ROUTES_NIGHT_RETRY_SECONDS", default=60)
+# /metrics (Prometheus text format) answers a request with `Authorization: Bearer <METRICS_TOKEN>`, or a signed-in
+# program admin. Empty: admins only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 # Long work as jobs (core.jobs): a running job whose worker has not reported for this long is taken as dead
 # and may be run again; progress is written at most this often. Planning's lease covers its quietest stretch
 # (building the problem and saving a big day), not the whole solve, which reports every second.

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from routes import api
+from routes import api, api_nights
 
 router = SimpleRouter()
 router.register("routes/stations", api.StationViewSet, basename="api-route-station")
@@ -16,5 +16,8 @@ urlpatterns = [
     path("routes/routes/<int:pk>/", api.RouteDetailView.as_view(), name="api-route-detail"),
     path("routes/routes/<int:pk>/assignment/", api.RouteAssignmentView.as_view(), name="api-route-assignment"),
     path("routes/stops/<int:pk>/outcome/", api.StopOutcomeView.as_view(), name="api-route-stop-outcome"),
+    path("routes/nights/", api_nights.NightListView.as_view(), name="api-route-nights"),
+    path("routes/nights/<int:pk>/", api_nights.NightDetailView.as_view(), name="api-route-night"),
+    path("routes/nights/<int:pk>/stations/", api_nights.NightRunListView.as_view(), name="api-route-night-stations"),
     *router.urls,
 ]

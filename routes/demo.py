@@ -81,6 +81,29 @@ def seed(*, log):
     today = station.local_today()
     _plan_day(station, today, partner, rows, publish=True, log=log)
     _plan_day(station, today + timedelta(days=1), partner, rows, publish=False, log=log)
+    _night_record(station, today + timedelta(days=1), log)
     plans = Plan.objects.filter(station=station).order_by("service_date")
     log("routes: " + ", ".join(f"{p.service_date} {p.status} ({p.routes.count()} routes)" for p in plans))
     return []
+
+
+def _night_record(station, tomorrow, log):
+    """Last night as the nightly batch records it (/routes/runs/): the station's tomorrow, saved by a worker."""
+    from django.utils import timezone
+
+    from core.servicedays import service_today
+    from routes.models import Package, PlanningNight, PlanningRun
+
+    plan = Plan.objects.filter(station=station, service_date=tomorrow).first()
+    night_of = service_today()
+    if plan is None or PlanningNight.objects.filter(night_of=night_of).exists():
+        return
+    started = timezone.now() - timedelta(minutes=3)
+    night = PlanningNight.objects.create(night_of=night_of, status=PlanningNight.Status.FINISHED, stations=1,
+                                         started_at=started, finished_at=started + timedelta(seconds=74))
+    PlanningRun.objects.create(
+        night=night, station=station, service_date=tomorrow, plan=plan, result=PlanningRun.Result.PLANNED,
+        detail=plan.get_status_display(), routes=plan.routes.count(), attempts=1, worker="solver@demo pid 1",
+        packages=Package.objects.filter(station=station, service_date=tomorrow).count(),
+        started_at=started + timedelta(seconds=2), finished_at=started + timedelta(seconds=74))
+    log(f"routes: the night of {night_of} recorded (/routes/runs/)")

@@ -331,26 +331,61 @@ class RouteChange(models.Model):
         return f"{self.route_id}: {self.detail}"
 
 
+class PlanningNight(models.Model):
+    """One nightly batch: every active station's tomorrow planned on the workers, one PlanningRun each.
+    One per night (the program's service day it started on); starting it again adds only missing stations."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+
+    night_of = models.DateField(unique=True, help_text=_("The program's service day the night started on."))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    stations = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-night_of"]
+
+    def __str__(self):
+        return f"night of {self.night_of}"
+
+
 class PlanningRun(models.Model):
-    """One station's night in the nightly batch: what happened, for the admins' page."""
+    """One station's night in the nightly batch: what happened, for the admins' page.
+
+    queued -> running (solving on `worker`; the plan's job holds the progress) -> planned / skipped / failed.
+    A failure or a dead worker sends it back to queued until ROUTES_NIGHT_ATTEMPTS attempts are spent."""
 
     class Result(models.TextChoices):
-        RUNNING = "running", _("Running")
-        PLANNED = "planned", _("Planned")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Solving")
+        PLANNED = "planned", _("Saved")
         SKIPPED = "skipped", _("Skipped (already published)")
         FAILED = "failed", _("Failed")
 
+    ACTIVE = (Result.QUEUED, Result.RUNNING)
+
+    night = models.ForeignKey(PlanningNight, null=True, blank=True, on_delete=models.CASCADE, related_name="runs")
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="runs")
     service_date = models.DateField()
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     result = models.CharField(max_length=16, choices=Result.choices, default=Result.RUNNING)
     detail = models.TextField(blank=True)
     routes = models.PositiveIntegerField(default=0)
     packages = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True, help_text=_("The Celery worker (host and process)."))
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["night", "station"], condition=Q(night__isnull=False),
+                                               name="routes_run_one_per_station_per_night",
+                violation_error_message=_("This station is already in that night's run."))]
+        indexes = [models.Index(fields=["night", "result"], name="routes_run_night_result")]
 
     def __str__(self):
         return f"{self.station_id} {self.service_date}: {self.result}"

@@ -214,6 +214,11 @@ def planning_runs(*, limit: int = 100) -> QuerySet[PlanningRun]:
     return PlanningRun.objects.select_related("station")[:limit]
 
 
+def planning_runs_alone(*, limit: int = 50) -> QuerySet[PlanningRun]:
+    """Runs outside a night (one station planned on its own)."""
+    return PlanningRun.objects.filter(night__isnull=True).select_related("station")[:limit]
+
+
 def console_figures(*, now=None) -> dict:
     """Plans for tomorrow, where tomorrow is each station's own (Seattle's and Boston's differ at 22:00)."""
     now = now or timezone.now()

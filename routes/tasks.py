@@ -10,6 +10,7 @@ functions. With eager Celery (tests, `make run`) it all runs in-process. Note: a
 backend in production (CELERY_RESULT_BACKEND).
 """
 
+import os
 import time
 
 from celery import chord, shared_task
@@ -121,29 +122,39 @@ def manifest_import_job(job_id: int) -> None:
 @shared_task(name="routes.plan_solution_save", acks_late=True)
 def plan_solution_save(solution: dict, plan_id: int, job_id: int | None = None) -> None:
     """The chord's last step: save the stitched solution into the plan (ignored if the plan moved on),
-    and end the plan's job."""
+    and end the plan's job (and the night's run waiting for it)."""
     from routes.services import plan_solution_save_for_job
+    from routes.services.nightly import night_plan_settled
 
-    plan_solution_save_for_job(plan_id=plan_id, job_id=job_id, solution=Solution.from_dict(solution))
+    try:
+        plan_solution_save_for_job(plan_id=plan_id, job_id=job_id, solution=Solution.from_dict(solution))
+    finally:
+        night_plan_settled(plan_id=plan_id)
 
 
-@shared_task(name="routes.station_plan_night", acks_late=True, autoretry_for=(ConnectionError,), max_retries=3,
-             retry_backoff=True)
-def station_plan_night(station_id: int) -> None:
+@shared_task(name="routes.station_plan_night", bind=True, acks_late=True, autoretry_for=(ConnectionError,),
+             max_retries=20, retry_backoff=True)
+def station_plan_night(self, station_id: int, run_id: int | None = None) -> None:
+    """One station of the night (its run, when started by `night_start`). A run another live worker is planning
+    comes back later; the run's own attempts are bounded by ROUTES_NIGHT_ATTEMPTS."""
     from routes.models import Station
     from routes.services import station_plan_night as plan_night
+    from routes.services.nightly import NightBusy, night_run_plan
 
-    station = Station.objects.filter(pk=station_id, active=True).first()
-    if station is not None:
-        plan_night(station=station)
+    if run_id is None:
+        station = Station.objects.filter(pk=station_id, active=True).first()
+        if station is not None:
+            plan_night(station=station)
+        return
+    try:
+        night_run_plan(run_id=run_id, worker=f"{self.request.hostname or 'local'} pid {os.getpid()}")
+    except NightBusy as busy:
+        raise self.retry(countdown=busy.after) from None
 
 
 @shared_task(name="routes.plan_tomorrow_all")
 def plan_tomorrow_all() -> int:
-    """Celery beat, nightly: one task per active station (fan-out); each is safe to re-run."""
-    from routes.models import Station
+    """Celery beat, nightly: record tonight's run and send one task per active station (fan-out)."""
+    from routes.services.nightly import night_start
 
-    ids = list(Station.objects.filter(active=True).values_list("pk", flat=True))
-    for pk in ids:
-        station_plan_night.delay(pk)
-    return len(ids)
+    return night_start().stations

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routes import views, views_manifest, views_ops
+from routes import views, views_manifest, views_night, views_ops
 
 app_name = "routes"
 
@@ -12,7 +12,8 @@ urlpatterns = [
     path("stations/<slug:code>/publish/", views.plan_publish, name="plan_publish"),
     path("stations/<slug:code>/manifest/", views_manifest.manifest_upload, name="manifest_upload"),
     path("stations/<slug:code>/manifest/<int:pk>/", views_manifest.manifest_import, name="manifest_import"),
-    path("runs/", views.planning_runs, name="planning_runs"),
+    path("runs/", views_night.planning_runs, name="planning_runs"),
+    path("runs/<int:pk>/", views_night.planning_runs, name="planning_night"),
     path("dispatch/", views_ops.dispatch, name="dispatch"),
     path("dispatch/auto-assign/", views_ops.auto_assign, name="auto_assign"),
     path("routes/<int:pk>/assign/", views_ops.route_assign, name="route_assign"),

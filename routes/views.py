@@ -142,8 +142,3 @@ def plan_publish(request, code):
     else:
         messages.success(request, _("Published: partners and drivers are told."))
     return redirect(f"{reverse('routes:plan_detail', args=[code])}?date={day.isoformat()}")
-
-
-@permission_required("routes.plan")
-def planning_runs(request):
-    return render(request, "routes/planning_runs.html", {"runs": selectors.planning_runs()})

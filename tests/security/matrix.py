@@ -90,6 +90,7 @@ TARGETS = {
     "routes:route_manifest": [{"pk": _o("route")}],
     "routes:stop_outcome": [{"pk": _o("pending_stop")}],
     "routes:stop_photo": [{"pk": _o("stop")}],
+    "routes:planning_night": [{"pk": _program("night")}],
     "integrations:webhook_detail": SUBSCRIPTIONS,
     "integrations:webhook_rotate": SUBSCRIPTIONS,
     "integrations:webhook_active": SUBSCRIPTIONS,
@@ -151,6 +152,8 @@ TARGETS = {
     "api-webhook-subscription-rotate": API_SUBSCRIPTIONS,
     "api-webhook-delivery-detail": API_DELIVERIES,
     "api-webhook-delivery-redeliver": API_DELIVERIES,
+    "api-route-night": [{"pk": _program("night")}],
+    "api-route-night-stations": [{"pk": _program("night")}],
 }
 
 # (URL name prefix, role) pairs where the role reaches every tenant's object by design, so tenant B's id is not

@@ -25,7 +25,7 @@ from onboarding.claims.services import claim_create
 from onboarding.models import PartnerMembership
 from procurement.models import Order
 from procurement.services import order_submit, quote_line_set
-from routes.models import ManifestUpload, Plan, PlanStatus, Route, RouteStop, Station
+from routes.models import ManifestUpload, Plan, PlanningNight, PlanningRun, PlanStatus, Route, RouteStop, Station
 from tests.factories import AdminFactory, UserFactory
 from tests.fleet.factories import DriverFactory, PolicyFactory, VehicleFactory
 from tests.hubs.factories import HubFactory, ParcelFactory
@@ -155,6 +155,9 @@ def build_world() -> World:
     manifest_upload = ManifestUpload.objects.create(
         station=station, service_date=service_date + timedelta(days=2), name="m.csv", rows=1, size=80,
         content=b"tracking_id,address_line1,latitude,longitude\nMTX1,1 Pike St,47.6,-122.3\n")
+    night = PlanningNight.objects.create(night_of=service_date)
+    PlanningRun.objects.create(night=night, station=station, service_date=service_date + timedelta(days=1),
+                               plan=draft_plan, result=PlanningRun.Result.PLANNED, attempts=1)
     a, b = Tenant(), Tenant()
     for tenant, tag, sequence in ((a, "a", 1), (b, "b", 2)):
         _partner_side(tenant, tag=tag, station=station, plan=plan, sequence=sequence, admin=admin)
@@ -163,5 +166,6 @@ def build_world() -> World:
         _integrator_side(tenant, tag=tag, plan=plan)
     return World(a=a, b=b, admin=admin, program={
         "station": station, "plan": plan, "draft_plan": draft_plan, "catalog_item": catalog_item,
-        "manifest_upload": manifest_upload, "service_date": service_date if isinstance(service_date, date) else None,
+        "manifest_upload": manifest_upload, "night": night,
+        "service_date": service_date if isinstance(service_date, date) else None,
     })
