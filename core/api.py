@@ -132,7 +132,7 @@ class ValuesListMixin:
     """A read-only list built from `values()`: no model instances, no serializer, rendered by orjson.
 
     `list_fields` are the output names, the same as the serializer's (which still documents the shape in the
-    OpenAPI schema); `list_values` maps an output name to another lookup when they differ. `?fields=` selects.
+    OpenAPI schema); `list_values` maps an output name to another lookup or an expression when they differ. `?fields=` selects.
     Decimals leave as strings, as DRF's DecimalField (COERCE_DECIMAL_TO_STRING) gives them."""
 
     list_fields: tuple[str, ...] = ()
@@ -144,7 +144,8 @@ class ValuesListMixin:
         lookups = {name: self.list_values.get(name, name) for name in names}
         extra = [name for name in _ordering_names(self.paginator) if name not in lookups]
         plain = [lookup for name, lookup in lookups.items() if name == lookup]
-        renamed = {name: F(lookup) for name, lookup in lookups.items() if name != lookup}
+        renamed = {name: F(lookup) if isinstance(lookup, str) else lookup
+                   for name, lookup in lookups.items() if name != lookup}
         rows = queryset.values(*plain, *extra, **renamed)
         page = self.paginate_queryset(rows)
         data = _clean(page if page is not None else list(rows), extra)
