@@ -148,8 +148,11 @@ class ValuesListMixin:
                    for name, lookup in lookups.items() if name != lookup}
         rows = queryset.values(*plain, *extra, **renamed)
         page = self.paginate_queryset(rows)
-        data = _clean(page if page is not None else list(rows), extra)
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        if page is None:
+            return Response(_clean(list(rows), extra))
+        response = self.get_paginated_response(page)  # the cursor links read the ordering fields: then drop them
+        _clean(page, extra)
+        return response
 
 
 def _clean(rows: list[dict], extra: list[str]) -> list[dict]:
