@@ -238,7 +238,8 @@ def _queries(tokens) -> list[tuple]:
     rows = []
     hub_days = {"10": DAY, "50 of 1,000": DAY + timedelta(days=1), "500 of 1,000": DAY + timedelta(days=1)}
     cases = {
-        "fleet/vehicles": [("10", "small", {}), ("50 of 1,000", "big", {}), ("500 of 1,000", "big", {"page_size": 500})],
+        "fleet/vehicles": [("10", "small", {}), ("50 of 1,000", "big", {}),
+                           ("500 of 1,000", "big", {"page_size": 500})],
         "hubs/parcels": [(label, "hub", {"date": hub_days[label].isoformat(), **({"page_size": 500} if "500" in label
                                                                                   else {})}) for label in hub_days],
         "routes/routes": [("10", "small", {"date": DAY.isoformat()}),

@@ -132,7 +132,8 @@ class ValuesListMixin:
     """A read-only list built from `values()`: no model instances, no serializer, rendered by orjson.
 
     `list_fields` are the output names, the same as the serializer's (which still documents the shape in the
-    OpenAPI schema); `list_values` maps an output name to another lookup or an expression when they differ. `?fields=` selects.
+    OpenAPI schema); `list_values` maps an output name to another lookup or an expression when they differ.
+    `?fields=` selects.
     Decimals leave as strings, as DRF's DecimalField (COERCE_DECIMAL_TO_STRING) gives them."""
 
     list_fields: tuple[str, ...] = ()

@@ -9,3 +9,6 @@ class Item(models.Model):
 
     class Meta:
         app_label = "bare_drf"
+
+    def __str__(self):
+        return self.name
