@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
+from core.bulksql import insert_cte, run_ctes, values_sql
 from core.calendar import closed_reason
 from core.errors import Conflict, DomainError, ValidationFailed
-from core.bulksql import insert_cte, run_ctes, values_sql
 from core.events import events_insert_ctes, events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
 from hubs.models import (

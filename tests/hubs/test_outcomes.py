@@ -144,7 +144,8 @@ def test_both_ways_of_writing_a_batch_store_the_same_outcomes(hub, monkeypatch, 
     assert all(p.updated_at.isoformat() == "2026-03-10T15:00:00+00:00" for p in rows.values())
     logged = ParcelEvent.objects.filter(parcel__in=[a, b, c]).order_by("parcel_id")
     assert [(e.parcel_id, e.hub_id, e.from_status, e.to_status, e.recipient_name, e.reason) for e in logged] == [
-        (a.pk, hub.pk, "received", "delivered", "Ann Lee", ""), (b.pk, hub.pk, "received", "attempted", "", "nobody_home"),
+        (a.pk, hub.pk, "received", "delivered", "Ann Lee", ""),
+        (b.pk, hub.pk, "received", "attempted", "", "nobody_home"),
         (c.pk, hub.pk, "received", "out_for_delivery", "", "")]
     outbox = {e.subject_id: e for e in OutboxEvent.objects.filter(subject_type="hubs.parcel")}
     assert {k: (e.type, e.audience_hub_id, e.audience_has_partners, e.payload["tracking_id"])
