@@ -10,7 +10,9 @@ every event carries an `Audience` (core.audience), and webhooks reach only those
 """
 
 import functools
+import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from core.audience import APPLICANT, HUB, PARTNER, Audience, EventAudience
@@ -80,6 +82,35 @@ def _row(type: str, subject, payload: dict, audience: Audience) -> OutboxEvent:
 
 def _partner_rows(event: OutboxEvent, audience: Audience) -> list[OutboxEventPartner]:
     return [OutboxEventPartner(event=event, partner_id=p) for p in sorted(audience.partner_ids)]
+
+
+_EVENT_COLUMNS = ["id", "type", "subject_type", "subject_id", "payload", "created_at", "audience_hub_id",
+                  "audience_applicant_id", "audience_has_partners"]
+_EVENT_CASTS = ["uuid", "varchar", "varchar", "varchar", "jsonb", "timestamptz", "bigint", "bigint", "boolean"]
+
+
+def events_insert_ctes(events, *, now) -> list[tuple[str, list]]:
+    """PostgreSQL: the outbox rows of `events` as data-modifying CTEs (core.bulksql), so a batch service writes its
+    change, the events and their partner audiences in one round trip. Same checks and the same rows as
+    `events_record_bulk`; `events` is an iterable of `(type, subject, payload, audience)`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events_insert_ctes must run inside the transaction that makes the change")
+    from core.bulksql import insert_cte
+
+    rows, partners, encode = [], [], DjangoJSONEncoder().encode
+    for type_, subject, payload, audience in events:
+        _check(type_, audience)
+        meta, event_id = subject._meta, uuid.uuid4()
+        rows.append((str(event_id), type_, f"{meta.app_label}.{meta.model_name}", str(subject.pk), encode(payload),
+                     now, audience.hub_id, audience.applicant_id, bool(audience.partner_ids)))
+        partners.extend((str(event_id), p) for p in sorted(audience.partner_ids))
+    if not rows:
+        return []
+    ctes = [insert_cte("outbox_events", OutboxEvent._meta.db_table, _EVENT_COLUMNS, _EVENT_CASTS, rows)]
+    if partners:
+        ctes.append(insert_cte("outbox_partners", OutboxEventPartner._meta.db_table, ["event_id", "partner_id"],
+                               ["uuid", "bigint"], partners))
+    return ctes
 
 
 def event_record(*, type: str, subject, payload: dict, audience: Audience) -> OutboxEvent:

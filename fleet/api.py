@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import CursorPagination
+from core.api import FIELDS_PARAM_DESCRIPTION, CursorPagination, ValuesListMixin
 from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
@@ -53,10 +53,12 @@ class _PartnerScoped:
         return self._partner
 
 
-class VehicleViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VehicleViewSet(_PartnerScoped, ValuesListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                     viewsets.GenericViewSet):
     """Vans of your company. `?assignable_on=YYYY-MM-DD` lists only those a route may get that day."""
 
     serializer_class = VehicleSerializer
+    list_fields = tuple(VehicleSerializer.Meta.fields)  # the list is read from values(), shaped like the serializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -70,7 +72,8 @@ class VehicleViewSet(_PartnerScoped, mixins.ListModelMixin, mixins.RetrieveModel
         return selectors.partner_vehicle_get(user=self.request.user, vehicle_id=self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("status", str),
-                               OpenApiParameter("ownership", str), OpenApiParameter("assignable_on", str)])
+                               OpenApiParameter("ownership", str), OpenApiParameter("assignable_on", str),
+                               OpenApiParameter("fields", str, description=FIELDS_PARAM_DESCRIPTION)])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 

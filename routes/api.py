@@ -1,6 +1,7 @@
 """REST views: thin, like the HTML ones. Partners see only their routes (another's is 404)."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, CharField, Prefetch, Value, When
+from django.db.models.functions import Cast, Concat, Upper
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import user_has_perm
+from core.api import FIELDS_PARAM_DESCRIPTION, CursorPagination, ValuesListMixin
 from core.dates import parse_day
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import idempotent
@@ -27,6 +29,7 @@ from routes.serializers import (
     PlanBuildSerializer,
     PlanPublishSerializer,
     PlanSerializer,
+    RouteBriefSerializer,
     RouteSerializer,
     StationSerializer,
 )
@@ -153,14 +156,51 @@ def _route_qs():
     return Prefetch("stops", queryset=stops)
 
 
-class RouteListView(generics.ListAPIView):
-    api_area = "routes"
-    serializer_class = RouteSerializer
-    pagination_class = None
+class RoutePagination(CursorPagination):
+    """A day's routes in the order they were planned (ids follow plan and sequence)."""
 
-    @extend_schema(parameters=[OpenApiParameter("date", str, required=True, description="Service date")])
+    ordering = ("id",)
+
+
+def _route_code():
+    """`Route.code` in SQL ("SEA1-07"), so the list needs no model instances."""
+    station = Upper("plan__station__code")
+    number = Cast("sequence", CharField())
+    return Case(When(sequence__lt=10, then=Concat(station, Value("-0"), number)),
+                default=Concat(station, Value("-"), number), output_field=CharField())
+
+
+class RouteListView(ValuesListMixin, generics.ListAPIView):
+    """A service day's routes you may read, cursor-paginated, without their stops (`fields` like
+    `RouteBriefSerializer`). `?expand=stops` nests each route's stops and their tracking ids, as the route
+    detail does (keep `page_size` small then); `?fields=` picks fields of the plain list."""
+
+    api_area = "routes"
+    serializer_class = RouteBriefSerializer
+    pagination_class = RoutePagination
+    list_fields = tuple(RouteBriefSerializer.Meta.fields)
+    list_values = {"code": _route_code()}
+
+    @extend_schema(parameters=[OpenApiParameter("date", str, required=True, description="Service date"),
+                               OpenApiParameter("expand", str, enum=["stops"],
+                                                description="`stops`: nest each route's stops (see the route detail)"),
+                               OpenApiParameter("fields", str, description=FIELDS_PARAM_DESCRIPTION)])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    def _expand(self) -> bool:
+        expand = self.request.query_params.get("expand", "")
+        if expand not in ("", "stops"):
+            message = _("The only thing a route list expands is “stops”.")
+            raise ValidationFailed(message, code="invalid_expand", fields={"expand": [message]})
+        return expand == "stops"
+
+    def list(self, request, *args, **kwargs):
+        if self._expand():
+            page = self.paginate_queryset(self.get_queryset().select_related("plan__station")
+                                          .prefetch_related(_route_qs()))
+            return self.get_paginated_response(RouteSerializer(page, many=True).data)
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -170,7 +210,7 @@ class RouteListView(generics.ListAPIView):
         if day is None:
             message = _("Give the service day as ?date=YYYY-MM-DD.")
             raise ValidationFailed(message, fields={"date": [message]})
-        qs = Route.objects.filter(service_date=day).select_related("plan__station").order_by("plan", "sequence")
+        qs = Route.objects.filter(service_date=day)
         if user_has_perm(user, "routes.plan"):
             pass
         elif user_has_perm(user, "routes.dispatch"):
@@ -180,7 +220,7 @@ class RouteListView(generics.ListAPIView):
             qs = qs.filter(driver__user=user, plan__status=PlanStatus.PUBLISHED)
         else:
             qs = qs.none()
-        return qs.prefetch_related(_route_qs())
+        return qs
 
 
 class RouteDetailView(APIView):

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
+from core.bulksql import insert_cte, run_ctes, values_sql
 from core.calendar import closed_reason
 from core.errors import Conflict, DomainError, ValidationFailed
-from core.events import events_record_bulk
+from core.events import events_insert_ctes, events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
 from hubs.models import (
     OPEN_PARCEL_STATUSES,
@@ -205,52 +206,62 @@ def parcel_outcomes_record(*, hub: Hub, items: Sequence[OutcomeItem], actor=None
             _apply(item, parcel, now)
             result.status = parcel.status
             changed[parcel.pk] = parcel
-            events.append(ParcelEvent(parcel=parcel, hub=hub, client_id=item.client_id, actor=actor, from_status=source,
-                                      to_status=item.outcome, note=item.note[:500], occurred_at=item.occurred_at,
-                                      recipient_name=item.recipient_name[:200], reason=item.reason, created_at=now))
+            events.append((actor.pk if actor else None, source, item.outcome, item.note[:500], now, parcel.pk, hub.pk,
+                           str(item.client_id), item.occurred_at, item.recipient_name[:200], item.reason))
             event = _outbox(item, parcel)
             if event:
                 outbox.append(event)
         if changed:
-            _bulk_write(list(changed.values()))
-            ParcelEvent.objects.bulk_create(events)
-            events_record_bulk(outbox)
+            _write(list(changed.values()), events, outbox, now)
     return results
+
+
+# ParcelEvent's columns, in the order `parcel_outcomes_record` builds its log rows.
+EVENT_COLUMNS = ["actor_id", "from_status", "to_status", "note", "created_at", "parcel_id", "hub_id", "client_id",
+                 "occurred_at", "recipient_name", "reason"]
+EVENT_CASTS = ["bigint", "varchar", "varchar", "text", "timestamptz", "bigint", "bigint", "uuid", "timestamptz",
+               "varchar", "varchar"]
+
+
+def _write(parcels: list[Parcel], events: list[tuple], outbox: list, now) -> None:
+    """The batch's changed parcels, their log rows and outbox events: one statement on PostgreSQL (the UPDATE and
+    the INSERTs as CTEs), the ORM's bulk_update and bulk_create elsewhere (the embedded default's SQLite)."""
+    if connection.vendor == "postgresql":
+        _write_postgresql(parcels, events, outbox, now)
+    else:
+        _write_portable(parcels, events, outbox, now)
+
+
+def _write_postgresql(parcels: list[Parcel], events: list[tuple], outbox: list, now) -> None:
+    ctes = [_update_cte(parcels),
+            insert_cte("parcel_events", ParcelEvent._meta.db_table, EVENT_COLUMNS, EVENT_CASTS, events),
+            *events_insert_ctes(outbox, now=now)]
+    with connection.cursor() as cursor:
+        run_ctes(ctes, cursor)
+
+
+def _write_portable(parcels: list[Parcel], events: list[tuple], outbox: list, now) -> None:
+    Parcel.objects.bulk_update(parcels, UPDATE_FIELDS)
+    ParcelEvent.objects.bulk_create([ParcelEvent(**dict(zip(EVENT_COLUMNS, row, strict=True))) for row in events])
+    events_record_bulk(outbox)
 
 
 _CASTS = {"status": "varchar", "delivered_to": "varchar", "attempt_reason": "varchar", "proof_photo": "varchar"}
 
 
-def _bulk_write(parcels: list[Parcel]) -> None:
-    """Write the batch's changed parcels: one statement on PostgreSQL, the ORM's bulk_update elsewhere."""
-    if connection.vendor == "postgresql":
-        _bulk_write_postgresql(parcels)
-    else:
-        _bulk_write_portable(parcels)
-
-
-def _bulk_write_portable(parcels: list[Parcel]) -> None:
-    """Every database (the embedded default's SQLite included): bulk_update's CASE per field and row."""
-    Parcel.objects.bulk_update(parcels, UPDATE_FIELDS)
-
-
-def _bulk_write_postgresql(parcels: list[Parcel]) -> None:
-    """One `UPDATE ... FROM (VALUES ...)`: Django's bulk_update builds a CASE per field and row, which
+def _update_cte(parcels: list[Parcel]) -> tuple[str, list]:
+    """One `UPDATE ... FROM (VALUES ...)` as a CTE: Django's bulk_update builds a CASE per field and row, which
     costs more in Python than the database spends on the whole batch."""
     table = Parcel._meta.db_table
     casts = ["bigint"] + [_CASTS.get(name, "timestamptz") for name in UPDATE_FIELDS]
-    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-    params = []
-    for p in parcels:
-        params.append(p.pk)
-        params.extend(getattr(p, name).name or "" if name == "proof_photo" else getattr(p, name)
-                      for name in UPDATE_FIELDS)
+    rows = [(p.pk, *(getattr(p, name).name or "" if name == "proof_photo" else getattr(p, name)
+                     for name in UPDATE_FIELDS)) for p in parcels]
+    values, params = values_sql(casts, rows)
     sets = ", ".join(f'"{name}" = v."{name}"' for name in UPDATE_FIELDS)
     columns = ", ".join(f'"{name}"' for name in ["id", *UPDATE_FIELDS])
     # Identifiers come from the model's metadata; every value is a parameter.
-    sql = f'UPDATE "{table}" AS p SET {sets} FROM (VALUES {", ".join([row] * len(parcels))}) AS v({columns}) '  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql + "WHERE p.id = v.id", params)
+    return (f'parcel_updates AS (UPDATE "{table}" AS p SET {sets} FROM ({values}) AS v({columns}) '  # noqa: S608
+            f'WHERE p.id = v.id)'), params
 
 
 CLOSE_NAMESPACE = uuid.UUID("6f1c3f0e-5b7a-4c1e-9a57-0d2b9f6f1a11")

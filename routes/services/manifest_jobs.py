@@ -164,5 +164,5 @@ def manifest_import_for_job(*, job: Job) -> dict:
         raise
     _drop_content(upload)
     return {"upload": upload.pk, "station": upload.station.code, "service_date": upload.service_date.isoformat(),
-            "rows": len(rows), "created": len(result.packages), "duplicates": result.duplicates,
+            "rows": len(rows), "created": len(result.rows), "duplicates": result.duplicates,
             "packages": Package.objects.filter(station=upload.station, service_date=upload.service_date).count()}

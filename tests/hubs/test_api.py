@@ -32,7 +32,7 @@ def test_a_parcel_from_another_hub_is_404(token_client, hub):
                            {"client_id": str(uuid.uuid4()), "outcome": "delivered", "recipient_name": "X"},
                            format="json")
     assert response.status_code == 404
-    listed = client.get("/api/v1/hubs/parcels/", {"date": str(DAY)}).json()
+    listed = client.get("/api/v1/hubs/parcels/", {"date": str(DAY)}).json()["results"]
     assert [p["tracking_id"] for p in listed] == [mine.tracking_id]
     # in a batch, another hub's tracking id is simply not found
     result = client.post("/api/v1/hubs/outcomes/batch/", batch(theirs), format="json").json()["results"][0]

@@ -123,12 +123,13 @@ def test_the_nightly_close_returns_yesterdays_open_parcels_of_only_the_hubs_that
     assert Parcel.objects.get(service_date=date(2026, 3, 11)).status == "received"
 
 
-@pytest.mark.parametrize("writer", ["_bulk_write_postgresql", "_bulk_write_portable"])
+@pytest.mark.parametrize("writer", ["_write_postgresql", "_write_portable"])
 def test_both_ways_of_writing_a_batch_store_the_same_outcomes(hub, monkeypatch, writer):
-    """The PostgreSQL-only statement and the portable bulk_update (the embedded default's) write alike."""
+    """The PostgreSQL-only statement (update, log rows and outbox in one round trip) and the portable
+    bulk_update/bulk_create (the embedded default's) write alike."""
     from hubs.services import parcels as module
 
-    monkeypatch.setattr(module, "_bulk_write", getattr(module, writer))
+    monkeypatch.setattr(module, "_write", getattr(module, writer))
     a, b, c = received_parcels(hub, 3)
     with freeze_time("2026-03-10 15:00:00"):
         parcel_outcomes_record(hub=hub, items=[
@@ -141,6 +142,17 @@ def test_both_ways_of_writing_a_batch_store_the_same_outcomes(hub, monkeypatch, 
         "attempted", "nobody_home", True)
     assert (rows[c.pk].status, rows[c.pk].delivered_at, rows[c.pk].proof_photo.name) == ("out_for_delivery", None, "")
     assert all(p.updated_at.isoformat() == "2026-03-10T15:00:00+00:00" for p in rows.values())
+    logged = ParcelEvent.objects.filter(parcel__in=[a, b, c]).order_by("parcel_id")
+    assert [(e.parcel_id, e.hub_id, e.from_status, e.to_status, e.recipient_name, e.reason) for e in logged] == [
+        (a.pk, hub.pk, "received", "delivered", "Ann Lee", ""),
+        (b.pk, hub.pk, "received", "attempted", "", "nobody_home"),
+        (c.pk, hub.pk, "received", "out_for_delivery", "", "")]
+    outbox = {e.subject_id: e for e in OutboxEvent.objects.filter(subject_type="hubs.parcel")}
+    assert {k: (e.type, e.audience_hub_id, e.audience_has_partners, e.payload["tracking_id"])
+            for k, e in outbox.items()} == {str(a.pk): ("parcel.delivered", hub.pk, False, a.tracking_id),
+                                            str(b.pk): ("parcel.attempted", hub.pk, False, b.tracking_id)}
+    assert outbox[str(b.pk)].payload["reason"] == "nobody_home"
+    assert outbox[str(a.pk)].created_at.isoformat() == "2026-03-10T15:00:00+00:00"
 
 
 def test_a_client_id_used_by_one_hub_does_not_swallow_another_hubs_outcome(hub):

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import Role
 from accounts.permissions import webhook_scopes_allowed
 from core.audience import APPLICANT, HUB, PARTNER, Audience
-from core.events import EVENT_AUDIENCES, EVENT_TYPES, event_record, events_record_bulk
+from core.events import EVENT_AUDIENCES, EVENT_TYPES, event_record, events_insert_ctes, events_record_bulk
 from core.models import OutboxEvent
 from integrations.audience import area_scope
 from integrations.models import WebhookDelivery, WebhookSubscription
@@ -163,6 +163,26 @@ def test_bulk_recorded_events_keep_their_audience(world):
     stored = {e.type: e.audience for e in OutboxEvent.objects.filter(pk__in=[r.pk for r in rows])}
     assert stored == {"parcel.delivered": Audience.hub(world["hub_a"].pk),
                       "route.published": Audience.partners([world["partner_a"].pk, 99])}
+
+
+def test_events_written_in_one_statement_keep_their_audience_and_reach_the_same_subscribers(world):
+    """core.events.events_insert_ctes (a batch service's one round trip on PostgreSQL) stores what
+    events_record_bulk stores: the hub, the partner rows (OutboxEventPartner) and the payload."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from core.bulksql import run_ctes
+
+    batch = [("parcel.delivered", world["hub_a"], {"tracking_id": "T1"}, Audience.hub(world["hub_a"].pk)),
+             ("route.published", world["hub_a"], {"routes": 2}, Audience.partners([world["partner_a"].pk, 99]))]
+    with transaction.atomic(), connection.cursor() as cursor:
+        run_ctes(events_insert_ctes(batch, now=timezone.now()), cursor)
+    stored = {e.type: (e.audience, e.payload) for e in OutboxEvent.objects.all()}
+    assert stored == {"parcel.delivered": (Audience.hub(world["hub_a"].pk), {"tracking_id": "T1"}),
+                      "route.published": (Audience.partners([world["partner_a"].pk, 99]), {"routes": 2})}
+    with transaction.atomic(), pytest.raises(ValueError, match="may not name a hub"):
+        events_insert_ctes([("application.decided", world["hub_a"], {}, Audience.hub(world["hub_a"].pk))],
+                           now=timezone.now())
 
 
 def test_a_payout_names_the_transfers_recipient():

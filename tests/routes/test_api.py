@@ -50,7 +50,7 @@ def test_an_integrator_imports_plans_and_publishes_through_the_api(token_client,
 
 def test_partners_see_only_their_routes_and_anothers_is_404(token_client, published, day):
     mine = token_client(published["owner"])
-    listed = mine.get("/api/v1/routes/routes/", {"date": day.isoformat()}).json()
+    listed = mine.get("/api/v1/routes/routes/", {"date": day.isoformat()}).json()["results"]
     assert {r["id"] for r in listed} == set(published["plan"].routes.values_list("pk", flat=True))
     _other, stranger = partner_with_owner()
     theirs = token_client(stranger)
@@ -58,7 +58,7 @@ def test_partners_see_only_their_routes_and_anothers_is_404(token_client, publis
     assert theirs.get(f"/api/v1/routes/routes/{route.pk}/").status_code == 404
     assert theirs.post(f"/api/v1/routes/routes/{route.pk}/assignment/", {"driver": None, "vehicle": None},
                        format="json").status_code == 404
-    assert theirs.get("/api/v1/routes/routes/", {"date": day.isoformat()}).json() == []
+    assert theirs.get("/api/v1/routes/routes/", {"date": day.isoformat()}).json()["results"] == []
 
 
 def test_a_driver_resending_an_outcome_changes_nothing(token_client, published):

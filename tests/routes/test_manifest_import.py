@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -72,3 +74,24 @@ def test_a_station_must_sit_in_the_us_on_a_us_clock():
     with pytest.raises(ValidationError) as caught:
         station.full_clean(exclude=["code"])
     assert set(caught.value.message_dict) == {"latitude", "time_zone"}
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "portable"])
+def test_copy_and_the_portable_insert_store_every_value_as_checked(station, day, monkeypatch, vendor):
+    """PostgreSQL's COPY path and the ORM's bulk_create (the embedded default's) store the same packages, text with
+    tabs, backslashes and new lines, empty and missing values, windows and decimals included."""
+    from routes.services import manifests
+
+    if vendor == "portable":
+        monkeypatch.setattr(manifests, "connection", type("Sqlite", (), {"vendor": "sqlite"})())
+    rows = [_row(tracking_id="T1", recipient_name="Tab\there \\ back\nslash", window_start="09:00",
+                 window_end="11:30", signature_required="yes", weight_kg="", volume_l="12.5"),
+            _row(tracking_id="T2", recipient_name="", city="", size="", postal_code="")]
+    expected = manifest_check(station=station, service_date=day, rows=rows).packages
+    manifest_import(station=station, service_date=day, rows=rows)
+    fields = [f.attname for f in Package._meta.concrete_fields if f.attname not in ("id", "created_at")]
+    stored = {p.tracking_id: p for p in Package.objects.all()}
+    assert [[getattr(stored[p.tracking_id], f) for f in fields] for p in expected] == [
+        [getattr(p, f) for f in fields] for p in expected]
+    assert stored["T1"].recipient_name == "Tab\there \\ back\nslash" and stored["T2"].weight_kg == Decimal("1.5")
+    assert stored["T1"].weight_kg is None and stored["T1"].status == "pending" and stored["T1"].created_at

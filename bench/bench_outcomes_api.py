@@ -1,0 +1,142 @@
+"""Outcome ingest as clients arrive: several hubs posting their day's outcomes at once, through the API path.
+
+W writer processes (default 2, this machine's cores), each posting batches of 30 outcomes for its own hubs to
+`POST /api/v1/hubs/outcomes/batch/` with a token and an `Idempotency-Key`, through Django's whole stack
+(middleware, authentication, throttle, idempotency, serializer, the service, the JSON answer) in process: no
+socket, so the figure is the application's and the database's, not the HTTP server's. Prints outcomes/s over the
+wall clock, p50/p99 per batch and the load average. Goal (issue #20): >= 5,000 outcomes/s on this machine.
+Uses its own database (dsp_bench_outcomes on the DATABASE_URL server), recreated here.
+
+    python bench/bench_outcomes_api.py [--hubs 1000] [--writers 2]
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PARCELS = 30
+
+
+def _setup(url: str):
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "dsp_portal.settings"
+    os.environ["THROTTLE_USER"] = "100000000/min"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+
+
+def _seed(hubs: int) -> tuple[list, str]:
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import ApiToken, Role, User
+    from hubs.models import Hub, Parcel, ParcelStatus
+
+    call_command("migrate", verbosity=0)
+    now = timezone.now()
+    users = User.objects.bulk_create([User(email=f"hub{i}@bench.example", role=Role.HUB_OWNER)
+                                      for i in range(hubs)], batch_size=5000)
+    made = Hub.objects.bulk_create([
+        Hub(owner=u, legal_name=f"Bench hub {i}", kind="florist", street="1 Main St", city="Seattle", state="WA",
+            postal_code="98101", latitude="47.6", longitude="-122.3", time_zone="America/Los_Angeles",
+            storage_size=40, storage_attested=True, delivery_means=["foot"], terms_accepted_at=now,
+            capacity=PARCELS, radius_miles="2.00", status="active") for i, u in enumerate(users)], batch_size=5000)
+    day = made[0].local_today()
+    Parcel.objects.bulk_create([
+        Parcel(hub=h, service_date=day, tracking_id=f"B{h.pk:06d}{j:03d}", recipient_name="R",
+               recipient_address="1 Pine St", status=ParcelStatus.RECEIVED, allocated_at=now, updated_at=now)
+        for h in made for j in range(PARCELS)], batch_size=10_000)
+    tokens, raws = [], []
+    for u in users:
+        raw, prefix = ApiToken.generate()
+        raws.append(raw)
+        tokens.append(ApiToken(user=u, created_by=u, name="bench", key_prefix=prefix, key_hash=ApiToken.hash(raw),
+                               scopes=["hubs:write"]))
+    ApiToken.objects.bulk_create(tokens, batch_size=5000)
+    return [(h.pk, raw) for h, raw in zip(made, raws, strict=True)], day.isoformat()
+
+
+def _body(hub_id: int, day: str) -> dict:
+    items = []
+    for j in range(PARCELS):
+        tid = f"B{hub_id:06d}{j:03d}"
+        item = {"client_id": str(uuid.uuid4()), "tracking_id": tid, "service_date": day}
+        if j % 10 == 9:
+            item.update(outcome="attempted", reason="nobody_home")
+        else:
+            item.update(outcome="delivered", recipient_name="Front desk")
+        items.append(item)
+    return {"items": items}
+
+
+def _writer(url: str, work: list, day: str, start, out):
+    _setup(url)
+    from django.test import Client
+
+    client = Client()
+    bodies = [(raw, json.dumps(_body(hub_id, day))) for hub_id, raw in work]
+    client.post("/api/v1/hubs/outcomes/batch/", "{}", content_type="application/json")  # imports, connection
+    start.wait()
+    latencies, applied = [], 0
+    for raw, body in bodies:
+        t0 = time.perf_counter()
+        response = client.post("/api/v1/hubs/outcomes/batch/", body, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+        latencies.append(time.perf_counter() - t0)
+        assert response.status_code == 200, response.content[:300]
+        applied += sum(1 for r in response.json()["results"] if r["result"] == "applied")
+    out.put((applied, latencies))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hubs", type=int, default=1000)
+    parser.add_argument("--writers", type=int, default=2)
+    args = parser.parse_args()
+    from bench.bench_hubs import _database_url, _recreate
+
+    url = _database_url("dsp_bench_outcomes")
+    _recreate(url)
+    _setup(url)
+    print(f"seeding {args.hubs} hubs x {PARCELS} parcels ...", flush=True)
+    hubs, day = _seed(args.hubs)
+    from django.db import connections
+
+    connections.close_all()
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Barrier(args.writers + 1), ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(url, hubs[k::args.writers], day, start, out))
+             for k in range(args.writers)]
+    for p in procs:
+        p.start()
+    start.wait()
+    t0 = time.perf_counter()
+    results = [out.get() for _ in procs]
+    elapsed = time.perf_counter() - t0
+    for p in procs:
+        p.join()
+    applied = sum(a for a, _ in results)
+    latencies = sorted(x for _, lat in results for x in lat)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(json.dumps({"writers": args.writers, "batches": len(latencies), "batch": PARCELS, "applied": applied,
+                      "seconds": round(elapsed, 2), "outcomes_per_s": round(applied / elapsed),
+                      "batch_p50_ms": round(statistics.median(latencies) * 1000, 1),
+                      "batch_p99_ms": round(p99 * 1000, 1), "goal_outcomes_per_s": 5000,
+                      "loadavg": [round(x, 2) for x in os.getloadavg()]}))
+    return 0 if applied == len(hubs) * PARCELS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""The hot API lists (issue #20): paginated, read from values() in the serializer's shape, `?fields=`, queries that
+do not grow with the rows, and a route list whose stops come only when asked for (`?expand=stops`)."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from fleet.models import Vehicle
+from fleet.serializers import VehicleSerializer
+from hubs.models import Parcel
+from hubs.serializers import ParcelSerializer
+from routes.models import Package, Plan, PlanStatus, Route, RouteStop, Station
+from tests.hubs.factories import HubFactory
+from tests.onboarding.factories import partner_with_owner
+
+DAY = date(2026, 3, 10)
+
+
+def _vans(partner, n, start=0):
+    Vehicle.objects.bulk_create([
+        Vehicle(partner=partner, vin=f"1FTBW3XG0PK{start + k:06d}", plate=f"P{start + k:06d}", plate_state="WA",
+                make="Ford", model="Transit", year=2024, package_capacity=275) for k in range(n)])
+
+
+def _parcels(hub, n, day=DAY):
+    now = timezone.now()
+    Parcel.objects.bulk_create([Parcel(hub=hub, service_date=day, tracking_id=f"T{day:%d}{k:05d}", recipient_name="R",
+                                       recipient_address="1 Pine St", allocated_at=now, updated_at=now)
+                                for k in range(n)])
+
+
+def _routes(partner, n, *, day=DAY, stops=0, code="tst"):
+    station, _ = Station.objects.get_or_create(code=code, defaults={
+        "name": "Test station", "latitude": Decimal("47.5"), "longitude": Decimal("-122.3")})
+    plan = Plan.objects.create(station=station, service_date=day, status=PlanStatus.PUBLISHED)
+    routes = Route.objects.bulk_create([Route(plan=plan, service_date=day, sequence=k + 1, partner=partner)
+                                        for k in range(n)])
+    made = RouteStop.objects.bulk_create([
+        RouteStop(route=r, sequence=s + 1, latitude=Decimal("47.6"), longitude=Decimal("-122.3"), address="1 Pine St")
+        for r in routes for s in range(stops)])
+    Package.objects.bulk_create([
+        Package(station=station, service_date=day, tracking_id=f"P{stop.pk}", address_line1="1 Pine St",
+                latitude=Decimal("47.6"), longitude=Decimal("-122.3"), address_key=f"k{stop.pk}", stop=stop)
+        for stop in made])
+    return routes
+
+
+def _count(client, url, params):
+    client.get(url, params)  # the token's last-used stamp is written at most once a minute: not per row
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content[:300]
+    return len(response.json()["results"]), len(ctx)
+
+
+@pytest.mark.django_db
+def test_the_queries_of_a_list_request_do_not_grow_with_its_rows(token_client):
+    small, small_owner = partner_with_owner()
+    big, big_owner = partner_with_owner()
+    _vans(small, 10)
+    _vans(big, 1000, start=5000)
+    hub = HubFactory()
+    _parcels(hub, 10, DAY)
+    _parcels(hub, 1000, date(2026, 3, 11))
+    _routes(small, 10, code="small")
+    _routes(big, 1000, day=date(2026, 3, 11), code="big")
+    mine, theirs, hubs = token_client(small_owner), token_client(big_owner), token_client(hub.owner)
+
+    counts = {
+        "vehicles": [_count(mine, "/api/v1/fleet/vehicles/", {}), _count(theirs, "/api/v1/fleet/vehicles/", {}),
+                     _count(theirs, "/api/v1/fleet/vehicles/", {"page_size": 500})],
+        "parcels": [_count(hubs, "/api/v1/hubs/parcels/", {"date": "2026-03-10"}),
+                    _count(hubs, "/api/v1/hubs/parcels/", {"date": "2026-03-11"}),
+                    _count(hubs, "/api/v1/hubs/parcels/", {"date": "2026-03-11", "page_size": 500})],
+        "routes": [_count(mine, "/api/v1/routes/routes/", {"date": "2026-03-10"}),
+                   _count(theirs, "/api/v1/routes/routes/", {"date": "2026-03-11"}),
+                   _count(theirs, "/api/v1/routes/routes/", {"date": "2026-03-11", "page_size": 500})],
+    }
+    # token with its user, the caller's partner or hub, the page: three, however many rows
+    assert counts == {name: [(10, 3), (50, 3), (500, 3)] for name in counts}
+
+
+@pytest.mark.django_db
+def test_a_vehicle_in_the_fast_list_reads_exactly_as_the_serializer_writes_it(token_client):
+    partner, owner = partner_with_owner()
+    _vans(partner, 3)
+    Vehicle.objects.filter(plate="P000001").update(status_changed_at=timezone.now(), status_reason="Brakes — “soon”")
+    listed = token_client(owner).get("/api/v1/fleet/vehicles/").json()["results"]
+    expected = [json.loads(json.dumps(VehicleSerializer(v).data)) for v in Vehicle.objects.order_by("-pk")]
+    assert listed == expected
+
+
+@pytest.mark.django_db
+def test_a_parcel_in_the_fast_list_reads_exactly_as_the_serializer_writes_it(token_client):
+    hub = HubFactory()
+    _parcels(hub, 2, hub.local_today())
+    Parcel.objects.filter(tracking_id__endswith="00001").update(status="delivered", delivered_to="Ann",
+                                                                 delivered_at=timezone.now(), proof_photo="x/y.jpg")
+    listed = token_client(hub.owner).get("/api/v1/hubs/parcels/").json()["results"]
+    expected = [json.loads(json.dumps(ParcelSerializer(p).data)) for p in Parcel.objects.order_by("tracking_id")]
+    assert listed == expected
+    assert [p["has_photo"] for p in listed] == [False, True]
+
+
+@pytest.mark.django_db
+def test_fields_picks_what_the_client_asks_for_and_an_unknown_name_is_a_400_that_says_which(token_client):
+    partner, owner = partner_with_owner()
+    _vans(partner, 2)
+    client = token_client(owner)
+    listed = client.get("/api/v1/fleet/vehicles/", {"fields": "plate,status"}).json()["results"]
+    assert listed == [{"plate": "P000001", "status": "active"}, {"plate": "P000000", "status": "active"}]
+    refused = client.get("/api/v1/fleet/vehicles/", {"fields": "plate,owner_ssn"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "unknown_field")
+    assert "owner_ssn" in refused.json()["fields"]["fields"][0]
+
+
+@pytest.mark.django_db
+def test_walking_the_cursor_pages_gives_every_row_once_even_without_the_ordering_field(token_client):
+    partner, owner = partner_with_owner()
+    _vans(partner, 120)
+    client = token_client(owner)
+    seen, url, params = [], "/api/v1/fleet/vehicles/", {"fields": "plate"}
+    while url:
+        page = client.get(url, params).json()
+        assert all(set(row) == {"plate"} for row in page["results"])
+        seen += [row["plate"] for row in page["results"]]
+        url, params = page["next"], None
+    assert sorted(seen) == sorted(Vehicle.objects.values_list("plate", flat=True)) and len(seen) == 120
+
+
+@pytest.mark.django_db
+def test_a_day_of_1000_parcels_comes_in_pages(token_client):
+    hub = HubFactory()
+    _parcels(hub, 1000)
+    page = token_client(hub.owner).get("/api/v1/hubs/parcels/", {"date": "2026-03-10"}).json()
+    assert len(page["results"]) == 50 and page["next"]
+
+
+@pytest.mark.django_db
+def test_a_routes_stops_come_only_when_asked_for(token_client):
+    partner, owner = partner_with_owner()
+    routes = _routes(partner, 3, stops=4)
+    client = token_client(owner)
+    brief = client.get("/api/v1/routes/routes/", {"date": "2026-03-10"}).json()["results"]
+    assert [r["code"] for r in brief] == ["TST-01", "TST-02", "TST-03"] and "stops" not in brief[0]
+    assert brief[0]["id"] == routes[0].pk and brief[0]["partner"] == partner.pk
+    full = client.get("/api/v1/routes/routes/", {"date": "2026-03-10", "expand": "stops", "page_size": 2}).json()
+    assert [len(r["stops"]) for r in full["results"]] == [4, 4] and full["next"]
+    assert full["results"][0]["stops"][0]["tracking_ids"] == [f"P{routes[0].stops.order_by('sequence')[0].pk}"]
+    detail = client.get(f"/api/v1/routes/routes/{routes[0].pk}/").json()
+    assert full["results"][0] == detail
+    refused = client.get("/api/v1/routes/routes/", {"date": "2026-03-10", "expand": "packages"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_expand")
