@@ -132,8 +132,8 @@ def dispute_resolve(*, dispute: Dispute, adjustment, note: str, by=None) -> Disp
         if amount:
             position = (statement.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
             StatementLine.objects.create(statement=statement, kind=LineKind.ADJUSTMENT, dispute=row,
-                                         description=_("Adjustment for disputed line: %(l)s") % {
-                                             "l": row.line.description}[:200],
+                                         description=(_("Adjustment for disputed line: %(l)s") % {
+                                             "l": row.line.description})[:200],
                                          quantity=1, rate=amount, amount=amount, position=position,
                                          route_id=row.line.route_id, service_date=row.line.service_date)
         total = statement.lines.aggregate(t=Sum("amount"))["t"] or Decimal(0)
