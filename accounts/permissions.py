@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "webhooks.manage": {A.INTEGRATOR, A.PROGRAM_ADMIN, A.PARTNER_OWNER},
     # performance: the partner's scorecards and statements; the program scores, settles and pays
     "performance.view": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    "performance.read": {A.PARTNER_OWNER, A.PARTNER_MANAGER, A.PROGRAM_ADMIN},
     "performance.dispute": {A.PARTNER_OWNER},
     "performance.manage": {A.PROGRAM_ADMIN},
 }

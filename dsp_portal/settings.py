@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         "RouteStopOutcomeEnum": "routes.serializers.STOP_OUTCOMES",
         "ParcelOutcomeEnum": "routes.serializers.PARCEL_OUTCOMES",
         "WebhookReadScopeEnum": "integrations.serializers.READ_SCOPE_CHOICES",
+        "ScorecardStatusEnum": "performance.models.Scorecard.Status",
+        "PartnerStatementStatusEnum": "performance.models.StatementStatus",
     }),
 }
 
