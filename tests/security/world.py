@@ -118,9 +118,9 @@ def _performance_side(partner, route, *, tag: str):
     week = {"week_start": sunday, "week_end": sunday + timedelta(days=6)}
     scorecard = Scorecard.objects.create(partner=partner, tier="great", status="published", frozen_at=timezone.now(),
                                          **week)
-    statement = PartnerStatement.objects.create(partner=partner, scorecard=scorecard, status="disputed", total=Decimal("235"),
-                                         issued_at=timezone.now(), dispute_until=timezone.now() + timedelta(days=7),
-                                         **week)
+    statement = PartnerStatement.objects.create(
+        partner=partner, scorecard=scorecard, status="disputed", total=Decimal("235"), issued_at=timezone.now(),
+        dispute_until=timezone.now() + timedelta(days=7), **week)
     line = StatementLine.objects.create(statement=statement, kind=LineKind.ROUTE_BASE, description="Route base pay",
                                         rate=Decimal("235"), amount=Decimal("235"), route=route)
     dispute = Dispute(statement=statement, line=line, reason=f"Wrong class {tag}")
