@@ -52,10 +52,15 @@ PERMISSIONS: dict[str, set[str]] = {
     "routes.events": {A.INTEGRATOR, A.PROGRAM_ADMIN, A.DRIVER},
     # integrations
     "webhooks.manage": {A.INTEGRATOR, A.PROGRAM_ADMIN, A.PARTNER_OWNER},
+    # performance: the partner's scorecards and statements; the program scores, settles and pays
+    "performance.view": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
+    "performance.read": {A.PARTNER_OWNER, A.PARTNER_MANAGER, A.PROGRAM_ADMIN},
+    "performance.dispute": {A.PARTNER_OWNER},
+    "performance.manage": {A.PROGRAM_ADMIN},
 }
 
 # Token scope areas; a token holds `<area>:read` and/or `<area>:write`.
-SCOPE_AREAS = ["account", "onboarding", "claims", "fleet", "procurement", "hubs", "routes", "webhooks"]
+SCOPE_AREAS = ["account", "onboarding", "claims", "fleet", "procurement", "hubs", "routes", "webhooks", "performance"]
 # A token may create tokens only with this scope (and then none wider or longer-lived than itself).
 TOKENS_MINT_SCOPE = "tokens:write"
 ALL_SCOPES = [*(f"{area}:{level}" for area in SCOPE_AREAS for level in ("read", "write")), TOKENS_MINT_SCOPE]

@@ -41,6 +41,14 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "route.published": ("A station's plan was published; its routes are final.",
                         {"plan_id": "int", "station": "str", "service_date": "date", "routes": "int"}),
     "payout.paid": ("A payout reached a partner or hub.", {"transfer_id": "int", "amount": "decimal"}),
+    "scorecard.published": ("A partner's weekly scorecard was published (its week is settled).",
+                            {"id": "int", "partner_id": "int", "week_start": "date", "tier": "str",
+                             "score": "decimal"}),
+    "partner_statement.issued": ("A partner's weekly statement was issued; disputes are open until `dispute_until`.",
+                                 {"id": "int", "partner_id": "int", "week_start": "date", "total": "decimal",
+                                  "dispute_until": "datetime"}),
+    "partner_statement.paid": ("A partner's weekly statement was paid.",
+                               {"id": "int", "partner_id": "int", "week_start": "date", "amount": "decimal"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -58,6 +66,10 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "statement.paid": EventAudience(kinds=frozenset({HUB}), area="hubs"),
     "route.published": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "payout.paid": EventAudience(kinds=frozenset({PARTNER, HUB}), area=None),
+    # A partner's scores and money: its members and the program only, never integrators program-wide.
+    "scorecard.published": EventAudience(kinds=frozenset({PARTNER}), area=None),
+    "partner_statement.issued": EventAudience(kinds=frozenset({PARTNER}), area=None),
+    "partner_statement.paid": EventAudience(kinds=frozenset({PARTNER}), area=None),
 }
 
 

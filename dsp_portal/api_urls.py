@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("procurement.api_urls")),
     path("", include("hubs.api_urls")),
     path("", include("routes.api_urls")),
+    path("", include("performance.api_urls")),
     path("", include("integrations.api_urls")),
 ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hubs",
     "routes",
     "integrations",
+    "performance",
     "dsp_portal",
 ]
 
@@ -266,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "RouteStopOutcomeEnum": "routes.serializers.STOP_OUTCOMES",
         "ParcelOutcomeEnum": "routes.serializers.PARCEL_OUTCOMES",
         "WebhookReadScopeEnum": "integrations.serializers.READ_SCOPE_CHOICES",
+        "ScorecardStatusEnum": "performance.models.Scorecard.Status",
+        "PartnerStatementStatusEnum": "performance.models.StatementStatus",
     }),
 }
 
@@ -304,6 +307,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "claims-payout-run": {"task": "onboarding.tasks.claims_payout_run", "schedule": crontab(hour=9, minute=0)},
     # A partner whose checklist is complete (its first route on the road) stops showing "Onboarding".
     "partners-activate-ready": {"task": "onboarding.tasks.partners_activate_ready", "schedule": timedelta(hours=1)},
+    # Scorecards (this week provisional, last week final) and last week's draft statements; idempotent.
+    "performance-weekly": {"task": "performance.tasks.weeks_compute", "schedule": crontab(hour=4, minute=30)},
 }
 
 # Security

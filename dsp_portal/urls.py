@@ -28,6 +28,7 @@ urlpatterns = [
     path("fleet/", include("procurement.urls")),  # procurement pages kept their /fleet/ paths
     path("hubs/", include("hubs.urls")),
     path("routes/", include("routes.urls")),
+    path("performance/", include("performance.urls")),
     path("integrations/", include("integrations.urls")),
     path("api/v1/", include("dsp_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),

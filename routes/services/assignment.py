@@ -3,7 +3,8 @@
 Dealing: routes taken by the polar angle of their stops around the station (so neighbouring routes
 come one after another), each to the partner furthest below its fair share, where the share is the
 routes it committed weighted by its recent delivery success. A route only goes to a partner with a
-van of the capacity the plan counted on, so every dealt route can be driven.
+van of the capacity the plan counted on, so every dealt route can be driven. When a ranker is registered
+(routes.hooks: performance's last weekly tier), a better-ranked partner fills its commitment first.
 """
 
 import math
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 from fleet.selectors import drivers_assignable, vehicles_assignable
+from routes.hooks import dealing_ranks
 from routes.models import Plan, PlanStatus, Route, RouteChange
 from routes.services.notify import route_change_notify
 
@@ -45,6 +47,7 @@ def routes_deal(*, plan: Plan, fleet: list[dict]) -> None:
     slots: dict[int, list[int]] = {f["partner"]: sorted(f["capacities"]) for f in fleet}
     weights = _weights(list(slots), plan.service_date)
     share = {pid: len(caps) * weights[pid] for pid, caps in slots.items()}
+    ranks = dealing_ranks(partner_ids=list(slots), service_date=plan.service_date)
     dealt: dict[int, int] = defaultdict(int)
     angles = _angles(plan)
     routes = sorted(plan.routes.all(), key=lambda r: (angles.get(r.pk, 0.0), r.sequence))
@@ -53,7 +56,7 @@ def routes_deal(*, plan: Plan, fleet: list[dict]) -> None:
         route.partner_id = None
         if not fits:
             continue
-        pid = min(fits, key=lambda p: ((dealt[p] + 1) / share[p], p))
+        pid = min(fits, key=lambda p: (ranks.get(p, 0), (dealt[p] + 1) / share[p], p))
         cap = next(c for c in slots[pid] if c >= route.capacity)
         slots[pid].remove(cap)
         dealt[pid] += 1

@@ -23,6 +23,8 @@ from integrations.models import WebhookDelivery
 from integrations.services import webhook_subscription_create
 from onboarding.claims.services import claim_create
 from onboarding.models import PartnerMembership
+from performance.models import Dispute, LineKind, Scorecard, SettlementWeek, StatementLine
+from performance.models import Statement as PartnerStatement
 from procurement.models import Order
 from procurement.services import order_submit, quote_line_set
 from routes.models import ManifestUpload, Plan, PlanningNight, PlanningRun, PlanStatus, Route, RouteStop, Station
@@ -97,6 +99,8 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
     job = Job.objects.create(kind="routes.plan", subject_type="routes.plan", subject_id=str(plan.pk),
                              status=Job.Status.DONE, started_by=owner)
 
+    scorecard, statement, dispute = _performance_side(partner, route, tag=tag)
+
     tenant.users.update({Role.PARTNER_OWNER: owner, Role.PARTNER_MANAGER: manager, Role.DRIVER: driver_user})
     tenant.objects.update({
         "partner": partner, "vehicle": vehicle, "driver": driver, "policy": policy, "odometer": odometer,
@@ -104,8 +108,25 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
         "order": order, "quote_line": quote_line, "claim": claim, "draft_claim": draft_claim,
         "receipt": claim.receipts.first(), "route": route, "stop": stop, "pending_stop": pending_stop,
         "owner_subscription": subscription, "owner_delivery": delivery, "owner_token": token,
-        "job": job,
+        "job": job, "scorecard": scorecard, "statement": statement, "dispute": dispute,
     })
+
+
+def _performance_side(partner, route, *, tag: str):
+    """A settled week: the partner's scorecard, its issued statement with one line, and an open dispute."""
+    sunday = service_today() - timedelta(days=(service_today().weekday() + 1) % 7 + 7)
+    week = {"week_start": sunday, "week_end": sunday + timedelta(days=6)}
+    scorecard = Scorecard.objects.create(partner=partner, tier="great", status="published", frozen_at=timezone.now(),
+                                         **week)
+    statement = PartnerStatement.objects.create(
+        partner=partner, scorecard=scorecard, status="disputed", total=Decimal("235"), issued_at=timezone.now(),
+        dispute_until=timezone.now() + timedelta(days=7), **week)
+    line = StatementLine.objects.create(statement=statement, kind=LineKind.ROUTE_BASE, description="Route base pay",
+                                        rate=Decimal("235"), amount=Decimal("235"), route=route)
+    dispute = Dispute(statement=statement, line=line, reason=f"Wrong class {tag}")
+    dispute.attachment.save(f"dispute-{tag}.png", ContentFile(PNG_BYTES), save=False)
+    dispute.save()
+    return scorecard, statement, dispute
 
 
 def _hub_side(tenant: Tenant, *, tag: str) -> None:
@@ -164,7 +185,10 @@ def build_world() -> World:
         _hub_side(tenant, tag=tag)
         _applicant_side(tenant, tag=tag)
         _integrator_side(tenant, tag=tag, plan=plan)
+    settlement_week, _created = SettlementWeek.objects.get_or_create(
+        week_start=b.objects["statement"].week_start, defaults={"week_end": b.objects["statement"].week_end})
     return World(a=a, b=b, admin=admin, program={
+        "settlement_week": settlement_week,
         "station": station, "plan": plan, "draft_plan": draft_plan, "catalog_item": catalog_item,
         "manifest_upload": manifest_upload, "night": night,
         "service_date": service_date if isinstance(service_date, date) else None,
