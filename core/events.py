@@ -45,6 +45,19 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "route.published": ("A station's plan was published; its routes are final.",
                         {"plan_id": "int", "station": "str", "service_date": "date", "routes": "int"}),
     "payout.paid": ("A payout reached a partner or hub.", {"transfer_id": "int", "amount": "decimal"}),
+    "stop.delivered": ("A driver delivered a stop (with its proof of delivery).",
+                       {"route_id": "int", "stop_id": "int", "sequence": "int", "tracking_ids": "list[str]",
+                        "proof": "list[str]", "occurred_at": "datetime"}),
+    "stop.attempted": ("A driver attempted a stop and could not deliver.",
+                       {"route_id": "int", "stop_id": "int", "sequence": "int", "tracking_ids": "list[str]",
+                        "reason": "str", "occurred_at": "datetime"}),
+    "stop.reopened": ("A driver undid a stop's outcome within the undo window; the stop is to do again.",
+                      {"route_id": "int", "stop_id": "int", "sequence": "int", "undone": "str"}),
+    "route.started": ("A driver started a route (after load-out).",
+                      {"route_id": "int", "code": "str", "service_date": "date", "loaded": "int", "packages": "int"}),
+    "route.completed": ("A driver completed a route; undelivered packages are back at the station.",
+                        {"route_id": "int", "code": "str", "service_date": "date", "delivered": "int",
+                         "attempted": "int", "returned": "int"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -62,6 +75,11 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "statement.paid": EventAudience(kinds=frozenset({HUB}), area="hubs"),
     "route.published": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "payout.paid": EventAudience(kinds=frozenset({PARTNER, HUB}), area=None),
+    "stop.delivered": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "stop.attempted": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "stop.reopened": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.started": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.completed": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
 }
 
 

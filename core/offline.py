@@ -157,3 +157,13 @@ def data_url_file(value, *, field: str, name: str, allowed=None) -> ContentFile 
     upload = ContentFile(raw, name=name)
     validate_upload(upload, allowed=allowed or IMAGE_TYPES, field=field)
     return upload
+
+
+def offline_occurred_at(*, actor, client_id):
+    """When the phone said an earlier item of the same sender was tapped (None if unknown)."""
+    try:
+        key = uuid.UUID(str(client_id))
+    except ValueError:
+        return None
+    return (OfflineReceipt.objects.filter(scope=offline_scope(actor), client_id=key)
+            .values_list("occurred_at", flat=True).first())
