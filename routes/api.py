@@ -228,7 +228,8 @@ class StopOutcomeView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.stop_outcome_record(stop=stop, outcome=v["outcome"], reason=v["reason"], note=v["note"],
-                                     photo=v.get("photo"), client_id=v["client_id"], by=request.user)
+                                     photo=v.get("photo"), signature=v.get("signature"), pin=v["pin"],
+                                     age_checked=v["age_checked"], client_id=v["client_id"], by=request.user)
         route = Route.objects.prefetch_related(_route_qs()).get(pk=stop.route_id)
         return Response(RouteSerializer(route).data)
 

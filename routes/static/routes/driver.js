@@ -98,6 +98,7 @@
   function renderStop() {
     var s = (picked && picked.status === "pending") ? picked : pending()[0];
     if (!current || current.id !== s.id) { current = s; resetProof(); }
+    $("next-stop").setAttribute("data-stop", s.id);
     $("ns-label").textContent = picked === s ? T.picked : T.next;
     $("ns-seq").textContent = s.seq;
     $("ns-recipient").textContent = s.recipient || s.address;
