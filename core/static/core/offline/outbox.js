@@ -16,6 +16,9 @@
  *                                                      //   replay them over the page's data on load, so a
  *                                                      //   reload (even of a stale cached page) shows every tap
  *     box.cancel(clientId)                             // Promise<bool>: drop an item not yet sent (undo)
+ *   Options: maxItems (100), maxBytes (1.5 MB of JSON per batch), keepHours (36), alone(item) -> bool (send
+ *   such an item in a batch of its own), send(items, box) -> Promise<{status, data}> (a custom transport, e.g.
+ *   an endpoint per item; use box.request(url, body) for the CSRF header and the retry rules below).
  *   A record: {client_id, queue, seq, state: waiting|sending|done|failed, item, label, result, error, created}.
  *   The item gets `client_id` (a UUID made here unless given) and is sent as JSON; a file (photo,
  *   signature) travels inside the item as a data: URL (shrink it first: DspOffline.shrinkImage).
@@ -85,6 +88,8 @@
     this.maxItems = options.maxItems || 100;
     this.maxBytes = options.maxBytes || 1500000;
     this.keepMs = (options.keepHours || 36) * 3600 * 1000;
+    this.alone = options.alone || function () { return false; };  // such an item is sent in a batch of its own
+    this.send = options.send || null;  // custom transport: fn(items) -> Promise<{status, data}> (throw to retry)
     this.listeners = [];
     this.syncing = false;
     this.authLost = false;
@@ -166,6 +171,7 @@
     var batch = [], bytes = 0;
     for (var i = 0; i < recs.length && batch.length < this.maxItems; i++) {
       if (recs[i].state !== "waiting") continue;
+      if (this.alone(recs[i].item)) { if (!batch.length) batch.push(recs[i]); break; }
       var size = JSON.stringify(recs[i].item).length;
       if (batch.length && bytes + size > this.maxBytes) break;
       batch.push(recs[i]); bytes += size;
@@ -204,16 +210,26 @@
     });
   };
 
-  Outbox.prototype.post = function (batch) {
-    var self = this;
-    return fetch(this.url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ items: batch.map(function (r) { return r.item; }) }),
-    }).then(function (res) {
+  // POST a body (JSON, or FormData as is) with the session's CSRF token; {status, data} for 200 and 4xx, a throw
+  // (so: retry later) for network errors, 409, 429 and 5xx; 401/403 stop the outbox until the next sign-in.
+  Outbox.prototype.request = function (url, body) {
+    var self = this, form = typeof FormData !== "undefined" && body instanceof FormData;
+    var headers = { "Accept": "application/json", "X-CSRFToken": csrfToken() };
+    if (!form) headers["Content-Type"] = "application/json";
+    return fetch(url, { method: "POST", credentials: "same-origin", headers: headers,
+                        body: form ? body : JSON.stringify(body) }).then(function (res) {
       if (res.status === 401 || res.status === 403) { self.authLost = true; throw new Error("signed out"); }
       if (res.status >= 500 || res.status === 429 || res.status === 409) throw new Error("retry " + res.status);
-      return res.json().catch(function () { return {}; }).then(function (data) {
+      return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
+    });
+  };
+
+  Outbox.prototype.post = function (batch) {
+    var self = this, items = batch.map(function (r) { return r.item; });
+    var sent = this.send ? this.send(items, this) : this.request(this.url, { items: items });
+    return sent.then(function (reply) {
+      var res = { status: reply.status }, data = reply.data || {};
+      return Promise.resolve(data).then(function (data) {
         if (res.status !== 200) {  // the batch itself was refused: show why on each item, do not loop
           batch.forEach(function (r) {
             r.state = "failed"; r.error = { code: data.code || "refused", detail: data.detail || ("HTTP " + res.status) };
