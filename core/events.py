@@ -49,6 +49,19 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
                                   "dispute_until": "datetime"}),
     "partner_statement.paid": ("A partner's weekly statement was paid.",
                                {"id": "int", "partner_id": "int", "week_start": "date", "amount": "decimal"}),
+    "stop.delivered": ("A driver delivered a stop (with its proof of delivery).",
+                       {"route_id": "int", "stop_id": "int", "sequence": "int", "tracking_ids": "list[str]",
+                        "proof": "list[str]", "occurred_at": "datetime"}),
+    "stop.attempted": ("A driver attempted a stop and could not deliver.",
+                       {"route_id": "int", "stop_id": "int", "sequence": "int", "tracking_ids": "list[str]",
+                        "reason": "str", "occurred_at": "datetime"}),
+    "stop.reopened": ("A driver undid a stop's outcome within the undo window; the stop is to do again.",
+                      {"route_id": "int", "stop_id": "int", "sequence": "int", "undone": "str"}),
+    "route.started": ("A driver started a route (after load-out).",
+                      {"route_id": "int", "code": "str", "service_date": "date", "loaded": "int", "packages": "int"}),
+    "route.completed": ("A driver completed a route; undelivered packages are back at the station.",
+                        {"route_id": "int", "code": "str", "service_date": "date", "delivered": "int",
+                         "attempted": "int", "returned": "int"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -70,6 +83,11 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "scorecard.published": EventAudience(kinds=frozenset({PARTNER}), area=None),
     "partner_statement.issued": EventAudience(kinds=frozenset({PARTNER}), area=None),
     "partner_statement.paid": EventAudience(kinds=frozenset({PARTNER}), area=None),
+    "stop.delivered": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "stop.attempted": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "stop.reopened": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.started": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.completed": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
 }
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("routes/nights/", api_nights.NightListView.as_view(), name="api-route-nights"),
     path("routes/nights/<int:pk>/", api_nights.NightDetailView.as_view(), name="api-route-night"),
     path("routes/nights/<int:pk>/stations/", api_nights.NightRunListView.as_view(), name="api-route-night-stations"),
+    path("routes/driver/batch/", api.DriverBatchView.as_view(), name="api-driver-batch"),
     *router.urls,
 ]
