@@ -45,6 +45,15 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "route.published": ("A station's plan was published; its routes are final.",
                         {"plan_id": "int", "station": "str", "service_date": "date", "routes": "int"}),
     "payout.paid": ("A payout reached a partner or hub.", {"transfer_id": "int", "amount": "decimal"}),
+    "route.rescued": ("Remaining stops moved from one route to another during the day (a rescue).",
+                      {"from_route": "int", "to_route": "int", "service_date": "date", "stops": "list[int]",
+                       "packages": "int", "end_s": "int"}),
+    "route.reassigned": ("A route was handed to another driver during the day (a call-out).",
+                         {"route": "int", "service_date": "date", "from_driver": "int", "to_driver": "int",
+                          "remaining_stops": "int"}),
+    "recipient.notified": ("A package's recipient was told about it (route started, nearby, delivered, attempted).",
+                           {"tracking_id": "str", "trigger": "str", "channels": "list[str]", "route": "int",
+                            "service_date": "date"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -62,6 +71,9 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "statement.paid": EventAudience(kinds=frozenset({HUB}), area="hubs"),
     "route.published": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "payout.paid": EventAudience(kinds=frozenset({PARTNER, HUB}), area=None),
+    "route.rescued": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.reassigned": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "recipient.notified": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
 }
 
 
