@@ -6,6 +6,10 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def _settings_row(apps, schema_editor):
+    apps.get_model("routes", "LiveSettings").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -94,4 +98,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('route', 'recorded_at'), name='routes_position_once', violation_error_message='This position was already received.')],
             },
         ),
+        migrations.RunPython(_settings_row, migrations.RunPython.noop),
     ]
