@@ -16,6 +16,7 @@ urlpatterns = [
     path("routes/routes/<int:pk>/", api.RouteDetailView.as_view(), name="api-route-detail"),
     path("routes/routes/<int:pk>/assignment/", api.RouteAssignmentView.as_view(), name="api-route-assignment"),
     path("routes/stops/<int:pk>/outcome/", api.StopOutcomeView.as_view(), name="api-route-stop-outcome"),
+    path("routes/driver/batch/", api.DriverBatchView.as_view(), name="api-driver-batch"),
     path("routes/routes/<int:pk>/positions/", api_live.RoutePositionsView.as_view(), name="api-route-positions"),
     path("routes/routes/<int:pk>/track/", api_live.RouteTrackView.as_view(), name="api-route-track"),
     path("routes/routes/<int:pk>/rescue/", api_live.RescueView.as_view(), name="api-route-rescue"),

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('onboarding', '0006_claim_lookback'),
-        ('routes', '0004_attempt_reason_from_hubs'),
+        ('routes', '0005_driver_phone'),
     ]
 
     operations = [
