@@ -635,6 +635,8 @@ class RecipientNotification(models.Model):
     body = models.TextField()
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # The call that wrote the row: rows are inserted skipping those that exist, then this call sends what it wrote.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

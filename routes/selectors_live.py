@@ -15,7 +15,16 @@ from accounts.permissions import user_has_perm
 from core.errors import NotFound
 from onboarding.selectors import partner_for_user
 from routes.map import route_colour
-from routes.models import LiveSettings, PlanStatus, Route, RoutePosition, RouteStop, Station, StopStatus
+from routes.models import (
+    LiveSettings,
+    PlanStatus,
+    Route,
+    RoutePosition,
+    RouteStatus,
+    RouteStop,
+    Station,
+    StopStatus,
+)
 from routes.selectors import partner_station, route_get_for_user
 from routes.services.live import Pace, pace_of
 
@@ -137,7 +146,7 @@ def board_for(*, user, station: Station, day: date, now: datetime | None = None)
         c = counts.get(route.pk, {"done": 0, "left": 0, "attempted": 0})
         pace = pace_of(route=route, now=now, done=c["done"], left=c["left"], attempted=c["attempted"],
                        last_outcome_at=route.last_outcome_at, last_planned_end_s=route.last_planned_end_s,
-                       next_planned_s=route.next_planned_s, started=route.fix_at is not None)
+                       next_planned_s=route.next_planned_s, started=_started(route))
         row = BoardRow(route=route, pace=pace, colour=route_colour(route.sequence))
         if route.fix_at is not None:
             row.position, row.position_at = (route.fix_lat, route.fix_lng), route.fix_at
@@ -155,7 +164,11 @@ def route_pace(*, route: Route, now: datetime | None = None) -> Pace:
     c = _counts([route.pk]).get(route.pk, {"done": 0, "left": 0, "attempted": 0})
     return pace_of(route=route, now=now, done=c["done"], left=c["left"], attempted=c["attempted"],
                    last_outcome_at=annotated.last_outcome_at, last_planned_end_s=annotated.last_planned_end_s,
-                   next_planned_s=annotated.next_planned_s, started=annotated.fix_at is not None)
+                   next_planned_s=annotated.next_planned_s, started=_started(annotated))
+
+
+def _started(route: Route) -> bool:
+    return route.status != RouteStatus.READY or route.fix_at is not None
 
 
 def _board_routes_one(route: Route) -> Route:

@@ -2,13 +2,14 @@
 
 The link is the package's id signed with the site's secret (unguessable, nothing stored); it shows that one
 package and nothing else. Messages go out once per package and trigger on each channel: a RecipientNotification
-row (unique per package, trigger and channel) is written in the transaction of the change, under the route's row
-lock, and the message leaves after commit (e-mail through the outbox, core.mail; SMS through routes.sms).
+row (unique per package, trigger and channel) is written in the transaction of the change, and the message
+leaves after commit (e-mail through the outbox, core.mail; SMS through routes.sms).
 Integrators hear `recipient.notified` (no contact details in it).
 
 Triggers: the route starts (and the first few stops are already "a few stops away"), the driver comes within
 LiveSettings.nearby_stops stops, a delivery, a failed attempt."""
 
+import uuid
 from collections import defaultdict
 from datetime import datetime
 
@@ -104,37 +105,38 @@ def _channels(package: Package) -> list[tuple[str, str]]:
 
 def _notify(route: Route, trigger: str, packages: list[Package], extra: dict[int, dict]) -> int:
     """Write and queue the messages of one trigger for `packages` that have not had it; returns how many.
-    The caller holds the route's row lock, so two outcomes cannot both decide to send the same message."""
+    Rows are inserted skipping those that exist (unique per package, trigger and channel), and this call sends
+    only the rows it wrote (its `batch`): two outcomes at once never send the same message twice."""
     if not packages:
         return 0
-    done = set(RecipientNotification.objects.filter(package__in=packages, trigger=trigger)
-               .values_list("package_id", "channel"))
-    rows, told = [], defaultdict(list)
+    batch = uuid.uuid4()
+    rows = []
     for package in packages:
         for channel, to in _channels(package):
-            if (package.pk, channel) in done:
-                continue
-            subject, body = _text(trigger, package, **extra.get(package.pk, {}))
-            rows.append(RecipientNotification(package=package, trigger=trigger, channel=channel, to=to, body=body))
-            told[package.pk].append(channel)
-            if channel == RecipientNotification.Channel.EMAIL:
-                mail_queue(to=[to], subject=subject, body=body, dedupe_key=f"recipient:{package.pk}:{trigger}")
+            _subject, body = _text(trigger, package, **extra.get(package.pk, {}))
+            rows.append(RecipientNotification(package=package, trigger=trigger, channel=channel, to=to, body=body,
+                                              batch=batch))
     if not rows:
         return 0
-    rows = RecipientNotification.objects.bulk_create(rows)
-    now = timezone.now()
-    RecipientNotification.objects.filter(pk__in=[r.pk for r in rows if r.channel == "email" and r.pk]).update(
-        sent_at=now)
-    sms_ids = [r.pk for r in rows if r.channel == RecipientNotification.Channel.SMS]
+    RecipientNotification.objects.bulk_create(rows, ignore_conflicts=True)
+    written = list(RecipientNotification.objects.filter(batch=batch).select_related("package"))
+    told = defaultdict(list)
+    for row in written:
+        told[row.package_id].append(row.channel)
+        if row.channel == RecipientNotification.Channel.EMAIL:
+            subject, _body = _text(trigger, row.package, **extra.get(row.package_id, {}))
+            mail_queue(to=[row.to], subject=subject, body=row.body, dedupe_key=f"recipient:{row.pk}")
+    RecipientNotification.objects.filter(batch=batch, channel=RecipientNotification.Channel.EMAIL).update(
+        sent_at=timezone.now())
+    sms_ids = [r.pk for r in written if r.channel == RecipientNotification.Channel.SMS]
     if sms_ids:
         transaction.on_commit(lambda: sms_send(notification_ids=sms_ids), robust=True)
     by_pk = {p.pk: p for p in packages}
+    audience = Audience.partners([route.partner_id] if route.partner_id else [])
     events_record_bulk(("recipient.notified", by_pk[pk], {
         "tracking_id": by_pk[pk].tracking_id, "trigger": trigger, "channels": sorted(channels), "route": route.pk,
-        "service_date": route.service_date.isoformat()}, Audience.partners([route.partner_id] if route.partner_id
-                                                                           else []))
-        for pk, channels in told.items())
-    return len(rows)
+        "service_date": route.service_date.isoformat()}, audience) for pk, channels in told.items())
+    return len(written)
 
 
 def sms_send(*, notification_ids) -> None:
@@ -151,8 +153,8 @@ def sms_send(*, notification_ids) -> None:
             RecipientNotification.objects.filter(pk=row.pk).update(sent_at=timezone.now(), error="")
 
 
-def _lock(route: Route) -> Route:
-    return Route.objects.select_for_update(of=("self",)).select_related("plan__station").get(pk=route.pk)
+def _fresh(route: Route) -> Route:
+    return Route.objects.select_related("plan__station").get(pk=route.pk)
 
 
 def _address_packages(stops) -> list[Package]:
@@ -180,7 +182,7 @@ def recipients_route_started(*, route: Route, now: datetime | None = None) -> in
     """Tell every recipient on the route that it left (once), and the first few that it is close."""
     now = now or timezone.now()
     with transaction.atomic():
-        route = _lock(route)
+        route = _fresh(route)
         stops = list(route.stops.filter(status=StopStatus.PENDING, kind=StopKind.ADDRESS))
         arrival = {s.pk: s.planned_arrival_s for s in stops}
         packages = _address_packages(stops)
@@ -193,7 +195,7 @@ def recipients_stop_outcome(*, stop: RouteStop, now: datetime | None = None) -> 
     Call inside the outcome's transaction (or after it); a second call sends nothing new."""
     now = now or timezone.now()
     with transaction.atomic():
-        route = _lock(stop.route)
+        route = _fresh(stop.route)
         stop = RouteStop.objects.get(pk=stop.pk)
         sent = 0
         if stop.kind == StopKind.ADDRESS and stop.status != StopStatus.PENDING:

@@ -71,11 +71,15 @@ def resequence_problem(*, route: Route, stops: list[RouteStop], start: tuple[flo
         late = s.window_end_s if s.window_end_s is not None and s.window_end_s >= depart_s else NO_LIMIT
         problem_stops.append(Stop(Point(float(s.longitude), float(s.latitude)), demand=s.package_count,
                                   service=s.service_s, early=s.window_start_s or 0, late=late, key=str(s.pk)))
+    legs = []
+    for matrix in (distance, duration):
+        m = np.asarray(matrix)[np.ix_(rows, cols)].copy()
+        m[0, 0] = 0  # the solver wants a zero diagonal; "leave and come straight back" is never a route here
+        legs.append(m)
     return Problem(depot=depot, stops=problem_stops,
                    vehicles=[VehicleType(count=1, capacity=_capacity(route), shift_start=depart_s,
                                          shift_end=station.shift_end_s)],
-                   distance=np.asarray(distance)[np.ix_(rows, cols)], duration=np.asarray(duration)[np.ix_(rows, cols)],
-                   allow_unassigned=True, name=f"{route.code} re-sequence")
+                   distance=legs[0], duration=legs[1], allow_unassigned=True, name=f"{route.code} re-sequence")
 
 
 def _does_not_fit(route: Route, n: int) -> Conflict:

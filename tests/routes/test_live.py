@@ -11,7 +11,7 @@ from core.errors import ValidationFailed
 from routes.models import LiveSettings, RoutePosition, RouteStop, StopStatus
 from routes.selectors_live import board_for
 from routes.services.live import positions_purge, positions_record
-from tests.routes.live_day import DAY, local, live_day
+from tests.routes.live_day import DAY, live_day, local
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_a_driver_who_stopped_falls_behind_as_the_next_stop_becomes_overdue(worl
     row = _row(world, local(11, 0))  # ... but nothing since: stop 3 (10:00) is an hour overdue
     assert row.pace.delay_min == 60 and row.pace.projected_end_s == 13 * 3600
     assert "60 min behind" in row.alerts
-    assert any("phone silent for 87 min" == a for a in row.alerts)
+    assert any(a == "phone silent for 87 min" for a in row.alerts)
 
 
 def test_a_finish_past_the_shift_end_is_an_alert_and_an_attempt_counts(world):
