@@ -15,7 +15,7 @@ from routes.services.rescue import resequence_problem, route_callout, stops_resc
 from routes.solver.types import Route as SolvedRoute
 from routes.solver.types import Solution
 from tests.routes import evaluator
-from tests.routes.live_day import local, live_day
+from tests.routes.live_day import live_day, local
 
 pytestmark = pytest.mark.django_db
 
