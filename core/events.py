@@ -62,6 +62,15 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "route.completed": ("A driver completed a route; undelivered packages are back at the station.",
                         {"route_id": "int", "code": "str", "service_date": "date", "delivered": "int",
                          "attempted": "int", "returned": "int"}),
+    "route.rescued": ("Remaining stops moved from one route to another during the day (a rescue).",
+                      {"from_route": "int", "to_route": "int", "service_date": "date", "stops": "list[int]",
+                       "packages": "int", "end_s": "int"}),
+    "route.reassigned": ("A route was handed to another driver during the day (a call-out).",
+                         {"route": "int", "service_date": "date", "from_driver": "int", "to_driver": "int",
+                          "remaining_stops": "int"}),
+    "recipient.notified": ("A package's recipient was told about it (route started, nearby, delivered, attempted).",
+                           {"tracking_id": "str", "trigger": "str", "channels": "list[str]", "route": "int",
+                            "service_date": "date"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -88,6 +97,9 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "stop.reopened": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "route.started": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "route.completed": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.rescued": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.reassigned": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "recipient.notified": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
 }
 
 

@@ -449,6 +449,13 @@ ROUTES_NIGHT_RETRY_SECONDS = env.int("ROUTES_NIGHT_RETRY_SECONDS", default=60)
 # /metrics (Prometheus text format) answers a request with `Authorization: Bearer <METRICS_TOKEN>`, or a signed-in
 # program admin. Empty: admins only.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Live dispatch (routes): the solver's budget when a rescue or call-out re-sequences one route during the day (a
+# request waits for it), and how recipients hear about their package: channels among "email" and "sms", and the
+# SMS backend (console: printed; file: one line per message under var/sms/; locmem: kept in memory, for tests).
+ROUTES_RESCUE_SECONDS = env.float("ROUTES_RESCUE_SECONDS", default=1.5)
+RECIPIENT_NOTIFY_CHANNELS = env.list("RECIPIENT_NOTIFY_CHANNELS", default=["email", "sms"])
+RECIPIENT_SMS_BACKEND = env.str("RECIPIENT_SMS_BACKEND", default="routes.sms.ConsoleSmsBackend")
+RECIPIENT_SMS_FILE_DIR = env.str("RECIPIENT_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))
 
 # Long work as jobs (core.jobs): a running job whose worker has not reported for this long is taken as dead
 # and may be run again; progress is written at most this often. Planning's lease covers its quietest stretch

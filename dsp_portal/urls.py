@@ -32,6 +32,7 @@ urlpatterns = [
     path("routes/", include("routes.urls")),
     path("performance/", include("performance.urls")),
     path("integrations/", include("integrations.urls")),
+    path("t/", include("routes.urls_track")),  # the recipient's tracking link (public, signed)
     path("api/v1/", include("dsp_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from routes import api, api_nights
+from routes import api, api_live, api_nights
 
 router = SimpleRouter()
 router.register("routes/stations", api.StationViewSet, basename="api-route-station")
@@ -20,5 +20,12 @@ urlpatterns = [
     path("routes/nights/<int:pk>/", api_nights.NightDetailView.as_view(), name="api-route-night"),
     path("routes/nights/<int:pk>/stations/", api_nights.NightRunListView.as_view(), name="api-route-night-stations"),
     path("routes/driver/batch/", api.DriverBatchView.as_view(), name="api-driver-batch"),
+    path("routes/routes/<int:pk>/positions/", api_live.RoutePositionsView.as_view(), name="api-route-positions"),
+    path("routes/routes/<int:pk>/track/", api_live.RouteTrackView.as_view(), name="api-route-track"),
+    path("routes/routes/<int:pk>/rescue/", api_live.RescueView.as_view(), name="api-route-rescue"),
+    path("routes/routes/<int:pk>/reassign/", api_live.ReassignView.as_view(), name="api-route-reassign"),
+    path("routes/board/", api_live.BoardView.as_view(), name="api-route-board"),
+    path("tracking/<str:token>/", api_live.TrackingView.as_view(), name="api-tracking"),
+    path("tracking/<str:token>/feedback/", api_live.TrackingFeedbackView.as_view(), name="api-tracking-feedback"),
     *router.urls,
 ]

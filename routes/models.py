@@ -113,6 +113,9 @@ class Package(models.Model):
                                     help_text=_("A code the recipient was given; the driver enters it at the door."))
     returned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                       help_text=_("The package returned the day before (a new attempt)."))
+    # Where the recipient hears about the delivery (tracking link, "a few stops away", delivered); blank: nowhere.
+    recipient_email = models.EmailField(_("recipient e-mail"), blank=True)
+    recipient_phone = models.CharField(_("recipient phone"), max_length=20, blank=True)
     stop = models.ForeignKey("RouteStop", null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
     hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=PackageStatus.choices, default=PackageStatus.PENDING)
@@ -595,3 +598,116 @@ class ManifestUpload(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.service_date} {self.name or self.format}"
+
+
+# --- The day's operations: positions, the live board's settings, recipients ----------------------------------------
+
+
+class LiveSettings(models.Model):
+    """One row: the program's rules for live dispatch and recipients (an admin edits them in the Django admin)."""
+
+    track_retention_days = models.PositiveIntegerField(
+        _("keep drivers' tracks (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(400)],
+        help_text=_("Positions older than this are deleted every night."))
+    silent_after_minutes = models.PositiveIntegerField(
+        _("silent phone after (minutes)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(240)])
+    behind_after_minutes = models.PositiveIntegerField(
+        _("behind schedule after (minutes)"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)])
+    nearby_stops = models.PositiveIntegerField(
+        _("\"a few stops away\" (stops)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)])
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("live dispatch settings")
+
+    def __str__(self):
+        return "Live dispatch settings"
+
+    @classmethod
+    def load(cls) -> "LiveSettings":
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class RoutePosition(models.Model):
+    """One GPS fix from the driver's phone while the route runs. The phone stamps each fix; a fix sent twice
+    (an offline queue replayed) is one row, and the track reads in the order the phone recorded it."""
+
+    id = models.BigAutoField(primary_key=True)
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="positions")
+    recorded_at = models.DateTimeField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    accuracy_m = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["route", "recorded_at"]
+        constraints = [models.UniqueConstraint(fields=["route", "recorded_at"], name="routes_position_once",
+                violation_error_message=_("This position was already received."))]
+        indexes = [models.Index(fields=["recorded_at"], name="routes_position_age")]
+
+    def __str__(self):
+        return f"{self.route_id}@{self.recorded_at:%H:%M:%S}"
+
+
+class NotificationTrigger(models.TextChoices):
+    ROUTE_STARTED = "route_started", _("The route started")
+    NEARBY = "nearby", _("The driver is a few stops away")
+    DELIVERED = "delivered", _("Delivered")
+    ATTEMPTED = "attempted", _("Delivery attempted")
+
+
+class RecipientNotification(models.Model):
+    """One message to a package's recipient for one trigger on one channel: the row makes it once."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="notifications")
+    trigger = models.CharField(max_length=16, choices=NotificationTrigger.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    to = models.CharField(max_length=254)
+    body = models.TextField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    # The call that wrote the row: rows are inserted skipping those that exist, then this call sends what it wrote.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["package", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["package", "trigger", "channel"], name="routes_notify_once",
+                violation_error_message=_("This recipient was already told about that."))]
+
+    def __str__(self):
+        return f"{self.package_id} {self.trigger} {self.channel}"
+
+
+class RecipientFeedback(models.Model):
+    """What a recipient said about one package from its tracking page: a rating (1-5) with a comment, and/or
+    "delivered, not received". One row per package (a second rating replaces the first); the partner's
+    scorecard reads these by `partner` and `service_date`."""
+
+    package = models.OneToOneField(Package, on_delete=models.CASCADE, related_name="feedback")
+    stop = models.ForeignKey(RouteStop, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    route = models.ForeignKey(Route, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    partner = models.ForeignKey("onboarding.Partner", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="recipient_feedback")
+    service_date = models.DateField()
+    rating = models.PositiveSmallIntegerField(null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(max_length=1000, blank=True)
+    not_received = models.BooleanField(_("delivered, not received"), default=False)
+    not_received_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                                              name="routes_feedback_rating_1_5",
+                violation_error_message=_("A rating is from 1 to 5 stars."))]
+        indexes = [models.Index(fields=["partner", "service_date"], name="routes_feedback_partner_day")]
+
+    def __str__(self):
+        return f"{self.package_id}: {self.rating or '-'}{' DNR' if self.not_received else ''}"

@@ -33,6 +33,7 @@ from routes.models import (
     StopKind,
     StopStatus,
 )
+from routes.services.recipients import recipients_route_started
 
 
 def _actor(by):
@@ -75,6 +76,7 @@ def route_start(*, route: Route, by=None, occurred_at: datetime | None = None) -
         event_record(type="route.started", subject=locked, payload={
             "route_id": locked.pk, "code": locked.code, "service_date": locked.service_date.isoformat(),
             "loaded": load["loaded"], "packages": load["packages"]}, audience=_audience(locked))
+        recipients_route_started(route=locked)  # live dispatch: "out for delivery" to every recipient, once
     return locked
 
 

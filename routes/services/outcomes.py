@@ -26,6 +26,7 @@ from routes.models import (
     StopStatus,
 )
 from routes.services.proof import ProofGiven, ProofNeeds, proof_check, proof_needs_for_stop, proofs_save, proofs_void
+from routes.services.recipients import recipients_stop_outcome
 
 
 def _client_uuid(client_id):
@@ -103,6 +104,7 @@ def stop_outcome_record(*, stop: RouteStop, outcome: str, reason: str = "", note
         else:
             event_record(type="stop.attempted", subject=row, payload={**payload, "reason": reason},
                          audience=_audience(row.route))
+        recipients_stop_outcome(stop=row)  # live dispatch: delivered / attempted / "a few stops away", once each
     return row
 
 
