@@ -45,6 +45,15 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "route.published": ("A station's plan was published; its routes are final.",
                         {"plan_id": "int", "station": "str", "service_date": "date", "routes": "int"}),
     "payout.paid": ("A payout reached a partner or hub.", {"transfer_id": "int", "amount": "decimal"}),
+    "inspection.failed": ("A van's pre- or post-trip inspection found a medium or high defect; a work order opened.",
+                          {"id": "int", "vehicle_id": "int", "partner_id": "int", "kind": "str",
+                           "service_date": "date", "work_order_id": "int", "defects": "list"}),
+    "vehicle.grounded": ("A high-severity inspection defect grounded a van.",
+                         {"vehicle_id": "int", "partner_id": "int", "reason": "str", "inspection_id": "int",
+                          "work_order_id": "int"}),
+    "workorder.done": ("A van's work order was completed.",
+                       {"id": "int", "vehicle_id": "int", "partner_id": "int", "cost": "decimal",
+                        "completed_on": "date"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -62,6 +71,9 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "statement.paid": EventAudience(kinds=frozenset({HUB}), area="hubs"),
     "route.published": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "payout.paid": EventAudience(kinds=frozenset({PARTNER, HUB}), area=None),
+    "inspection.failed": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "vehicle.grounded": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "workorder.done": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
 }
 
 

@@ -67,6 +67,8 @@ NAV: list[NavItem] = [
             _("Your routes for a day: assign a driver and a van, or auto-assign; your scorecard.")),
     NavItem(_("Today's route"), "routes:today", "routes.drive", "geo",
             _("Your stops in order, with directions; mark each delivered or attempted.")),
+    NavItem(_("Van inspection"), "fleet:inspect", "routes.drive", "clipboard-check",
+            _("The pre-trip and post-trip inspection of your van, with photos of any defect.")),
     NavItem(_("Webhooks"), "integrations:webhook_list", "webhooks.manage", "broadcast",
             _("Receive signed event notifications at your URL; see every delivery attempt."), group=DEVELOPERS),
     NavItem(_("API tokens"), "accounts:api_tokens", "account.tokens", "key",

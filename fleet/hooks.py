@@ -1,0 +1,39 @@
+"""How downstream apps hear that a van was grounded (routes gives its routes another van).
+
+fleet never imports routes. A downstream app registers a listener in its `AppConfig.ready()`::
+
+    from fleet.hooks import register_grounding_listener
+    register_grounding_listener(routes_replace_grounded_vehicle)
+
+Listeners run after the grounding commits (`fn(*, vehicle_id, on_date)`), so a failing listener never
+un-grounds a van; a failure is logged and the dispatcher still has the alert.
+"""
+
+import functools
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+_grounding_listeners: list[Callable] = []
+
+
+def register_grounding_listener(fn: Callable) -> Callable:
+    if fn not in _grounding_listeners:  # ready() may run twice (tests, autoreload)
+        _grounding_listeners.append(fn)
+    return fn
+
+
+def _run(fn, **kwargs):
+    try:
+        fn(**kwargs)
+    except Exception:  # noqa: BLE001 - a listener's failure must not reach the driver who inspected
+        logger.exception("grounding listener %s failed for %s", getattr(fn, "__name__", fn), kwargs)
+
+
+def vehicle_grounded_announce(*, vehicle_id: int, on_date) -> None:
+    """Call inside the grounding transaction: each listener runs once it commits."""
+    for fn in _grounding_listeners:
+        transaction.on_commit(functools.partial(_run, fn, vehicle_id=vehicle_id, on_date=on_date))
