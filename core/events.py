@@ -54,6 +54,19 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "workorder.done": ("A van's work order was completed.",
                        {"id": "int", "vehicle_id": "int", "partner_id": "int", "cost": "decimal",
                         "completed_on": "date"}),
+    "stop.delivered": ("A driver delivered a stop (with its proof of delivery).",
+                       {"route_id": "int", "stop_id": "int", "sequence": "int", "tracking_ids": "list[str]",
+                        "proof": "list[str]", "occurred_at": "datetime"}),
+    "stop.attempted": ("A driver attempted a stop and could not deliver.",
+                       {"route_id": "int", "stop_id": "int", "sequence": "int", "tracking_ids": "list[str]",
+                        "reason": "str", "occurred_at": "datetime"}),
+    "stop.reopened": ("A driver undid a stop's outcome within the undo window; the stop is to do again.",
+                      {"route_id": "int", "stop_id": "int", "sequence": "int", "undone": "str"}),
+    "route.started": ("A driver started a route (after load-out).",
+                      {"route_id": "int", "code": "str", "service_date": "date", "loaded": "int", "packages": "int"}),
+    "route.completed": ("A driver completed a route; undelivered packages are back at the station.",
+                        {"route_id": "int", "code": "str", "service_date": "date", "delivered": "int",
+                         "attempted": "int", "returned": "int"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -74,6 +87,11 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "inspection.failed": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
     "vehicle.grounded": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
     "workorder.done": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "stop.delivered": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "stop.attempted": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "stop.reopened": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.started": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "route.completed": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
 }
 
 

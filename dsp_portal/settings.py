@@ -397,6 +397,11 @@ ROUTES_SOLVER_PROCESSES = env.int("ROUTES_SOLVER_PROCESSES", default=1)
 ROUTES_CHORD_WORKERS = env.int("ROUTES_CHORD_WORKERS", default=0)
 ROUTES_OSRM_URL = env.str("ROUTES_OSRM_URL", default="")
 ROUTES_OSRM_MAX_TABLE = env.int("ROUTES_OSRM_MAX_TABLE", default=100)
+# The driver's phone: how long after a tap its undo is accepted (the phone offers it for a few seconds; the
+# margin covers an undo that waited in the outbox), and the program's relay number for calls and texts to a
+# recipient (the driver never sees the recipient's number; the stop's code routes the call).
+ROUTES_UNDO_SECONDS = env.int("ROUTES_UNDO_SECONDS", default=120)
+ROUTES_CONTACT_RELAY = env.str("ROUTES_CONTACT_RELAY", default="+18005550199")
 # Planning runs as a Celery task, never in a request. Its limits follow the budget: the solve, plus time to split
 # hubs, build the problem and save the routes (ROUTES_PLAN_MARGIN_SECONDS), then a hard stop a little later.
 # A sector task gets the budget plus a minute. The nightly station task plans the same way.

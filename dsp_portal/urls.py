@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from core.offline_views import service_worker
 from dsp_portal import views
 
 # The Django admin signs in through allauth, so MFA and verification apply there too.
@@ -17,6 +18,7 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("sw.js", service_worker, name="offline-service-worker"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

@@ -16,5 +16,6 @@ urlpatterns = [
     path("routes/routes/<int:pk>/", api.RouteDetailView.as_view(), name="api-route-detail"),
     path("routes/routes/<int:pk>/assignment/", api.RouteAssignmentView.as_view(), name="api-route-assignment"),
     path("routes/stops/<int:pk>/outcome/", api.StopOutcomeView.as_view(), name="api-route-stop-outcome"),
+    path("routes/driver/batch/", api.DriverBatchView.as_view(), name="api-driver-batch"),
     *router.urls,
 ]

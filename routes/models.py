@@ -86,6 +86,7 @@ class PackageStatus(models.TextChoices):
     UNASSIGNED = "unassigned", _("Not planned")
     DELIVERED = "delivered", _("Delivered")
     ATTEMPTED = "attempted", _("Attempted")
+    RETURNED = "returned", _("Returned to station")
 
 
 class Package(models.Model):
@@ -107,6 +108,11 @@ class Package(models.Model):
     window_start = models.TimeField(null=True, blank=True)
     window_end = models.TimeField(null=True, blank=True)
     signature_required = models.BooleanField(default=False)
+    age_check_required = models.BooleanField(default=False, help_text=_("The recipient's age is checked (ID)."))
+    delivery_pin = models.CharField(max_length=8, blank=True,
+                                    help_text=_("A code the recipient was given; the driver enters it at the door."))
+    returned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      help_text=_("The package returned the day before (a new attempt)."))
     stop = models.ForeignKey("RouteStop", null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
     hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=PackageStatus.choices, default=PackageStatus.PENDING)
@@ -216,6 +222,19 @@ class PlanEvent(TransitionLog):
         pass
 
 
+class RouteStatus(models.TextChoices):
+    READY = "ready", _("Not started")
+    STARTED = "started", _("On the road")
+    COMPLETED = "completed", _("Completed")
+
+
+ROUTE_WORKFLOW = Workflow(transitions={
+    RouteStatus.READY: [RouteStatus.STARTED],
+    RouteStatus.STARTED: [RouteStatus.COMPLETED],
+    RouteStatus.COMPLETED: [],
+})
+
+
 class Route(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="routes")
     service_date = models.DateField()
@@ -233,6 +252,9 @@ class Route(models.Model):
     end_s = models.PositiveIntegerField(default=0)
     stop_count = models.PositiveIntegerField(default=0)
     late_stops = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=RouteStatus.choices, default=RouteStatus.READY)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "sequence"]
@@ -254,6 +276,15 @@ class Route(models.Model):
     @property
     def code(self) -> str:
         return f"{self.plan.station.code.upper()}-{self.sequence:02d}"
+
+
+class RouteEvent(TransitionLog):
+    """The driver's day on a route: started, completed."""
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        pass
 
 
 class StopKind(models.TextChoices):
@@ -297,6 +328,151 @@ class RouteStop(models.Model):
 
     def __str__(self):
         return f"{self.sequence}. {self.address}"
+
+
+S = StopStatus
+STOP_WORKFLOW = Workflow(transitions={
+    S.PENDING: [S.DELIVERED, S.ATTEMPTED],
+    S.DELIVERED: [S.PENDING],  # undo of the last tap, for a short while
+    S.ATTEMPTED: [S.PENDING],
+})
+
+
+class StopEvent(TransitionLog):
+    """Every outcome of a stop and every undo, with who and when (the phone's time in `occurred_at`)."""
+
+    stop = models.ForeignKey(RouteStop, on_delete=models.CASCADE, related_name="events")
+    client_id = models.UUIDField(null=True, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TransitionLog.Meta):
+        pass
+
+
+class ProofRule(models.Model):
+    """Proof of delivery as program data: what a delivery must carry, for every stop or for the stops whose
+    packages say so (signature required, age check, a PIN). An admin edits these; the driver's phone and the
+    server both read them, and the server refuses a delivery without what the rules demand."""
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", _("Every delivery")
+        SIGNATURE = "signature_required", _("Packages marked signature required")
+        AGE = "age_check", _("Packages marked age check")
+        PIN = "pin", _("Packages with a delivery PIN")
+
+    name = models.CharField(max_length=120)
+    applies_to = models.CharField(max_length=24, choices=AppliesTo.choices)
+    photo = models.BooleanField(_("photo required"), default=False)
+    signature = models.BooleanField(_("signature on the screen"), default=False)
+    pin = models.BooleanField(_("recipient's PIN"), default=False)
+    age_check = models.BooleanField(_("age check (ID seen)"), default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["applies_to", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProofKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    SIGNATURE = "signature", _("Signature")
+    PIN = "pin", _("PIN")
+    AGE_CHECK = "age_check", _("Age check")
+
+
+class ProofStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    REJECTED = "rejected", _("Rejected by an admin")
+    VOID = "void", _("Void (the outcome was undone)")
+
+
+class StopProof(models.Model):
+    """One piece of proof of delivery taken at a stop. An admin may reject it later (POD compliance counts
+    stops whose required proof is all recorded and none rejected)."""
+
+    stop = models.ForeignKey(RouteStop, on_delete=models.CASCADE, related_name="proofs")
+    kind = models.CharField(max_length=16, choices=ProofKind.choices)
+    required = models.BooleanField(default=False, help_text=_("A proof rule demanded it."))
+    file = PrivateFileField(prefix="routes/pod", blank=True)
+    detail = models.CharField(max_length=200, blank=True, help_text=_("what was checked (never the PIN itself)"))
+    status = models.CharField(max_length=16, choices=ProofStatus.choices, default=ProofStatus.RECORDED)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    taken_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(null=True, blank=True, help_text=_("the outcome item that carried it"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["stop", "kind", "id"]
+        indexes = [models.Index(fields=["stop", "status"], name="routes_proof_stop_status")]
+
+    def __str__(self):
+        return f"{self.stop_id} {self.kind} ({self.status})"
+
+
+class ContactChannel(models.TextChoices):
+    CALL = "call", _("Call")
+    TEXT = "text", _("Text")
+
+
+class StopContact(models.Model):
+    """The driver called or texted a stop's recipient through the platform (the number stays hidden)."""
+
+    stop = models.ForeignKey(RouteStop, on_delete=models.CASCADE, related_name="contacts")
+    channel = models.CharField(max_length=8, choices=ContactChannel.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now, help_text=_("when the driver tapped (phone clock)"))
+    created_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["stop", "occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.stop_id} {self.channel} {self.occurred_at:%H:%M}"
+
+
+class ScanKind(models.TextChoices):
+    LOAD = "load", _("Load-out")
+    DELIVERY = "delivery", _("At the stop")
+    RETURN = "return", _("Returned to station")
+
+
+class ScanResult(models.TextChoices):
+    OK = "ok", _("On this route")
+    NOT_ON_ROUTE = "not_on_route", _("Not on this route")
+    WRONG_STOP = "wrong_stop", _("Not for this stop")
+    NOT_RETURNABLE = "not_returnable", _("Nothing to return")
+
+
+class PackageScan(models.Model):
+    """A package scanned by the driver (camera or keyboard-wedge scanner): at load-out, at the stop, at the
+    station on return. A code that is not on the route is kept too, with its result."""
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="scans")
+    package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans")
+    stop = models.ForeignKey(RouteStop, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    code = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=ScanKind.choices)
+    result = models.CharField(max_length=16, choices=ScanResult.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["route", "occurred_at", "id"]
+        indexes = [models.Index(fields=["route", "kind"], name="routes_scan_route_kind")]
+
+    def __str__(self):
+        return f"{self.code} {self.kind} {self.result}"
 
 
 class Unassigned(models.Model):
