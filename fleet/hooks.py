@@ -37,3 +37,23 @@ def vehicle_grounded_announce(*, vehicle_id: int, on_date) -> None:
     """Call inside the grounding transaction: each listener runs once it commits."""
     for fn in _grounding_listeners:
         transaction.on_commit(functools.partial(_run, fn, vehicle_id=vehicle_id, on_date=on_date))
+
+
+# --- Where a partner works: its service day -------------------------------------------------------
+# A partner's "today" is the day at its station (routes knows stations; fleet does not). Routes registers the
+# lookup; without it the program's zone answers.
+
+_partner_place: list[Callable] = []
+
+
+def register_partner_place(fn: Callable) -> Callable:
+    """`fn(partner)` -> a place (station) for `core.servicedays`, or None."""
+    _partner_place[:] = [fn]
+    return fn
+
+
+def partner_service_today(partner):
+    from core.servicedays import service_today
+
+    place = _partner_place[0](partner) if _partner_place and partner is not None else None
+    return service_today(place)

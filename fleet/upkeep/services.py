@@ -20,7 +20,7 @@ from core.mail import mail_queue
 from core.money import parse_amount
 from core.servicedays import service_today
 from core.workflow import lock, transition
-from fleet.hooks import vehicle_grounded_announce
+from fleet.hooks import partner_service_today, vehicle_grounded_announce
 from fleet.models import (
     BLOCKING,
     WORK_ORDER_WORKFLOW,
@@ -117,7 +117,7 @@ def inspection_record(*, vehicle, kind: str = Inspection.Kind.PRE_TRIP, defects=
     photos = _check_photos(photos)
     defect_photos = {code: _check_photos(files) for code, files in (defect_photos or {}).items() if files}
     miles = _check_miles(odometer_miles)
-    day = on_date or service_today()
+    day = on_date or partner_service_today(vehicle.partner)
     failed = any(r["severity"] in BLOCKING for r in rows)
     try:
         with transaction.atomic():

@@ -12,6 +12,7 @@ from core.errors import DomainError, found
 from core.files import private_file_response
 from core.forms import add_domain_error
 from core.servicedays import service_today
+from fleet.hooks import partner_service_today
 from fleet.models import WORK_ORDER_WORKFLOW, Inspection, WorkOrder
 from fleet.selectors import fleet_partner_for_user, pretrip_block_reason
 from fleet.upkeep import maintenance, selectors, services
@@ -47,14 +48,14 @@ def inspect(request):
             client_id=data.get("client_id")))
         if inspection:
             return redirect("fleet:inspection_detail", inspection_id=inspection.pk)
-    return render(request, "fleet/upkeep/inspect.html", {"form": form, "today": service_today(),
+    return render(request, "fleet/upkeep/inspect.html", {"form": form, "today": partner_service_today(partner),
                                                          "driver": driver})
 
 
 @permission_required(INSPECT)
 def inspection_detail(request, inspection_id):
     inspection = found(selectors.inspection_get, user=request.user, inspection_id=inspection_id)
-    today = service_today()
+    today = partner_service_today(inspection.vehicle.partner)
     block = pretrip_block_reason(inspection.vehicle, today) if inspection.service_date == today else None
     return render(request, "fleet/upkeep/inspection_detail.html", {
         "inspection": inspection, "block": block, "vehicle": inspection.vehicle,
