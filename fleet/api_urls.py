@@ -17,5 +17,7 @@ urlpatterns = [
     path("fleet/compliance/overview/", api.ComplianceOverviewView.as_view(), name="fleet-compliance-overview"),
     path("fleet/assignable/", api.AssignableView.as_view(), name="fleet-assignable"),
     path("fleet/checklist/", upkeep_api.ChecklistView.as_view(), name="fleet-checklist"),
+    # before the router: "batch" is no inspection id
+    path("fleet/inspections/batch/", upkeep_api.InspectionBatchView.as_view(), name="fleet-inspection-batch"),
     *router.urls,
 ]

@@ -52,8 +52,9 @@ def register_partner_place(fn: Callable) -> Callable:
     return fn
 
 
-def partner_service_today(partner):
-    from core.servicedays import service_today
+def partner_service_today(partner, *, moment=None):
+    """The partner's service day now (or at `moment`, e.g. when a phone recorded something offline)."""
+    from core.servicedays import day_of, service_today
 
     place = _partner_place[0](partner) if _partner_place and partner is not None else None
-    return service_today(place)
+    return day_of(moment, place) if moment is not None else service_today(place)

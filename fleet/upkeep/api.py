@@ -1,6 +1,10 @@
 """REST of the vans' health: inspections (with photos), work orders, maintenance schedules, the checklist.
 Scoped to the caller's partner (a driver: their own inspections); another partner's id is 404."""
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,10 +12,18 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.files import private_file_response
 from core.idempotency import idempotent
+from core.offline import (
+    OfflineBatchResultSerializer,
+    OfflineBatchSerializer,
+    data_url_file,
+    offline_batch_apply,
+    offline_results,
+)
 from core.serializers import validated
+from fleet.hooks import partner_service_today
 from fleet.models import Inspection, MaintenanceSchedule, WorkOrder
 from fleet.selectors import fleet_partner_for_user
 from fleet.serializers import TransitionSerializer
@@ -45,6 +57,51 @@ class ChecklistView(APIView):
     @extend_schema(responses=ChecklistItemSerializer(many=True))
     def get(self, request):
         return Response(ChecklistItemSerializer(selectors.checklist(), many=True).data)
+
+
+class InspectionBatchView(APIView):
+    """The inspection page's offline outbox (core.offline): `{"items": [{"client_id", "kind": "inspection",
+    "vehicle", "inspection": "pre_trip"|"post_trip", "defects": [...], "odometer_miles", "note", "photos": [data
+    URLs], "defect_photos": {item code: [data URLs]}, "occurred_at"}]}`. Each item is recorded once per client id."""
+
+    api_area = "fleet"
+    permission_required = "fleet.inspect"
+
+    @extend_schema(request=OfflineBatchSerializer, responses=OfflineBatchResultSerializer)
+    def post(self, request):
+        data = validated(OfflineBatchSerializer, request.data)
+        partner, driver = selectors.inspector_for_user(user=request.user)
+
+        def inspection(item):
+            return _inspection_from_item(item, partner=partner, driver=driver, user=request.user)
+
+        results = offline_batch_apply(actor=request.user, items=data["items"], handlers={"inspection": inspection})
+        return Response(offline_results(results))
+
+
+def _photos(values, *, field, prefix) -> list:
+    if not isinstance(values, list):
+        raise ValidationFailed(_("The photos could not be read; take them again."), code="bad_file")
+    return [data_url_file(v, field=field, name=f"{prefix}-{n}.jpg") for n, v in enumerate(values) if v]
+
+
+def _inspection_from_item(item, *, partner, driver, user) -> dict:
+    vehicle = selectors.partner_inspectable_vehicle_get(partner=partner, vehicle_id=item.get("vehicle"))
+    defects = item.get("defects") or []
+    by_item = item.get("defect_photos") or {}
+    if not isinstance(defects, list) or not isinstance(by_item, dict):
+        raise ValidationFailed(_("The inspection could not be read; fill it in again."), code="bad_item")
+    moment = parse_datetime(str(item.get("occurred_at") or ""))
+    row = services.inspection_record(
+        vehicle=vehicle, kind=item.get("inspection") or Inspection.Kind.PRE_TRIP, defects=defects,
+        odometer_miles=item.get("odometer_miles"), note=str(item.get("note") or ""),
+        photos=_photos(item.get("photos") or [], field="photos", prefix="inspection"),
+        defect_photos={str(code): _photos(v, field="photos", prefix=str(code)[:20]) for code, v in by_item.items()},
+        driver=driver, by=user, client_id=item.get("client_id"),
+        on_date=partner_service_today(partner, moment=moment) if moment and moment <= timezone.now() else None)
+    vehicle.refresh_from_db()
+    return {"id": row.pk, "status": row.result, "url": reverse("fleet:inspection_detail", args=[row.pk]),
+            "vehicle_status": vehicle.status}
 
 
 class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
