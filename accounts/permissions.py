@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, set[str]] = {
     # fleet and procurement
     "fleet.manage": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
     "fleet.oversee": {A.PROGRAM_ADMIN},
+    "fleet.inspect": {A.DRIVER, A.PARTNER_OWNER, A.PARTNER_MANAGER},
     "catalog.view": {A.PARTNER_OWNER, A.PARTNER_MANAGER, A.PROGRAM_ADMIN},
     "catalog.manage": {A.PROGRAM_ADMIN},
     "orders.place": {A.PARTNER_OWNER, A.PARTNER_MANAGER},

@@ -74,6 +74,8 @@ NAV: list[NavItem] = [
     NavItem(_("Settlement"), "performance:program", "performance.manage", "cash-stack",
             _("Partners' weekly scorecards and statements: compute, issue, resolve disputes, pay; finance CSV."),
             group=REVIEW),
+    NavItem(_("Van inspection"), "fleet:inspect", "routes.drive", "clipboard-check",
+            _("The pre-trip and post-trip inspection of your van, with photos of any defect.")),
     NavItem(_("Webhooks"), "integrations:webhook_list", "webhooks.manage", "broadcast",
             _("Receive signed event notifications at your URL; see every delivery attempt."), group=DEVELOPERS),
     NavItem(_("API tokens"), "accounts:api_tokens", "account.tokens", "key",

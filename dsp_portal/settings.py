@@ -301,6 +301,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "mail-sweep": {"task": "core.tasks.mail_sweep", "schedule": timedelta(minutes=1)},
     # Expiry reminders (30/7/1 days) and grounding of vans whose cover lapsed; safe to run twice.
     "fleet-expiry-daily": {"task": "fleet.tasks.fleet_expiry_daily", "schedule": timedelta(days=1)},
+    # Preventive maintenance work orders ahead of time (miles or months); one open per schedule and van.
+    "fleet-preventive-maintenance": {"task": "fleet.tasks.preventive_maintenance_daily",
+                                     "schedule": crontab(hour=4, minute=30)},
     # Plan tomorrow (station-local) for every active station, one task each; a published plan stays.
     "routes-plan-tomorrow": {"task": "routes.plan_tomorrow_all", "schedule": crontab(hour=2, minute=0)},
     # Veteran reimbursement: one transfer per approved claim (keyed by the claim, so a re-run pays nothing twice).

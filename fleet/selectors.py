@@ -13,7 +13,18 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.servicedays import service_today
-from fleet.models import Driver, DriverEvent, InsurancePolicy, OdometerReading, Vehicle, VehicleEvent
+from fleet.models import (
+    BLOCKING,
+    Defect,
+    Driver,
+    DriverEvent,
+    Inspection,
+    InsurancePolicy,
+    OdometerReading,
+    Severity,
+    Vehicle,
+    VehicleEvent,
+)
 from fleet.models.insurance import VEHICLE_COVERAGES, Coverage
 from onboarding.models import Partner
 from onboarding.selectors import partner_for_user
@@ -159,15 +170,94 @@ def vehicle_compliance_problems(*, vehicle, on_date: date) -> list[Problem]:
     return vehicle_coverage_problems(vehicle_id=vehicle.pk, label=str(vehicle), held=coverages)
 
 
-def vehicles_assignable(*, partner, on_date: date) -> QuerySet[Vehicle]:
-    """Vans a route may get on `on_date`: active (never grounded, retired or in maintenance) and compliant.
+def vehicles_with_open_defects(vehicle_ids=None, *, grounding_only: bool = False) -> set[int]:
+    """Vans with a defect that keeps them off routes (medium or high, or only high with `grounding_only`)
+    and whose work order is not done yet."""
+    qs = Defect.objects.filter(closed_at__isnull=True,
+                               severity__in=[Severity.HIGH] if grounding_only else list(BLOCKING))
+    if vehicle_ids is not None:
+        qs = qs.filter(vehicle_id__in=list(vehicle_ids))
+    return set(qs.values_list("vehicle_id", flat=True).distinct().order_by())
 
-    Nothing is assignable while the company itself lacks general liability or workers' compensation."""
-    report = fleet_compliance(partner=partner, on_date=on_date)
-    if report.company:
-        return Vehicle.objects.none()
-    return (Vehicle.objects.filter(partner=partner, status=Vehicle.Status.ACTIVE)
-            .exclude(pk__in=list(report.vehicles)).order_by("-package_capacity", "plate", "pk"))
+
+def vehicles_assignable_many(*, partner_ids, on_date: date) -> dict[int, list[Vehicle]]:
+    """The one rule for "a van a route may get on `on_date`", for many partners in a fixed number of queries:
+    active (never grounded, retired or in maintenance), insured, in a compliant company, and with no open
+    defect from a failed inspection. Largest first."""
+    partner_ids = list(partner_ids)
+    reports = fleet_compliance_many(partner_ids=partner_ids, on_date=on_date)
+    ok = [pid for pid, report in reports.items() if not report.company]
+    uninsured = {vid for pid in ok for vid in reports[pid].vehicles}
+    vans: dict[int, list[Vehicle]] = {pid: [] for pid in partner_ids}
+    candidates = list(Vehicle.objects.filter(partner_id__in=ok, status=Vehicle.Status.ACTIVE)
+                      .order_by("-package_capacity", "plate", "pk"))
+    defective = vehicles_with_open_defects([v.pk for v in candidates])
+    for van in candidates:
+        if van.pk not in uninsured and van.pk not in defective:
+            vans[van.partner_id].append(van)
+    return vans
+
+
+def vehicles_assignable(*, partner, on_date: date) -> QuerySet[Vehicle]:
+    """`vehicles_assignable_many` for one partner, as a queryset (the API pages it, routes filters it)."""
+    ids = [v.pk for v in vehicles_assignable_many(partner_ids=[partner.pk], on_date=on_date)[partner.pk]]
+    return Vehicle.objects.filter(pk__in=ids).order_by("-package_capacity", "plate", "pk")
+
+
+# --- Capacity: whether a van carries a route's load -----------------------------------------------
+
+
+def van_fits(*, capacity: int, load: int) -> bool:
+    """The one capacity rule (planning's deal, assignment, the dispatch page): the van holds the whole load."""
+    return int(capacity) >= int(load)
+
+
+def vehicles_fitting(vehicles, *, load: int) -> list[Vehicle]:
+    return [v for v in vehicles if van_fits(capacity=v.package_capacity, load=load)]
+
+
+def vehicle_capacity_problem(*, vehicle, load: int) -> str | None:
+    if van_fits(capacity=vehicle.package_capacity, load=load):
+        return None
+    return _("This van holds %(c)s packages; the route carries %(l)s.") % {"c": vehicle.package_capacity, "l": load}
+
+
+# --- Inspections: may this van leave today? ------------------------------------------------------
+
+
+def pretrip_block_reason(vehicle, on_date: date) -> str | None:
+    """None when `vehicle` may start a route on `on_date`: it is active, has no open blocking defect, and its
+    latest pre-trip inspection that day passed. Otherwise the sentence a driver or dispatcher reads."""
+    if vehicle is None:
+        return _("This route has no van yet: ask your dispatcher.")
+    vehicle = Vehicle.objects.get(pk=vehicle.pk)
+    if vehicle.status != Vehicle.Status.ACTIVE:
+        reason = f": {vehicle.status_reason}" if vehicle.status_reason else ""
+        return _("Van %(v)s is %(s)s%(r)s.") % {"v": vehicle.plate or vehicle.vin, "s": vehicle.get_status_display()
+                                                .lower(), "r": reason}
+    open_items = list(Defect.objects.filter(vehicle=vehicle, closed_at__isnull=True, severity__in=list(BLOCKING))
+                      .values_list("item__label", flat=True).distinct())
+    if open_items:
+        return _("Van %(v)s has defects waiting for repair (%(d)s): it cannot start a route.") % {
+            "v": vehicle.plate or vehicle.vin, "d": ", ".join(sorted(open_items))}
+    latest = (Inspection.objects.filter(vehicle=vehicle, kind=Inspection.Kind.PRE_TRIP, service_date=on_date)
+              .order_by("-created_at", "-id").first())
+    if latest is None:
+        return _("Van %(v)s has no pre-trip inspection today: inspect it before you start.") % {
+            "v": vehicle.plate or vehicle.vin}
+    if not latest.passed:
+        return _("Today's pre-trip inspection of van %(v)s failed: it cannot start a route.") % {
+            "v": vehicle.plate or vehicle.vin}
+    return None
+
+
+def vehicle_return_problems(*, vehicle, on_date: date) -> list[str]:
+    """What keeps a grounded van off the road: a grounding defect still open, or its cover not current."""
+    problems = []
+    if vehicle.pk in vehicles_with_open_defects([vehicle.pk], grounding_only=True):
+        problems.append(_("a high-severity defect is not repaired yet (its work order is not done)"))
+    problems += [p.message for p in vehicle_compliance_problems(vehicle=vehicle, on_date=on_date)]
+    return problems
 
 
 def drivers_assignable(*, partner, on_date: date) -> QuerySet[Driver]:

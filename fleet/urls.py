@@ -1,6 +1,7 @@
 from django.urls import path
 
 from fleet import views
+from fleet.upkeep import views as upkeep
 
 app_name = "fleet"
 
@@ -20,4 +21,12 @@ urlpatterns = [
     path("insurance/<int:policy_id>/", views.policy_detail, name="policy_detail"),
     path("insurance/<int:policy_id>/edit/", views.policy_edit, name="policy_edit"),
     path("compliance/", views.compliance_overview, name="compliance_overview"),
+    path("inspect/", upkeep.inspect, name="inspect"),
+    path("inspections/", upkeep.inspection_list, name="inspection_list"),
+    path("inspections/<int:inspection_id>/", upkeep.inspection_detail, name="inspection_detail"),
+    path("upkeep-photos/<int:photo_id>/", upkeep.upkeep_photo, name="upkeep_photo"),
+    path("work-orders/", upkeep.work_order_list, name="work_order_list"),
+    path("work-orders/new/", upkeep.work_order_create, name="work_order_create"),
+    path("work-orders/<int:work_order_id>/", upkeep.work_order_detail, name="work_order_detail"),
+    path("maintenance/", upkeep.maintenance_schedules, name="maintenance_schedules"),
 ]

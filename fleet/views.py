@@ -13,6 +13,7 @@ from core.servicedays import service_today
 from fleet import selectors, services
 from fleet.forms import DriverForm, DriverImportForm, OdometerForm, PolicyForm, TransitionForm, VehicleForm
 from fleet.models import DRIVER_WORKFLOW, VEHICLE_WORKFLOW, CheckStatus, Coverage, Driver, Vehicle
+from fleet.upkeep import selectors as upkeep_selectors
 
 FLEET = "fleet.manage"
 
@@ -130,7 +131,8 @@ def vehicle_detail(request, vehicle_id):
     return render(request, "fleet/vehicle_detail.html", {
         "vehicle": vehicle, "problems": report.vehicles.get(vehicle.pk, []), "company_problems": report.company,
         "transition_form": transition_form, "odometer_form": odometer_form, "today": today,
-        "miles": selectors.vehicle_latest_miles(vehicle=vehicle), **selectors.vehicle_detail(vehicle=vehicle)})
+        "miles": selectors.vehicle_latest_miles(vehicle=vehicle), **selectors.vehicle_detail(vehicle=vehicle),
+        "upkeep": upkeep_selectors.vehicle_upkeep(vehicle=vehicle)})
 
 
 # --- Drivers -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from accounts.models import User
 from core.errors import DomainError
 from fleet.models import Driver
+from fleet.selectors import vehicles_assignable_many, vehicles_fitting
 from onboarding.selectors import partner_for_user
 from routes.models import Package, PartnerCapacity, Plan, PlanStatus, Route, Station, StopKind
 from routes.services import (
@@ -22,7 +23,6 @@ from routes.services import (
     route_assign,
     routes_auto_assign,
 )
-from routes.services.fleetday import assignable_vans_many
 
 OWNER = "owner@demo.dspportal.example"
 DRIVER = "driver@demo.dspportal.example"
@@ -56,8 +56,8 @@ def _plan_day(station, day, partner, rows, *, publish, log):
 def _assign_demo_driver(plan, partner, day, log):
     driver = Driver.objects.filter(user__email=DRIVER, partner=partner).first()
     route = plan.routes.filter(partner=partner).order_by("sequence").first()
-    vans = assignable_vans_many(partner_ids=[partner.pk], on_date=day)[partner.pk]
-    van = next((v for v in vans if route and v.package_capacity >= route.load), None)
+    vans = vehicles_assignable_many(partner_ids=[partner.pk], on_date=day)[partner.pk]
+    van = next(iter(vehicles_fitting(vans, load=route.load)), None) if route else None
     if driver is None or route is None or van is None:
         log("routes: no demo driver, route or van to pair; /routes/today/ stays empty")
         return

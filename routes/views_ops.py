@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.files import private_file_response
 from core.servicedays import service_today, service_tomorrow
 from fleet.models import Driver, Vehicle
-from fleet.selectors import drivers_assignable, vehicles_assignable
+from fleet.selectors import drivers_assignable, vehicles_assignable, vehicles_fitting
 from hubs.models import AttemptReason
 from onboarding.selectors import partner_for_user
 from routes import selectors, services
@@ -51,7 +51,7 @@ def dispatch(request):
     vans = list(vehicles_assignable(partner=partner, on_date=day))
     for r in routes:
         r.form = AssignForm(initial={"driver": r.driver_id, "vehicle": r.vehicle_id}, drivers=drivers,
-                            vehicles=[v for v in vans if v.package_capacity >= r.load], prefix=f"r{r.pk}")
+                            vehicles=vehicles_fitting(vans, load=r.load), prefix=f"r{r.pk}")
         r.start, r.end, r.colour = hms(r.start_s), hms(r.end_s), route_colour(r.sequence)
     return render(request, "routes/dispatch.html", {
         "partner": partner, "day": day, "routes": routes, "prev": day - timedelta(days=1),

@@ -119,14 +119,14 @@ def vehicle_update(*, vehicle, by=None, **fields) -> Vehicle:
 
 def vehicle_transition(*, vehicle, to: str, note: str = "", by=None, on_date: date | None = None) -> Vehicle:
     """Change a van's status with a reason; putting a van back on the road needs its insurance in order."""
-    from fleet.selectors import vehicle_compliance_problems
+    from fleet.selectors import vehicle_return_problems
 
     note = (note or "").strip()
     if to == Vehicle.Status.ACTIVE and vehicle.status == Vehicle.Status.GROUNDED:
-        problems = vehicle_compliance_problems(vehicle=vehicle, on_date=on_date or service_today())
+        problems = vehicle_return_problems(vehicle=vehicle, on_date=on_date or service_today())
         if problems:
             raise Conflict(_("This van cannot go back on the road: %(p)s.") % {
-                "p": "; ".join(p.message for p in problems)}, code="vehicle_not_compliant")
+                "p": "; ".join(problems)}, code="vehicle_not_compliant")
     return transition(instance=vehicle, to=to, workflow=VEHICLE_WORKFLOW, log_model=VehicleEvent,
                       subject_field="vehicle", actor=by, note=note, changes={"status_reason": note[:300]})
 

@@ -16,9 +16,15 @@ from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
-from fleet.selectors import drivers_assignable, vehicles_assignable
+from fleet.selectors import (
+    drivers_assignable,
+    van_fits,
+    vehicle_capacity_problem,
+    vehicles_assignable,
+    vehicles_fitting,
+)
 from routes.hooks import dealing_ranks
-from routes.models import Plan, PlanStatus, Route, RouteChange
+from routes.models import Plan, PlanStatus, Route, RouteChange, StopStatus
 from routes.services.notify import route_change_notify
 
 
@@ -52,12 +58,12 @@ def routes_deal(*, plan: Plan, fleet: list[dict]) -> None:
     angles = _angles(plan)
     routes = sorted(plan.routes.all(), key=lambda r: (angles.get(r.pk, 0.0), r.sequence))
     for route in routes:
-        fits = [pid for pid, caps in slots.items() if any(c >= route.capacity for c in caps)]
+        fits = [pid for pid, caps in slots.items() if any(van_fits(capacity=c, load=route.capacity) for c in caps)]
         route.partner_id = None
         if not fits:
             continue
         pid = min(fits, key=lambda p: (ranks.get(p, 0), (dealt[p] + 1) / share[p], p))
-        cap = next(c for c in slots[pid] if c >= route.capacity)
+        cap = next(c for c in slots[pid] if van_fits(capacity=c, load=route.capacity))
         slots[pid].remove(cap)
         dealt[pid] += 1
         route.partner_id = pid
@@ -86,11 +92,11 @@ def route_assign(*, route: Route, driver, vehicle, by=None) -> Route:
                                code="driver_not_assignable", fields={"driver": [_("Not assignable.")]})
     if vehicle is not None:
         if not vehicles_assignable(partner=partner, on_date=route.service_date).filter(pk=vehicle.pk).exists():
-            raise ValidationFailed(_("This van cannot go out that day (grounded, in maintenance or not insured)."),
+            raise ValidationFailed(_("This van cannot go out that day (grounded, in maintenance, not insured or "
+                                     "waiting for a repair)."),
                                    code="vehicle_not_assignable", fields={"vehicle": [_("Not assignable.")]})
-        if vehicle.package_capacity < route.load:
-            raise ValidationFailed(_("This van holds %(c)s packages; the route carries %(l)s.")
-                                   % {"c": vehicle.package_capacity, "l": route.load}, code="vehicle_too_small",
+        if too_small := vehicle_capacity_problem(vehicle=vehicle, load=route.load):
+            raise ValidationFailed(too_small, code="vehicle_too_small",
                                    fields={"vehicle": [_("Too small for the route.")]})
     try:
         with transaction.atomic():
@@ -136,7 +142,7 @@ def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
     for route in routes:
         driver, vehicle = route.driver, route.vehicle
         if vehicle is None:
-            fitting = [v for v in vans if v.package_capacity >= route.load]
+            fitting = vehicles_fitting(vans, load=route.load)
             vehicle = min(fitting, key=lambda v: (v.package_capacity, v.pk)) if fitting else None
             if vehicle is not None:
                 vans.remove(vehicle)
@@ -145,3 +151,39 @@ def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
         if (driver, vehicle) != (route.driver, route.vehicle):
             changed.append(route_assign(route=route, driver=driver, vehicle=vehicle, by=by))
     return changed
+
+
+def routes_replace_grounded_vehicle(*, vehicle_id: int, on_date) -> list[Route]:
+    """A van was grounded (fleet tells us after it commits): each of its routes from `on_date` on that has not
+    started gets the smallest free assignable van of the partner that carries the load, else loses its van so the
+    dispatcher sees the gap. Returns the routes it changed."""
+    routes = list(Route.objects.filter(vehicle_id=vehicle_id, service_date__gte=on_date)
+                  .select_related("partner", "driver", "vehicle", "plan").order_by("service_date", "sequence"))
+    changed = []
+    for route in routes:
+        if route.stops.exclude(status=StopStatus.PENDING).exists():
+            continue  # already on the road or done (a post-trip grounding): its history stays as driven
+        busy = set(Route.objects.filter(service_date=route.service_date).exclude(vehicle=None)
+                   .values_list("vehicle_id", flat=True))
+        free = [v for v in vehicles_assignable(partner=route.partner, on_date=route.service_date) if v.pk not in busy]
+        fitting = vehicles_fitting(free, load=route.load)
+        replacement = min(fitting, key=lambda v: (v.package_capacity, v.pk)) if fitting else None
+        try:
+            if replacement is None:
+                raise Conflict(_("No other van is free."), code="no_van")
+            changed.append(route_assign(route=route, driver=route.driver, vehicle=replacement))
+        except (Conflict, ValidationFailed):
+            changed.append(_vehicle_drop(route))
+    return changed
+
+
+def _vehicle_drop(route: Route) -> Route:
+    with transaction.atomic():
+        locked = Route.objects.select_for_update(of=("self",)).select_related("plan", "vehicle").get(pk=route.pk)
+        before = locked.vehicle
+        locked.vehicle = None
+        locked.save(update_fields=["vehicle"])
+        if locked.plan.status == PlanStatus.PUBLISHED and before is not None:
+            RouteChange.objects.create(route=locked, kind="assignment", detail=(
+                _("van: %(a)s → — (grounded; no other van free, the dispatcher assigns one)") % {"a": before})[:500])
+    return locked

@@ -17,6 +17,7 @@ from core.calendar import closed_reason
 from core.errors import Conflict, ValidationFailed
 from core.events import event_record
 from core.workflow import transition
+from fleet.selectors import pretrip_block_reason
 from routes.models import (
     ROUTE_WORKFLOW,
     ContactChannel,
@@ -62,11 +63,14 @@ def route_load_check(*, route: Route) -> dict:
 
 
 def route_start(*, route: Route, by=None, occurred_at: datetime | None = None) -> Route:
-    """The driver leaves the station. Started once; a second start of a started route is a no-op."""
+    """The driver leaves the station. Started once; a second start of a started route is a no-op. The van must
+    have passed its pre-trip inspection that service day (fleet's rule: `pretrip_block_reason`)."""
     with transaction.atomic():
         locked = Route.objects.select_for_update().get(pk=route.pk)
         if locked.status == RouteStatus.STARTED:
             return locked
+        if blocked := pretrip_block_reason(locked.vehicle, locked.service_date):
+            raise Conflict(blocked, code="pretrip_inspection_required")
         load = route_load_check(route=locked)
         now = timezone.now()
         note = _("%(n)s of %(m)s packages scanned at load-out") % {"n": load["loaded"], "m": load["packages"]}

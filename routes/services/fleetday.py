@@ -1,8 +1,7 @@
 """The vans partners committed to a station on a day: the capacity calendar meets the fleet registry.
 
-`fleet.selectors.vehicles_assignable` answers for one partner; a station has many partners, so the
-same rule (active vans, compliant, in a compliant company) is applied here for all of them at once
-through `fleet_compliance_many` (a fixed number of queries).
+Which vans are assignable is fleet's rule, asked here for all of a station's partners at once through
+`fleet.selectors.vehicles_assignable_many` (a fixed number of queries).
 """
 
 from dataclasses import dataclass, field
@@ -10,8 +9,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from fleet.models import Vehicle
-from fleet.selectors import fleet_compliance_many
+from fleet.selectors import vehicles_assignable_many
 from onboarding.models import Partner
 from routes.models import PartnerCapacity, Station
 
@@ -37,22 +35,10 @@ def commitments(*, station: Station, service_date: date) -> dict[int, int]:
     return {pid: n for pid, n in merged.items() if n > 0}
 
 
-def assignable_vans_many(*, partner_ids, on_date: date) -> dict[int, list[Vehicle]]:
-    reports = fleet_compliance_many(partner_ids=partner_ids, on_date=on_date)
-    ok = [pid for pid, report in reports.items() if not report.company]
-    bad = {vid for pid in ok for vid in reports[pid].vehicles}
-    vans: dict[int, list[Vehicle]] = {pid: [] for pid in partner_ids}
-    for van in (Vehicle.objects.filter(partner_id__in=ok, status=Vehicle.Status.ACTIVE)
-                .order_by("-package_capacity", "plate", "pk")):
-        if van.pk not in bad:
-            vans[van.partner_id].append(van)
-    return vans
-
-
 def fleet_for_day(*, station: Station, service_date: date) -> list[PartnerDay]:
     """Each committing partner with as many of its assignable vans as it committed routes."""
     committed = commitments(station=station, service_date=service_date)
-    vans = assignable_vans_many(partner_ids=list(committed), on_date=service_date)
+    vans = vehicles_assignable_many(partner_ids=list(committed), on_date=service_date)
     days = []
     for pid in sorted(committed):
         caps = [v.package_capacity for v in vans.get(pid, [])][: committed[pid]]

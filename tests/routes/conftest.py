@@ -48,8 +48,10 @@ def published(published_ready):
 
 @pytest.fixture
 def published_ready(station, fleet, day, imported, make_user):
-    """A published plan for `day` whose first route is driven by a driver with a login (not started yet)."""
+    """A published plan for `day` whose first route is driven by a driver with a login (not started yet); its van
+    passed its pre-trip inspection that day."""
     from accounts.models import Role
+    from fleet.upkeep.services import inspection_record
     from routes.services import plan_build, plan_publish, route_assign, routes_auto_assign
 
     partner, owner, vans, drivers = fleet
@@ -63,4 +65,5 @@ def published_ready(station, fleet, day, imported, make_user):
     routes_auto_assign(partner=partner, service_date=day)
     plan = plan_publish(plan=plan)
     route.refresh_from_db()
+    inspection_record(vehicle=vans[0], driver=drivers[0], by=driver_user, on_date=day)
     return {"plan": plan, "route": route, "driver_user": driver_user, "owner": owner, "partner": partner}

@@ -77,6 +77,9 @@ TARGETS = {
     "fleet:driver_edit": [{"driver_id": _o("driver")}],
     "fleet:policy_detail": [{"policy_id": _o("policy")}],
     "fleet:policy_edit": [{"policy_id": _o("policy")}],
+    "fleet:inspection_detail": [{"inspection_id": _o("inspection")}],
+    "fleet:upkeep_photo": [{"photo_id": _o("inspection_photo")}, {"photo_id": _o("work_order_photo")}],
+    "fleet:work_order_detail": [{"work_order_id": _o("work_order")}],
     "procurement:order_detail": [{"order_id": _o("order")}],
     "hubs:parcel_photo": [{"pk": _o("delivered_parcel")}],
     "hubs:review_detail": [{"pk": _o("hub")}],
@@ -140,6 +143,14 @@ TARGETS = {
     "fleet-driver-invite": [{"pk": _o("driver")}],
     "fleet-driver-transition": [{"pk": _o("driver")}],
     "fleet-policy-detail": [{"pk": _o("policy")}],
+    "fleet-inspection-detail": [{"pk": _o("inspection")}],
+    "fleet-inspection-photo": [{"pk": _o("inspection"), "photo_id": _o("inspection_photo")},
+                               {"pk": _a("inspection"), "photo_id": _o("inspection_photo")}],
+    "fleet-work-order-detail": [{"pk": _o("work_order")}],
+    "fleet-work-order-transition": [{"pk": _o("work_order")}],
+    "fleet-work-order-photos": [{"pk": _o("work_order")}],
+    "fleet-work-order-photo": [{"pk": _o("work_order"), "photo_id": _o("work_order_photo")},
+                               {"pk": _a("work_order"), "photo_id": _o("work_order_photo")}],
     "procurement-quote-line": [{"line_id": _o("quote_line")}],
     "procurement-order": [{"order_id": _o("order")}],
     "procurement-order-cancel": [{"order_id": _o("order")}],
@@ -186,6 +197,7 @@ WRITE_BODY = {
     "active": "false", "url": "http://127.0.0.1:9/evil", "miles": 99999, "driver": "", "vehicle": "",
     "training_done": "on", "ein": "98-7654321", "approved_amount": "1.00", "veteran_status": "verified",
     "quantity": 9, "legal_name": "Taken over", "first_name": "Taken", "action": "save",
+    "title": "Taken over", "cost": "1.00",
 }
 
 

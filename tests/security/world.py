@@ -18,6 +18,7 @@ from accounts.services import api_token_create
 from core.models import Job, OutboxEvent
 from core.servicedays import service_today
 from fleet.models import OdometerReading
+from fleet.upkeep.services import inspection_record, work_order_create, work_order_photo_add
 from hubs.models import Statement
 from integrations.models import WebhookDelivery
 from integrations.services import webhook_subscription_create
@@ -36,6 +37,12 @@ from tests.onboarding.conftest import PNG_BYTES
 from tests.onboarding.factories import ApplicationFactory, add_documents, clear_checks
 from tests.procurement.factories import SupplyItemFactory, VanItemFactory
 from tests.routes.factories import StationFactory
+
+
+def _png(name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
 
 
 @dataclass
@@ -63,6 +70,10 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
     driver = DriverFactory(partner=partner, user=driver_user)
     policy = PolicyFactory(partner=partner, vehicles=[vehicle])
     odometer = OdometerReading.objects.create(vehicle=vehicle, miles=1200, recorded_by=owner)
+    inspection = inspection_record(vehicle=vehicle, driver=driver, by=driver_user, photos=[_png(f"van-{tag}.png")],
+                                   defects=[{"item": "body", "severity": "low", "note": f"Scratch {tag}"}])
+    work_order = work_order_create(vehicle=vehicle, title=f"Replace wiper blades {tag}", by=owner)
+    work_order_photo = work_order_photo_add(work_order=work_order, photo=_png(f"wo-{tag}.png"), by=owner)
 
     application = partner.application
     add_documents(application)
@@ -109,6 +120,8 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
         "receipt": claim.receipts.first(), "route": route, "stop": stop, "pending_stop": pending_stop,
         "owner_subscription": subscription, "owner_delivery": delivery, "owner_token": token,
         "job": job, "scorecard": scorecard, "statement": statement, "dispute": dispute,
+        "job": job, "inspection": inspection, "inspection_photo": inspection.photos.get(),
+        "work_order": work_order, "work_order_photo": work_order_photo,
     })
 
 
