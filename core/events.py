@@ -45,6 +45,18 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "route.published": ("A station's plan was published; its routes are final.",
                         {"plan_id": "int", "station": "str", "service_date": "date", "routes": "int"}),
     "payout.paid": ("A payout reached a partner or hub.", {"transfer_id": "int", "amount": "decimal"}),
+    "timeoff.requested": ("A driver asked for time off.",
+                          {"id": "int", "partner_id": "int", "driver_id": "int", "first_day": "date",
+                           "last_day": "date", "status": "str"}),
+    "timeoff.decided": ("A dispatcher approved or declined time off.",
+                        {"id": "int", "partner_id": "int", "driver_id": "int", "first_day": "date",
+                         "last_day": "date", "status": "str"}),
+    "shiftswap.requested": ("A driver asked a colleague to take a shift.",
+                            {"id": "int", "partner_id": "int", "shift_id": "int", "from_driver_id": "int",
+                             "to_driver_id": "int", "status": "str"}),
+    "shiftswap.decided": ("A dispatcher approved or declined a shift swap.",
+                          {"id": "int", "partner_id": "int", "shift_id": "int", "from_driver_id": "int",
+                           "to_driver_id": "int", "status": "str"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -62,6 +74,10 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "statement.paid": EventAudience(kinds=frozenset({HUB}), area="hubs"),
     "route.published": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "payout.paid": EventAudience(kinds=frozenset({PARTNER, HUB}), area=None),
+    "timeoff.requested": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "timeoff.decided": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "shiftswap.requested": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "shiftswap.decided": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
 }
 
 

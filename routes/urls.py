@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routes import views, views_manifest, views_ops
+from routes import views, views_manifest, views_ops, views_roster
 
 app_name = "routes"
 
@@ -20,4 +20,18 @@ urlpatterns = [
     path("today/", views_ops.today, name="today"),
     path("stops/<int:pk>/outcome/", views_ops.stop_outcome, name="stop_outcome"),
     path("stops/<int:pk>/photo/", views_ops.stop_photo, name="stop_photo"),
+    path("roster/", views_roster.roster_page, name="roster"),
+    path("roster/shifts/", views_roster.roster_shift_add, name="roster_shift_add"),
+    path("roster/shifts/<int:pk>/delete/", views_roster.roster_shift_delete, name="roster_shift_delete"),
+    path("roster/copy-forward/", views_roster.roster_copy_week, name="roster_copy_week"),
+    path("roster/time-off/<int:pk>/decide/", views_roster.roster_timeoff_decide, name="roster_timeoff_decide"),
+    path("roster/swaps/<int:pk>/decide/", views_roster.roster_swap_decide, name="roster_swap_decide"),
+    path("roster/drivers/<int:driver_id>/availability/", views_roster.roster_availability,
+         name="roster_availability"),
+    path("roster/drivers/<int:driver_id>/exception/", views_roster.roster_availability_exception,
+         name="roster_availability_exception"),
+    path("my-week/", views_roster.my_week, name="my_week"),
+    path("my-week/time-off/", views_roster.my_timeoff_request, name="my_timeoff_request"),
+    path("my-week/time-off/<int:pk>/cancel/", views_roster.my_timeoff_cancel, name="my_timeoff_cancel"),
+    path("my-week/shifts/<int:pk>/swap/", views_roster.my_shift_swap, name="my_shift_swap"),
 ]

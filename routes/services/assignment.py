@@ -8,7 +8,7 @@ van of the capacity the plan counted on, so every dealt route can be driven.
 
 import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
 from fleet.selectors import drivers_assignable, vehicles_assignable
+from fleet.services import Work, driver_may_work
 from routes.models import Plan, PlanStatus, Route, RouteChange
 from routes.services.notify import route_change_notify
 
@@ -71,6 +72,16 @@ def _check_day_free(route: Route, *, driver=None, vehicle=None):
                        code="vehicle_taken", fields={"vehicle": [_("Already on another route that day.")]})
 
 
+def route_hours_check(*, route: Route, driver) -> None:
+    """May `driver` work this route? The route stands for their shift that day (its start, length and
+    break), checked against the hours rules, time off and availability; refused naming the rule."""
+    start = min(route.start_s, 24 * 3600 - 60)
+    minutes = max(1, -(-(route.end_s - route.start_s) // 60))
+    driver_may_work(driver=driver, replaces_day=True, state=route.plan.station.state,
+                    work=Work(day=route.service_date, starts_at=time(start // 3600, start % 3600 // 60),
+                              minutes=minutes, break_minutes=route.break_s // 60))
+
+
 def route_assign(*, route: Route, driver, vehicle, by=None) -> Route:
     """Put a driver and a van on one of the partner's routes. Both must be assignable (active and
     compliant) that day, the van big enough for the load, neither used on another route that day."""
@@ -81,6 +92,8 @@ def route_assign(*, route: Route, driver, vehicle, by=None) -> Route:
             pk=driver.pk).exists():
         raise ValidationFailed(_("This driver cannot drive that day (not active or not compliant)."),
                                code="driver_not_assignable", fields={"driver": [_("Not assignable.")]})
+    if driver is not None:
+        route_hours_check(route=route, driver=driver)
     if vehicle is not None:
         if not vehicles_assignable(partner=partner, on_date=route.service_date).filter(pk=vehicle.pk).exists():
             raise ValidationFailed(_("This van cannot go out that day (grounded, in maintenance or not insured)."),
@@ -117,6 +130,18 @@ def _log_change(route: Route, before, by):
         route_change_notify(change_id=change.pk, email=driver.email)
 
 
+def _first_may_work(drivers: list, route: Route):
+    """Take from `drivers` the first the hours rules let work this route (None if none may)."""
+    for candidate in drivers:
+        try:
+            route_hours_check(route=route, driver=candidate)
+        except ValidationFailed:
+            continue
+        drivers.remove(candidate)
+        return candidate
+    return None
+
+
 def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
     """Fill the partner's routes that lack a driver or a van that day: heaviest routes get the
     biggest free vans; drivers in name order. Returns the routes it changed."""
@@ -137,8 +162,8 @@ def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
             vehicle = min(fitting, key=lambda v: (v.package_capacity, v.pk)) if fitting else None
             if vehicle is not None:
                 vans.remove(vehicle)
-        if driver is None and drivers:
-            driver = drivers.pop(0)
+        if driver is None:
+            driver = _first_may_work(drivers, route)
         if (driver, vehicle) != (route.driver, route.vehicle):
             changed.append(route_assign(route=route, driver=driver, vehicle=vehicle, by=by))
     return changed
