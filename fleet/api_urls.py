@@ -1,12 +1,16 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from fleet import api
+from fleet import api, api_roster
 
 router = SimpleRouter()
 router.register("fleet/vehicles", api.VehicleViewSet, basename="fleet-vehicle")
 router.register("fleet/drivers", api.DriverViewSet, basename="fleet-driver")
 router.register("fleet/policies", api.PolicyViewSet, basename="fleet-policy")
+router.register("fleet/shifts", api_roster.ShiftViewSet, basename="fleet-shift")
+router.register("fleet/availability", api_roster.AvailabilityViewSet, basename="fleet-availability")
+router.register("fleet/time-off", api_roster.TimeOffViewSet, basename="fleet-timeoff")
+router.register("fleet/shift-swaps", api_roster.SwapViewSet, basename="fleet-swap")
 
 urlpatterns = [
     path("fleet/compliance/", api.ComplianceView.as_view(), name="fleet-compliance"),
