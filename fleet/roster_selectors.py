@@ -122,6 +122,10 @@ def rostered_counts(*, station_id: int, day: date, partner_ids=None) -> dict[int
     return dict(qs.values_list("partner_id").annotate(n=Count("pk")).values_list("partner_id", "n"))
 
 
+def rostered_driver_ids(*, partner, day: date) -> list[int]:
+    return list(Shift.objects.filter(partner=partner, day=day).values_list("driver_id", flat=True))
+
+
 def partners_with_roster(*, station_id: int, first: date, last: date) -> set[int]:
     """Partners who roster that station in the week: for them the roster, not the typed number, is the commitment."""
     return set(Shift.objects.filter(station_id=station_id, day__range=(first, last))

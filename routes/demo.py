@@ -13,6 +13,7 @@ from accounts.models import User
 from core.errors import DomainError
 from fleet.models import Driver
 from onboarding.selectors import partner_for_user
+from routes.demo_roster import seed_roster
 from routes.models import PartnerCapacity, Plan, PlanStatus, Station
 from routes.services import (
     manifest_import,
@@ -79,6 +80,7 @@ def seed(*, log):
                                               defaults={"routes": ROUTES_PER_DAY})
     rows = manifest_rows_from_csv(SAMPLE.read_bytes())
     today = station.local_today()
+    seed_roster(station=station, partner=partner, today=today, demo_driver_email=DRIVER, log=log)
     _plan_day(station, today, partner, rows, publish=True, log=log)
     _plan_day(station, today + timedelta(days=1), partner, rows, publish=False, log=log)
     plans = Plan.objects.filter(station=station).order_by("service_date")

@@ -15,6 +15,7 @@ from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
+from fleet.roster_selectors import rostered_driver_ids
 from fleet.selectors import drivers_assignable, vehicles_assignable
 from fleet.services import Work, driver_may_work
 from routes.models import Plan, PlanStatus, Route, RouteChange
@@ -151,8 +152,9 @@ def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
     used = Route.objects.filter(service_date=service_date)
     busy_drivers = set(used.exclude(driver=None).values_list("driver_id", flat=True))
     busy_vans = set(used.exclude(vehicle=None).values_list("vehicle_id", flat=True))
-    drivers = [d for d in drivers_assignable(partner=partner, on_date=service_date).order_by("last_name", "pk")
-               if d.pk not in busy_drivers]
+    rostered = set(rostered_driver_ids(partner=partner, day=service_date))
+    drivers = sorted((d for d in drivers_assignable(partner=partner, on_date=service_date).order_by("last_name", "pk")
+                      if d.pk not in busy_drivers), key=lambda d: d.pk not in rostered)  # the day's roster first
     vans = [v for v in vehicles_assignable(partner=partner, on_date=service_date) if v.pk not in busy_vans]
     changed = []
     for route in routes:

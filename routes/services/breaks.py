@@ -14,6 +14,7 @@ from fleet.services import hours_rule_for
 class BreakRule:
     after_s: int
     length_s: int
+    max_day_s: int
 
     def as_dict(self) -> dict:
         return {"after_s": self.after_s, "length_s": self.length_s}
@@ -23,7 +24,8 @@ def station_break_rule(station) -> BreakRule | None:
     rule = hours_rule_for(state=station.state)
     if rule is None:
         return None
-    return BreakRule(after_s=rule.break_after_minutes * 60, length_s=rule.break_minutes * 60)
+    return BreakRule(after_s=rule.break_after_minutes * 60, length_s=rule.break_minutes * 60,
+                     max_day_s=rule.max_day_minutes * 60)
 
 
 def reserved_s(station, rule: BreakRule | None) -> int:
@@ -31,6 +33,15 @@ def reserved_s(station, rule: BreakRule | None) -> int:
     if rule is None or station.shift_end_s - station.shift_start_s <= rule.after_s:
         return 0
     return rule.length_s
+
+
+def solver_window(station, rule: BreakRule | None) -> tuple[int, int]:
+    """(start, latest return) the solver plans in: the station's shift less the break the route may need, and
+    no longer than a day's work under the hours rule (the break then brings it back to at most the shift)."""
+    start, end = station.shift_start_s, station.shift_end_s - reserved_s(station, rule)
+    if rule is not None:
+        end = min(end, start + rule.max_day_s)
+    return start, end
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from routes.models import (
     StopKind,
     Unassigned,
 )
-from routes.services.breaks import Placed, place_break, reserved_s, station_break_rule
+from routes.services.breaks import Placed, place_break, solver_window, station_break_rule
 from routes.services.fleetday import fleet_for_day
 from routes.services.hubsplit import hub_split
 from routes.solver import NO_LIMIT, Point, Problem, Progress, Solution, Stop, VehicleType, solve
@@ -135,7 +135,7 @@ def problem_build(*, station: Station, service_date: date) -> tuple[Problem, dic
     fleet = fleet_for_day(station=station, service_date=service_date)
     caps = Counter(c for day in fleet for c in day.capacities)
     brk = station_break_rule(station)
-    start, end = station.shift_start_s, station.shift_end_s - reserved_s(station, brk)
+    start, end = solver_window(station, brk)
     vehicles = [VehicleType(count=n, capacity=cap, shift_start=start, shift_end=end, key=str(cap))
                 for cap, n in sorted(caps.items(), reverse=True)]
     problem = Problem(

@@ -17,7 +17,7 @@ from accounts.permissions import ALL_SCOPES
 from accounts.services import api_token_create
 from core.models import Job, OutboxEvent
 from core.servicedays import service_today
-from fleet.models import OdometerReading
+from fleet.models import Availability, OdometerReading, Shift, ShiftSwap, TimeOff
 from hubs.models import Statement
 from integrations.models import WebhookDelivery
 from integrations.services import webhook_subscription_create
@@ -97,6 +97,15 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
     job = Job.objects.create(kind="routes.plan", subject_type="routes.plan", subject_id=str(plan.pk),
                              status=Job.Status.DONE, started_by=owner)
 
+    # The roster: a shift a few days ahead, asked time off, and a swap of that shift to a colleague.
+    colleague = DriverFactory(partner=partner)
+    shift = Shift.objects.create(partner=partner, driver=driver, day=service_today() + timedelta(days=3),
+                                 starts_at=time(8, 0), minutes=540, break_minutes=30)
+    time_off = TimeOff.objects.create(partner=partner, driver=driver, first_day=service_today() + timedelta(days=10),
+                                      last_day=service_today() + timedelta(days=11), reason=f"Trip {tag}")
+    swap = ShiftSwap.objects.create(partner=partner, shift=shift, from_driver=driver, to_driver=colleague)
+    availability = Availability.objects.create(driver=driver, weekday=2, available=False)
+
     tenant.users.update({Role.PARTNER_OWNER: owner, Role.PARTNER_MANAGER: manager, Role.DRIVER: driver_user})
     tenant.objects.update({
         "partner": partner, "vehicle": vehicle, "driver": driver, "policy": policy, "odometer": odometer,
@@ -104,7 +113,7 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
         "order": order, "quote_line": quote_line, "claim": claim, "draft_claim": draft_claim,
         "receipt": claim.receipts.first(), "route": route, "stop": stop, "pending_stop": pending_stop,
         "owner_subscription": subscription, "owner_delivery": delivery, "owner_token": token,
-        "job": job,
+        "job": job, "shift": shift, "time_off": time_off, "swap": swap, "availability": availability,
     })
 
 
