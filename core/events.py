@@ -80,6 +80,18 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "recipient.notified": ("A package's recipient was told about it (route started, nearby, delivered, attempted).",
                            {"tracking_id": "str", "trigger": "str", "channels": "list[str]", "route": "int",
                             "service_date": "date"}),
+    "timeoff.requested": ("A driver asked for time off.",
+                          {"id": "int", "partner_id": "int", "driver_id": "int", "first_day": "date",
+                           "last_day": "date", "status": "str"}),
+    "timeoff.decided": ("A dispatcher approved or declined time off.",
+                        {"id": "int", "partner_id": "int", "driver_id": "int", "first_day": "date",
+                         "last_day": "date", "status": "str"}),
+    "shiftswap.requested": ("A driver asked a colleague to take a shift.",
+                            {"id": "int", "partner_id": "int", "shift_id": "int", "from_driver_id": "int",
+                             "to_driver_id": "int", "status": "str"}),
+    "shiftswap.decided": ("A dispatcher approved or declined a shift swap.",
+                          {"id": "int", "partner_id": "int", "shift_id": "int", "from_driver_id": "int",
+                           "to_driver_id": "int", "status": "str"}),
 }
 
 # type -> the audience kinds its events may name, and the scope area whose read scope lets an integrator
@@ -112,6 +124,10 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "route.rescued": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "route.reassigned": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "recipient.notified": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
+    "timeoff.requested": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "timeoff.decided": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "shiftswap.requested": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
+    "shiftswap.decided": EventAudience(kinds=frozenset({PARTNER}), area="fleet"),
 }
 
 

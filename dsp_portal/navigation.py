@@ -76,6 +76,11 @@ NAV: list[NavItem] = [
             group=REVIEW),
     NavItem(_("Van inspection"), "fleet:inspect", "routes.drive", "clipboard-check",
             _("The pre-trip and post-trip inspection of your van, with photos of any defect.")),
+    NavItem(_("Roster"), "routes:roster", "routes.dispatch", "calendar-week",
+            _("Your drivers' week: shifts from the station's waves, hours rules, time off, swaps, routes offered "
+              "against routes rostered.")),
+    NavItem(_("My week"), "routes:my_week", "routes.drive", "calendar-week",
+            _("Your shifts this week; ask for time off or swap a shift with a colleague.")),
     NavItem(_("Webhooks"), "integrations:webhook_list", "webhooks.manage", "broadcast",
             _("Receive signed event notifications at your URL; see every delivery attempt."), group=DEVELOPERS),
     NavItem(_("API tokens"), "accounts:api_tokens", "account.tokens", "key",

@@ -14,6 +14,7 @@ from core.errors import DomainError
 from fleet.models import Driver
 from fleet.selectors import vehicles_assignable_many, vehicles_fitting
 from onboarding.selectors import partner_for_user
+from routes.demo_roster import seed_roster
 from routes.models import Package, PartnerCapacity, Plan, PlanStatus, Route, Station, StopKind
 from routes.services import (
     manifest_import,
@@ -98,6 +99,7 @@ def seed(*, log):
                                               defaults={"routes": ROUTES_PER_DAY})
     rows = manifest_rows_from_csv(SAMPLE.read_bytes())
     today = station.local_today()
+    seed_roster(station=station, partner=partner, today=today, demo_driver_email=DRIVER, log=log)
     _plan_day(station, today, partner, rows, publish=True, log=log)
     _plan_day(station, today + timedelta(days=1), partner, rows, publish=False, log=log)
     _night_record(station, today + timedelta(days=1), log)

@@ -16,11 +16,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField
-from core.places import us_point_problem, us_zone_problem
+from core.places import US_STATES, us_point_problem, us_zone_problem
 from core.servicedays import service_today
 from core.validators import validate_time_zone
 from core.workflow import TransitionLog, Workflow
 from hubs.models import AttemptReason
+
+
+def waves_problem(waves) -> str:
+    """Why a list of dispatch waves is not usable ("" when it is)."""
+    if not isinstance(waves, list) or len(waves) > 12:
+        return _("Give up to twelve departure times.")
+    for w in waves:
+        try:
+            if not (isinstance(w, str) and len(w) == 5 and w[2] == ":"):
+                raise ValueError(w)
+            time.fromisoformat(w)
+        except ValueError:
+            return _("“%(w)s” is not a time like 07:30.") % {"w": w}
+    return ""
 
 
 class Station(models.Model):
@@ -39,6 +53,12 @@ class Station(models.Model):
                                  validators=[MinValueValidator(1.0), MaxValueValidator(3.0)])
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Where the station is, for the hours rules its drivers work under (blank: the program default rule).
+    state = models.CharField(_("state"), max_length=2, choices=US_STATES, blank=True)
+    # Dispatch waves: the local times ("HH:MM") vans leave; the roster offers them as shift starts.
+    waves = models.JSONField(_("dispatch waves"), default=list, blank=True,
+                             help_text=_('Local departure times, e.g. ["07:30", "08:00", "08:30"]. '
+                                         "Empty: one wave at the dispatch start."))
 
     class Meta:
         ordering = ["code"]
@@ -54,8 +74,17 @@ class Station(models.Model):
             errors["latitude"] = problem
         if self.time_zone and (problem := us_zone_problem(self.time_zone)):
             errors["time_zone"] = problem
+        if (problem := waves_problem(self.waves)):
+            errors["waves"] = problem
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def wave_times(self) -> list[time]:
+        """The dispatch waves as times, earliest first (the dispatch start when none are set)."""
+        if not waves_problem(self.waves) and self.waves:
+            return sorted({time.fromisoformat(w) for w in self.waves})
+        return [self.dispatch_start]
 
     @property
     def tz(self):
@@ -258,6 +287,9 @@ class Route(models.Model):
     status = models.CharField(max_length=16, choices=RouteStatus.choices, default=RouteStatus.READY)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The break the hours rule keeps inside a long route (counted in duration_s and end_s), and when it starts.
+    break_s = models.PositiveIntegerField(default=0)
+    break_start_s = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "sequence"]

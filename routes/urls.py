@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routes import views, views_live, views_manifest, views_night, views_ops
+from routes import views, views_live, views_manifest, views_night, views_ops, views_roster
 
 app_name = "routes"
 
@@ -26,4 +26,18 @@ urlpatterns = [
     path("live/routes/<int:pk>/", views_live.route_live, name="route_live"),
     path("live/routes/<int:pk>/rescue/", views_live.route_rescue, name="route_rescue"),
     path("live/routes/<int:pk>/callout/", views_live.route_callout_view, name="route_callout"),
+    path("roster/", views_roster.roster_page, name="roster"),
+    path("roster/shifts/", views_roster.roster_shift_add, name="roster_shift_add"),
+    path("roster/shifts/<int:pk>/delete/", views_roster.roster_shift_delete, name="roster_shift_delete"),
+    path("roster/copy-forward/", views_roster.roster_copy_week, name="roster_copy_week"),
+    path("roster/time-off/<int:pk>/decide/", views_roster.roster_timeoff_decide, name="roster_timeoff_decide"),
+    path("roster/swaps/<int:pk>/decide/", views_roster.roster_swap_decide, name="roster_swap_decide"),
+    path("roster/drivers/<int:driver_id>/availability/", views_roster.roster_availability,
+         name="roster_availability"),
+    path("roster/drivers/<int:driver_id>/exception/", views_roster.roster_availability_exception,
+         name="roster_availability_exception"),
+    path("my-week/", views_roster.my_week, name="my_week"),
+    path("my-week/time-off/", views_roster.my_timeoff_request, name="my_timeoff_request"),
+    path("my-week/time-off/<int:pk>/cancel/", views_roster.my_timeoff_cancel, name="my_timeoff_cancel"),
+    path("my-week/shifts/<int:pk>/swap/", views_roster.my_shift_swap, name="my_shift_swap"),
 ]

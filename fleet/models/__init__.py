@@ -2,6 +2,17 @@
 
 from fleet.models.drivers import DRIVER_WORKFLOW, CheckStatus, Driver, DriverEvent, LicenceClass
 from fleet.models.insurance import Coverage, ExpiryReminder, InsurancePolicy
+from fleet.models.roster import (
+    SWAP_WORKFLOW,
+    TIME_OFF_WORKFLOW,
+    Availability,
+    HoursRule,
+    Shift,
+    ShiftSwap,
+    ShiftSwapEvent,
+    TimeOff,
+    TimeOffEvent,
+)
 from fleet.models.upkeep import (
     BLOCKING,
     WORK_ORDER_WORKFLOW,
@@ -21,4 +32,6 @@ __all__ = [
     "ExpiryReminder", "InsurancePolicy", "LicenceClass", "OdometerReading", "Vehicle", "VehicleEvent",
     "BLOCKING", "WORK_ORDER_WORKFLOW", "ChecklistItem", "Defect", "Inspection", "MaintenanceSchedule", "Severity",
     "UpkeepPhoto", "WorkOrder", "WorkOrderEvent",
+    "SWAP_WORKFLOW", "TIME_OFF_WORKFLOW", "Availability", "HoursRule", "Shift", "ShiftSwap", "ShiftSwapEvent",
+    "TimeOff", "TimeOffEvent",
 ]

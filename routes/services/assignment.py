@@ -9,13 +9,14 @@ van of the capacity the plan counted on, so every dealt route can be driven. Whe
 
 import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, ValidationFailed
+from fleet.roster_selectors import rostered_driver_ids
 from fleet.selectors import (
     drivers_assignable,
     van_fits,
@@ -23,6 +24,7 @@ from fleet.selectors import (
     vehicles_assignable,
     vehicles_fitting,
 )
+from fleet.services import Work, driver_may_work
 from routes.hooks import dealing_ranks
 from routes.models import Plan, PlanStatus, Route, RouteChange, StopStatus
 from routes.services.notify import route_change_notify
@@ -80,6 +82,16 @@ def _check_day_free(route: Route, *, driver=None, vehicle=None):
                        code="vehicle_taken", fields={"vehicle": [_("Already on another route that day.")]})
 
 
+def route_hours_check(*, route: Route, driver) -> None:
+    """May `driver` work this route? The route stands for their shift that day (its start, length and
+    break), checked against the hours rules, time off and availability; refused naming the rule."""
+    start = min(route.start_s, 24 * 3600 - 60)
+    minutes = max(1, -(-(route.end_s - route.start_s) // 60))
+    driver_may_work(driver=driver, replaces_day=True, state=route.plan.station.state,
+                    work=Work(day=route.service_date, starts_at=time(start // 3600, start % 3600 // 60),
+                              minutes=minutes, break_minutes=route.break_s // 60))
+
+
 def route_assign(*, route: Route, driver, vehicle, by=None) -> Route:
     """Put a driver and a van on one of the partner's routes. Both must be assignable (active and
     compliant) that day, the van big enough for the load, neither used on another route that day."""
@@ -90,6 +102,8 @@ def route_assign(*, route: Route, driver, vehicle, by=None) -> Route:
             pk=driver.pk).exists():
         raise ValidationFailed(_("This driver cannot drive that day (not active or not compliant)."),
                                code="driver_not_assignable", fields={"driver": [_("Not assignable.")]})
+    if driver is not None:
+        route_hours_check(route=route, driver=driver)
     if vehicle is not None:
         if not vehicles_assignable(partner=partner, on_date=route.service_date).filter(pk=vehicle.pk).exists():
             raise ValidationFailed(_("This van cannot go out that day (grounded, in maintenance, not insured or "
@@ -126,6 +140,18 @@ def _log_change(route: Route, before, by):
         route_change_notify(change_id=change.pk, email=driver.email)
 
 
+def _first_may_work(drivers: list, route: Route):
+    """Take from `drivers` the first the hours rules let work this route (None if none may)."""
+    for candidate in drivers:
+        try:
+            route_hours_check(route=route, driver=candidate)
+        except ValidationFailed:
+            continue
+        drivers.remove(candidate)
+        return candidate
+    return None
+
+
 def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
     """Fill the partner's routes that lack a driver or a van that day: heaviest routes get the
     biggest free vans; drivers in name order. Returns the routes it changed."""
@@ -135,8 +161,9 @@ def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
     used = Route.objects.filter(service_date=service_date)
     busy_drivers = set(used.exclude(driver=None).values_list("driver_id", flat=True))
     busy_vans = set(used.exclude(vehicle=None).values_list("vehicle_id", flat=True))
-    drivers = [d for d in drivers_assignable(partner=partner, on_date=service_date).order_by("last_name", "pk")
-               if d.pk not in busy_drivers]
+    rostered = set(rostered_driver_ids(partner=partner, day=service_date))
+    drivers = sorted((d for d in drivers_assignable(partner=partner, on_date=service_date).order_by("last_name", "pk")
+                      if d.pk not in busy_drivers), key=lambda d: d.pk not in rostered)  # the day's roster first
     vans = [v for v in vehicles_assignable(partner=partner, on_date=service_date) if v.pk not in busy_vans]
     changed = []
     for route in routes:
@@ -146,8 +173,8 @@ def routes_auto_assign(*, partner, service_date, by=None) -> list[Route]:
             vehicle = min(fitting, key=lambda v: (v.package_capacity, v.pk)) if fitting else None
             if vehicle is not None:
                 vans.remove(vehicle)
-        if driver is None and drivers:
-            driver = drivers.pop(0)
+        if driver is None:
+            driver = _first_may_work(drivers, route)
         if (driver, vehicle) != (route.driver, route.vehicle):
             changed.append(route_assign(route=route, driver=driver, vehicle=vehicle, by=by))
     return changed

@@ -46,6 +46,7 @@ from routes.models import (
     StopKind,
     Unassigned,
 )
+from routes.services.breaks import Placed, place_break, solver_window, station_break_rule
 from routes.services.engine import default_provider_spec, solver_limits
 from routes.services.fleetday import fleet_for_day
 from routes.services.hubsplit import hub_split
@@ -134,7 +135,8 @@ def problem_build(*, station: Station, service_date: date) -> tuple[Problem, dic
     stops = _address_stops([r for r in rows if r["hub_id"] is None]) + _hub_stops([r for r in rows if r["hub_id"]])
     fleet = fleet_for_day(station=station, service_date=service_date)
     caps = Counter(c for day in fleet for c in day.capacities)
-    start, end = station.shift_start_s, station.shift_end_s
+    brk = station_break_rule(station)
+    start, end = solver_window(station, brk)
     vehicles = [VehicleType(count=n, capacity=cap, shift_start=start, shift_end=end, key=str(cap))
                 for cap, n in sorted(caps.items(), reverse=True)]
     problem = Problem(
@@ -144,7 +146,8 @@ def problem_build(*, station: Station, service_date: date) -> tuple[Problem, dic
         vehicles=vehicles, provider=default_provider_spec(circuity=station.circuity, speed_kmh=station.speed_kmh),
         name=f"{station.code} {service_date}")
     context = {"stops": stops, "fleet": [{"partner": d.partner_id, "committed": d.committed,
-                                          "capacities": d.capacities} for d in fleet]}
+                                          "capacities": d.capacities} for d in fleet],
+               "break": brk.as_dict() if brk else None}
     return problem, context
 
 
@@ -284,16 +287,34 @@ def _build(plan: Plan, *, job: Job, by=None, seconds: float | None = None, seed:
 
 # -- saving ----------------------------------------------------------------------------------------
 
-def _route_rows(plan: Plan, solution: Solution, problem_vehicles: list[int]) -> list[Route]:
-    return [Route(plan=plan, service_date=plan.service_date, sequence=n, capacity=problem_vehicles[r.vehicle_type],
-                  distance_m=r.distance, duration_s=r.duration, load=r.load, start_s=r.start, end_s=r.end,
-                  stop_count=len(r.stops), late_stops=r.late_stops)
-            for n, r in enumerate(solution.routes, start=1)]
+def _placed(solved, stops: list[dict], rule: dict | None) -> Placed:
+    return place_break(start=solved.start, end=solved.end, arrivals=solved.arrivals or [0] * len(solved.stops),
+                       services=[stops[i]["service"] for i in solved.stops], rule=rule)
 
 
-def _stop_rows(route: Route, solved, stops: list[dict]) -> list[RouteStop]:
+def _late_count(solved, stops: list[dict], placed: Placed) -> int:
+    if not placed.break_s:
+        return solved.late_stops
+    return sum(1 for i, a in zip(solved.stops, placed.arrivals, strict=True) if a > stops[i]["late"])
+
+
+def _route_rows(plan: Plan, solution: Solution, problem_vehicles: list[int], stops: list[dict],
+                rule: dict | None) -> list[Route]:
+    rows = []
+    for n, r in enumerate(solution.routes, start=1):
+        placed = _placed(r, stops, rule)
+        rows.append(Route(plan=plan, service_date=plan.service_date, sequence=n,
+                          capacity=problem_vehicles[r.vehicle_type], distance_m=r.distance,
+                          duration_s=r.duration + placed.break_s, load=r.load, start_s=r.start,
+                          end_s=r.end + placed.break_s, stop_count=len(r.stops),
+                          late_stops=_late_count(r, stops, placed), break_s=placed.break_s,
+                          break_start_s=placed.break_start_s))
+    return rows
+
+
+def _stop_rows(route: Route, solved, stops: list[dict], rule: dict | None = None) -> list[RouteStop]:
     out = []
-    for seq, (index, arrival) in enumerate(zip(solved.stops, solved.arrivals or [0] * len(solved.stops),
+    for seq, (index, arrival) in enumerate(zip(solved.stops, _placed(solved, stops, rule).arrivals,
                                                strict=True), start=1):
         s = stops[index]
         late = s["late"] if s["late"] < NO_LIMIT else None
@@ -319,9 +340,10 @@ def plan_solution_save(*, plan: Plan, context: dict, solution: Solution, by=None
             return plan
         plan.routes.all().delete()
         plan.unassigned.all().delete()
-        routes = Route.objects.bulk_create(_route_rows(plan, solution, caps), batch_size=BATCH)
+        rule = context.get("break")
+        routes = Route.objects.bulk_create(_route_rows(plan, solution, caps, stops, rule), batch_size=BATCH)
         route_stops = [row for route, solved in zip(routes, solution.routes, strict=True)
-                       for row in _stop_rows(route, solved, stops)]
+                       for row in _stop_rows(route, solved, stops, rule)]
         RouteStop.objects.bulk_create(route_stops, batch_size=BATCH)
         moved = []
         it = iter(route_stops)

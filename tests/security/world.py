@@ -17,7 +17,7 @@ from accounts.permissions import ALL_SCOPES
 from accounts.services import api_token_create
 from core.models import Job, OutboxEvent
 from core.servicedays import service_today
-from fleet.models import OdometerReading
+from fleet.models import Availability, OdometerReading, Shift, ShiftSwap, TimeOff
 from fleet.upkeep.services import inspection_record, work_order_create, work_order_photo_add
 from hubs.models import Statement
 from integrations.models import WebhookDelivery
@@ -111,6 +111,14 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
                              status=Job.Status.DONE, started_by=owner)
 
     scorecard, statement, dispute = _performance_side(partner, route, tag=tag)
+    # The roster: a shift a few days ahead, asked time off, and a swap of that shift to a colleague.
+    colleague = DriverFactory(partner=partner)
+    shift = Shift.objects.create(partner=partner, driver=driver, day=service_today() + timedelta(days=3),
+                                 starts_at=time(8, 0), minutes=540, break_minutes=30)
+    time_off = TimeOff.objects.create(partner=partner, driver=driver, first_day=service_today() + timedelta(days=10),
+                                      last_day=service_today() + timedelta(days=11), reason=f"Trip {tag}")
+    swap = ShiftSwap.objects.create(partner=partner, shift=shift, from_driver=driver, to_driver=colleague)
+    availability = Availability.objects.create(driver=driver, weekday=2, available=False)
 
     tenant.users.update({Role.PARTNER_OWNER: owner, Role.PARTNER_MANAGER: manager, Role.DRIVER: driver_user})
     tenant.objects.update({
@@ -120,8 +128,9 @@ def _partner_side(tenant: Tenant, *, tag: str, station: Station, plan: Plan, seq
         "receipt": claim.receipts.first(), "route": route, "stop": stop, "pending_stop": pending_stop,
         "owner_subscription": subscription, "owner_delivery": delivery, "owner_token": token,
         "job": job, "scorecard": scorecard, "statement": statement, "dispute": dispute,
-        "job": job, "inspection": inspection, "inspection_photo": inspection.photos.get(),
+        "inspection": inspection, "inspection_photo": inspection.photos.get(),
         "work_order": work_order, "work_order_photo": work_order_photo,
+        "shift": shift, "time_off": time_off, "swap": swap, "availability": availability,
     })
 
 
