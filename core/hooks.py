@@ -30,7 +30,7 @@ _ANY = object()  # the key of an unkeyed hook
 class Hook:
     def __init__(self, name: str, *, keyed: bool = False, single: bool = False, keys=None):
         self.name = name
-        self.keyed = keyed or single or keys is not None
+        self.keyed = keyed or keys is not None
         self.single = single
         self.keys = frozenset(keys) if keys is not None else None
         self._table: dict[object, list[Callable]] = {}

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routes', '0004_attempt_reason_from_hubs'),
+        ('routes', '0006_live_dispatch'),
     ]
 
     operations = [

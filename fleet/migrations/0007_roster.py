@@ -29,7 +29,7 @@ def seed_rules(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fleet', '0005_procurement_moved_out'),
+        ('fleet', '0006_upkeep'),
         ('onboarding', '0006_claim_lookback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
