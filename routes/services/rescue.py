@@ -23,11 +23,12 @@ from core.audience import Audience
 from core.errors import Conflict, ValidationFailed
 from core.events import event_record
 from routes.models import PlanStatus, Route, RouteChange, RoutePosition, RouteStop, StopStatus
+from routes.services.engine import default_provider_spec
 from routes.services.live import local_seconds
 from routes.services.notify import route_change_notify
 from routes.solver import NO_LIMIT, Point, Problem, Stop, VehicleType, solve_single
 from routes.solver.checks import evaluate
-from routes.solver.distances import default_provider_spec, provider_from_spec
+from routes.solver.distances import provider_from_spec
 
 TEMP_SEQUENCE = 1_000_000  # stops being renumbered park here first: (route, sequence) is unique at every row
 
