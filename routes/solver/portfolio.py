@@ -1,8 +1,9 @@
 """One piece of work, and several at once: a seed portfolio (keep the best plan) and job runners.
 
-PyVRP searches on one core. Given the same wall time, a second search with another seed on the
-second core finds a plan at least as good as the first (whichever is better wins), so on a
-multi-core machine this is free quality. `manage.py solve_vrplib` and the benchmarks use it; the
+PyVRP searches on one core. A second search with another seed on the second core, for the same wall time,
+cooperates with the first: every tenth of the budget each posts its best plan on a shared board
+(`SharedBoard`, shared memory inherited by the forked processes) and carries on from the better of its own
+and the posted one, so each core's finds feed the other's search; the best plan wins. `manage.py solve_vrplib` and the benchmarks use it; the
 station planner runs one process (`solve(..., processes=ROUTES_SOLVER_PROCESSES)`, default 1) or scales
 across Celery workers instead (`ROUTES_CHORD_WORKERS`), since a Celery prefork worker may not fork children.
 
