@@ -5,13 +5,14 @@ For each size, in a fresh process (so peak memory is its own): the seeded synthe
 `plan_build` (hub split, problem, decomposed solve, bulk save, dealing to partners), assigned with
 `routes_auto_assign` for each partner, then checked from the SAVED rows with the independent
 evaluator of tests/routes. Then, unless --no-baseline, the same day's problem solved whole by one
-PyVRP solve given the same wall time as the plan phase (does the decomposition pay for itself?).
+plain PyVRP search (its defaults, one process) given 120 s, and for the sizes in --long-sizes (first seed)
+600 s; that long figure is cached in bench/out/e2e_plain_long.json and reused.
 
 Uses its own database (default postgres://postgres@127.0.0.1:5432/dsp_bench_routes), created and
 migrated by the script; in-process Celery. Figures only, not a test; timings are wall clock on a
 shared machine.
 
-    python bench/bench_station_e2e.py [--sizes 1000,5000,10000] [--seconds S] [--no-baseline]
+    python bench/bench_station_e2e.py [--sizes 1000,5000,10000] [--seeds 1,2] [--seconds S] [--no-baseline]
 """
 
 import argparse
@@ -174,14 +175,15 @@ def measure(size, seconds, seed) -> dict:
 
 
 def baseline(size, seconds, seed) -> dict:
-    """The same saved day's problem, solved whole by one PyVRP solve."""
+    """The same saved day's problem, solved whole by one plain PyVRP search (its defaults, one process)."""
     _setup_django()
+    from plain import plain_pyvrp
+
     from routes.services import problem_build
-    from routes.solver import solve_single
 
     problem, _context = problem_build(station=_station(), service_date=_day(size))
     started = time.monotonic()
-    solution = solve_single(problem, seconds=seconds, seed=seed)
+    solution = plain_pyvrp(problem, seconds, seed)
     return {"plan_s": round(time.monotonic() - started, 1), "routes": len(solution.routes),
             "km": round(solution.distance / 1000, 1), "unassigned": len(solution.unassigned),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
@@ -198,11 +200,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,5000,10000")
     parser.add_argument("--seconds", type=float, default=None)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1,2")
+    parser.add_argument("--whole-seconds", type=float, default=120.0, help="plain PyVRP's budget beside each plan")
+    parser.add_argument("--long-seconds", type=float, default=600.0)
+    parser.add_argument("--long-sizes", default="10000", help="sizes given the long search too (first seed, cached)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
                         help="Sectors solved side by side, as that many Celery workers would (default: every core).")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--whole", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
@@ -210,24 +216,45 @@ def main():
         print(json.dumps(run(args.one, args.seconds, args.seed)))
         return
     # The planner reads ROUTES_SOLVER_PROCESSES from the environment (settings); the whole-day baseline is one
-    # PyVRP solve on one core, as the issue defines it.
+    # plain PyVRP search on one core, as the issue defines it.
     os.environ["ROUTES_SOLVER_PROCESSES"] = str(max(1, args.processes))
+    cache_path = ROOT / "bench" / "out" / "e2e_plain_long.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     print("Wall clock on a shared 2-core machine; other work running at the same time slows these figures.")
-    print(f"Planner: sectors solved {args.processes} at a time (processes standing in for Celery workers).")
+    print(f"Planner: sectors solved {args.processes} at a time (processes standing in for Celery workers). "
+          f"Load average {os.getloadavg()[0]:.2f}.")
+    seeds = [int(x) for x in args.seeds.split(",")]
     for size in map(int, args.sizes.split(",")):
         seconds = args.seconds or BUDGET.get(size, 60)
-        e2e = child("--one", str(size), "--seconds", str(seconds), "--seed", str(args.seed))
-        print(f"{size} packages -> {e2e['stops']} stops on {e2e['routes']} routes, {e2e['sectors']} sector(s)")
-        print(f"  import {e2e['import_s']} s, plan {e2e['plan_s']} s (solver {e2e['solver_s']} s), assign "
-              f"{e2e['assign_s']} s = {e2e['total_s']} s; peak {e2e['peak_mb']} MB; {e2e['km']} km; unassigned "
-              f"{e2e['unassigned']}; violations {e2e['violations']}; routes lacking driver/van "
-              f"{e2e['without_driver_or_van']}")
-        if not args.no_baseline:
-            whole = child("--one", str(size), "--whole", "--seconds", str(e2e["plan_s"]), "--seed", str(args.seed))
-            delta = 100 * (e2e["km"] - whole["km"]) / whole["km"] if whole["km"] else float("nan")
-            print(f"  whole-day PyVRP, same {whole['plan_s']} s: {whole['routes']} routes, {whole['km']} km, "
-                  f"unassigned {whole['unassigned']}, peak {whole['peak_mb']} MB -> plan is {delta:+.1f} % distance")
-        sys.stdout.flush()
+        for seed in seeds:
+            e2e = child("--one", str(size), "--seconds", str(seconds), "--seed", str(seed))
+            print(f"{size} packages, seed {seed} -> {e2e['stops']} stops on {e2e['routes']} routes, "
+                  f"{e2e['sectors']} sector(s); load {os.getloadavg()[0]:.2f}")
+            print(f"  import {e2e['import_s']} s, plan {e2e['plan_s']} s (solver {e2e['solver_s']} s), assign "
+                  f"{e2e['assign_s']} s = {e2e['total_s']} s; peak {e2e['peak_mb']} MB; {e2e['km']} km; unassigned "
+                  f"{e2e['unassigned']}; violations {e2e['violations']}; routes lacking driver/van "
+                  f"{e2e['without_driver_or_van']}")
+            if args.no_baseline:
+                continue
+            budgets = [args.whole_seconds]
+            key = f"{size}-{seed}-{args.long_seconds:g}"
+            if str(size) in args.long_sizes.split(",") and seed == seeds[0]:
+                budgets.append(args.long_seconds)
+            for budget in budgets:
+                if budget == args.long_seconds and key in cache:
+                    whole, note = cache[key], " (cached)"
+                else:
+                    whole, note = child("--one", str(size), "--whole", "--seconds", str(budget), "--seed",
+                                        str(seed)), ""
+                    if budget == args.long_seconds:
+                        cache[key] = whole
+                        cache_path.parent.mkdir(parents=True, exist_ok=True)
+                        cache_path.write_text(json.dumps(cache, indent=1))
+                delta = 100 * (e2e["km"] - whole["km"]) / whole["km"] if whole["km"] else float("nan")
+                print(f"  plain PyVRP, one search, {budget:g} s{note}: {whole['routes']} routes, {whole['km']} km, "
+                      f"unassigned {whole['unassigned']}, peak {whole['peak_mb']} MB -> plan is {delta:+.1f} %")
+            sys.stdout.flush()
+    print(f"Load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

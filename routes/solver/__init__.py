@@ -48,9 +48,9 @@ DEFAULT_LIMITS = Limits()
 def solve(problem: Problem, *, seconds: float, seed: int = 0, processes: int = 1,
           progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> Solution:
     """The best plan in `seconds`. With `processes` > 1 (never inside a Celery prefork worker, which may
-    not fork), big days solve that many sectors at once. A day solved whole stays one process: a portfolio
-    would hold the whole problem once per process (memory), for little gain (measured). `progress` hears
-    the phase, sectors done and the best distance so far (see types.Progress)."""
+    not fork), a day solved whole runs that many cooperating searches (see portfolio.py), and a big day
+    solves that many sectors or route groups at once. `progress` hears the phase, sectors done and the best
+    distance so far (see types.Progress)."""
     if needs_decomposition(problem, limits):
         if processes > 1:
             return solve_decomposed(problem, seconds=seconds, seed=seed, workers=processes,
@@ -58,4 +58,9 @@ def solve(problem: Problem, *, seconds: float, seed: int = 0, processes: int = 1
         return solve_decomposed(problem, seconds=seconds, seed=seed, progress=progress, limits=limits)
     if progress is not None:
         progress("solving", sector=1, sectors=1, sectors_done=0)
+    if processes > 1:  # cooperating searches, one per process (a day this size holds its matrices in each)
+        solution = solve_single(problem, seconds=seconds, seed=seed, workers=processes)
+        if progress is not None:
+            progress(best_m=solution.distance, left_s=0)
+        return solution
     return solve_single(problem, seconds=seconds, seed=seed, progress=progress)

@@ -28,9 +28,9 @@ __all__ = ["Job", "Limits", "Round", "Runner", "apply_round", "combine", "next_r
 
 VANS_PER_SECTOR = 3
 FILL = 0.92  # of a van's capacity or shift a sector's estimate counts on (the rest is slack)
-IMPROVE_SHARE = 0.25  # of the budget spent re-solving groups of neighbouring routes across sector borders
-IMPROVE_ROUNDS = 2  # each round's groups straddle the previous round's
+IMPROVE_SHARE = 0.5  # of the budget for re-solving groups of neighbouring routes (0.25 measured worse at 10k)
 GROUP_SIZE = 4  # routes re-solved together
+GROUP_SECONDS = 3.0  # at most, per group and round: rounds repeat (new groups) until the budget ends
 POLISH_SHARE = 0.5  # of the budget for the whole-day search, on days small enough for one (0.7 measured worse)
 DEFAULT_LIMITS = Limits()
 
@@ -136,19 +136,21 @@ def split(problem: Problem, *, vans_per_sector: int = VANS_PER_SECTOR) -> list[S
 
 
 def _share_fleet(vehicles: list[VehicleType], estimates: list[float]):
-    """Each sector gets room for its estimate plus slack, within the fleet (largest types first)."""
+    """Each sector gets room for its estimate plus slack, within the fleet (largest types first); together the
+    sectors never hold more vans of a type than the fleet has."""
     total = sum(v.count for v in vehicles)
     wanted = [math.ceil(e * 1.3) + 1 for e in estimates]
     if sum(wanted) > total:
         wanted = [max(1, math.floor(total * w / sum(wanted))) for w in wanted]
-    fleets = []
+    fleets, free = [], [v.count for v in vehicles]
     for want in wanted:
         fleet, types, left = [], [], want
         for k in sorted(range(len(vehicles)), key=lambda k: -vehicles[k].capacity):
-            take = min(vehicles[k].count, left)
+            take = min(free[k], left)
             if take:
                 fleet.append(replace(vehicles[k], count=take))
                 types.append(k)
+                free[k] -= take
             left -= take
         fleets.append((fleet, types))
     return fleets
@@ -206,8 +208,10 @@ def next_round(problem: Problem, plan: Solution, round_: int, left: float, *, se
                workers: int | None = 1, limits: Limits = DEFAULT_LIMITS) -> Round | None:
     """Round `round_` (from 0) of improving `plan` given `left` seconds, or None when there is nothing to do or
     no time for it. A day that fits one search gets one round: that search, warm-started from the plan. A
-    bigger day gets IMPROVE_ROUNDS rounds of border repairs, each round's groups straddling the previous
-    round's; `workers` groups are solved at once (None: all of them, as a chord on enough Celery workers)."""
+    bigger day gets rounds of route groups re-solved warm (large-neighbourhood search over whole routes) until
+    the time is up: round 0's groups straddle the sector borders, later rounds group each route with its
+    nearest routes, from a different random start each round. `workers` groups are solved at once (None: all
+    of them, as a chord on enough Celery workers); a group gets at most GROUP_SECONDS."""
     if left < 1.0:
         return None
     if polishes_whole(problem, limits):
@@ -215,13 +219,14 @@ def next_round(problem: Problem, plan: Solution, round_: int, left: float, *, se
             return None
         initial = [(r.vehicle_type, r.stops) for r in plan.routes]
         return Round(POLISH, [list(range(len(plan.routes)))], [], [(problem, left, seed, initial)])
-    if round_ >= IMPROVE_ROUNDS:
-        return None
-    groups = _border_groups(problem, plan.routes, offset=(GROUP_SIZE // 2 + round_) % GROUP_SIZE)
+    if round_ == 0:
+        groups = _border_groups(problem, plan.routes)
+    else:
+        groups = _neighbour_groups(problem, plan.routes, np.random.default_rng(seed + round_))
     if not groups:
         return None
     parallel = len(groups) if workers is None else min(workers, len(groups))
-    each = max(0.5, left / (IMPROVE_ROUNDS - round_) * parallel / len(groups))
+    each = max(0.5, min(GROUP_SECONDS, left * parallel / len(groups)))
     planned = [_group_job(problem, [plan.routes[k] for k in group], each, seed + 1000 * round_ + n)
                for n, group in enumerate(groups)]
     return Round(BORDERS, groups, [[stops, kinds] for stops, kinds, _ in planned], [job for *_, job in planned])
@@ -294,7 +299,7 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
            deadline: float, seed: int = 0, runner: Runner | None = None, workers: int = 1,
            progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> Solution:
     """`combine` the sector plans, then improve them round after round until `deadline` (time.monotonic()):
-    border repairs run `workers` groups at a time on `runner`, the whole-day search in this process."""
+    route groups run `workers` at a time on `runner`, the whole-day search as `workers` cooperating searches."""
     started = time.monotonic()
     if progress is not None:
         progress("repairing", sectors_done=len(sectors), sectors=len(sectors),
@@ -306,7 +311,11 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
         if step.kind == POLISH:
             if progress is not None:
                 progress(best_m=plan.distance, left_s=round(deadline - time.monotonic(), 1))
-            answers = [run_job(step.jobs[0], progress=progress)]
+            if workers > 1:  # cooperating searches on every core
+                sub, seconds, job_seed, initial = step.jobs[0]
+                answers = [solve_single(sub, seconds=seconds, seed=job_seed, initial=initial, workers=workers)]
+            else:
+                answers = [run_job(step.jobs[0], progress=progress)]
         else:
             answers = (runner or run_in_process)(step.jobs)
         plan = apply_round(plan, step, answers)
@@ -355,6 +364,27 @@ def _group_job(problem: Problem, routes, seconds: float, seed: int):
     fleet = [replace(problem.vehicles[k], count=sum(1 for r in routes if r.vehicle_type == k)) for k in kinds]
     initial = [(kinds.index(r.vehicle_type), [local[i] for i in r.stops]) for r in routes]
     return stops, kinds, (subproblem(problem, stops, fleet), seconds, seed, initial)
+
+
+def _neighbour_groups(problem: Problem, routes, rng, size: int = GROUP_SIZE) -> list[list[int]]:
+    """Routes in a random order; each route not yet taken forms a group with the `size - 1` routes not yet
+    taken whose centroids are nearest its own. Every route is in at most one group."""
+    if len(routes) < 2:
+        return []
+    xs, ys = _planar(problem)
+    centres = np.array([[xs[r.stops].mean(), ys[r.stops].mean()] for r in routes])
+    free = np.ones(len(routes), dtype=bool)
+    groups = []
+    for k in rng.permutation(len(routes)):
+        if not free[k]:
+            continue
+        free[k] = False
+        candidates = np.flatnonzero(free)
+        near = candidates[np.argsort(np.hypot(*(centres[candidates] - centres[k]).T))[:size - 1]]
+        free[near] = False
+        if len(near):
+            groups.append([int(k), *(int(j) for j in near)])
+    return groups
 
 
 def _border_groups(problem: Problem, routes, size: int = GROUP_SIZE, offset: int = GROUP_SIZE // 2) -> list[list[int]]:

@@ -1,8 +1,9 @@
 """One piece of work, and several at once: a seed portfolio (keep the best plan) and job runners.
 
-PyVRP searches on one core. Given the same wall time, a second search with another seed on the
-second core finds a plan at least as good as the first (whichever is better wins), so on a
-multi-core machine this is free quality. `manage.py solve_vrplib` and the benchmarks use it; the
+PyVRP searches on one core. A second search with another seed on the second core, for the same wall time,
+cooperates with the first: every tenth of the budget each posts its best plan on a shared board
+(`SharedBoard`, shared memory inherited by the forked processes) and carries on from the better of its own
+and the posted one, so each core's finds feed the other's search; the best plan wins. `manage.py solve_vrplib` and the benchmarks use it; the
 station planner runs one process (`solve(..., processes=ROUTES_SOLVER_PROCESSES)`, default 1) or scales
 across Celery workers instead (`ROUTES_CHORD_WORKERS`), since a Celery prefork worker may not fork children.
 
@@ -40,18 +41,59 @@ def solve_single(problem: Problem, *, seconds: float, seed: int = 0, initial=Non
     return adapter_solve(problem, seconds=seconds, seed=seed, initial=initial, progress=progress)
 
 
-def _solve_one(problem: Problem, seconds: float, seed: int, initial):
+class SharedBoard:
+    """The best plan cooperating searches have posted, in shared memory (inherited by forked processes):
+    a cost and the routes flattened as `[routes, (vehicle_type, length, clients...)...]`."""
+
+    def __init__(self, context, clients: int):
+        self.lock = context.Lock()
+        self.cost = context.RawValue("q", 2**62)
+        self.cells = context.RawArray("i", 1 + 3 * (clients + 1) + clients)
+
+    def exchange(self, routes, cost):
+        with self.lock:
+            if cost < self.cost.value:
+                flat = [len(routes)]
+                for kind, visits in routes:
+                    flat += [kind, len(visits), *visits]
+                self.cells[:len(flat)] = flat
+                self.cost.value = cost
+                return None
+            if self.cost.value < cost:
+                flat, out, at = self.cells, [], 1
+                for _ in range(flat[0]):
+                    kind, length = flat[at], flat[at + 1]
+                    out.append((kind, list(flat[at + 2:at + 2 + length])))
+                    at += 2 + length
+                return out
+            return None
+
+
+_board: SharedBoard | None = None
+
+
+def _share(board: SharedBoard) -> None:
+    global _board
+    _board = board
+
+
+def _solve_one(problem: Problem, seconds: float, seed: int, initial, started: float):
     from routes.solver.pyvrp_adapter import solve
 
-    return solve(problem, seconds=seconds, seed=seed, initial=initial)
+    left = seconds - (time.monotonic() - started)  # the process's start counts against the budget
+    return solve(problem, seconds=max(0.1, left), seed=seed, initial=initial, board=_board)
 
 
 def solve_portfolio(problem: Problem, *, seconds: float, seeds, initial=None) -> Solution:
+    """One search per seed, each in its own process, for the same wall time. They cooperate: every tenth of
+    the budget each posts its best plan on a shared board and carries on from the best one posted."""
     seeds = list(seeds)
     started = time.monotonic()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(seeds), mp_context=context) as pool:
-        futures = [pool.submit(_solve_one, problem, seconds, seed, initial) for seed in seeds]
+    board = SharedBoard(context, len(problem.stops))
+    with ProcessPoolExecutor(max_workers=len(seeds), mp_context=context, initializer=_share,
+                             initargs=(board,)) as pool:
+        futures = [pool.submit(_solve_one, problem, seconds, seed, initial, started) for seed in seeds]
         solutions = [future.result() for future in futures]
     best = min(solutions, key=rank)
     best.seconds = round(time.monotonic() - started, 3)

@@ -140,3 +140,36 @@ def test_sector_tasks_share_the_budget_among_the_chord_workers(settings, workers
     sector_part = 60 * (1 - improve_share(problem))
     share = expected_share if expected_share is not None else workers / sectors
     assert [t.args[1] for t in sig.tasks] == pytest.approx([sector_part * share] * sectors)
+
+
+def test_sectors_together_never_hold_more_vans_of_a_type_than_the_fleet_has():
+    from routes.solver import VehicleType
+
+    stops, _ = synthetic.merge_stops([p for p in synthetic.packages(1500, seed=4) if not p.hub])
+    fleet = [VehicleType(count=5, capacity=300, shift_start=synthetic.DISPATCH, shift_end=synthetic.RETURN_BY),
+             VehicleType(count=40, capacity=250, shift_start=synthetic.DISPATCH, shift_end=synthetic.RETURN_BY)]
+    problem = synthetic.station_problem(stops, vehicles=fleet)
+
+    sectors = split(problem, vans_per_sector=2)
+
+    assert len(sectors) > 2
+    held = Counter()
+    for s in sectors:
+        for v, k in zip(s.problem.vehicles, s.types, strict=True):
+            held[k] += v.count
+    assert held[0] <= 5 and held[1] <= 40
+    assert all(s.problem.vehicles for s in sectors)
+
+
+def test_a_decomposed_day_on_a_mixed_fleet_uses_no_van_twice():
+    from routes.solver import VehicleType
+
+    stops, _ = synthetic.merge_stops([p for p in synthetic.packages(1500, seed=4) if not p.hub])
+    fleet = [VehicleType(count=5, capacity=300, shift_start=synthetic.DISPATCH, shift_end=synthetic.RETURN_BY),
+             VehicleType(count=40, capacity=250, shift_start=synthetic.DISPATCH, shift_end=synthetic.RETURN_BY)]
+    problem = synthetic.station_problem(stops, vehicles=fleet)
+
+    solution = solve_decomposed(problem, seconds=4, seed=1, vans_per_sector=2)
+
+    assert violations(problem, solution) == []
+    assert Counter(i for r in solution.routes for i in r.stops) == Counter(range(len(problem.stops)))

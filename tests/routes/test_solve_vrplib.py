@@ -80,26 +80,19 @@ def test_the_portfolio_prefers_serving_every_stop_then_the_shorter_plan():
     assert min([short_but_incomplete, complete, shorter_complete], key=rank) is shorter_complete
 
 
-def test_the_search_starts_its_penalties_on_the_instances_scale():
-    import numpy as np
-    import vrplib
-    from pyvrp.PenaltyManager import PenaltyParams
+def test_cooperating_searches_post_their_best_plan_and_get_back_only_a_better_one():
+    import multiprocessing
 
-    from routes.instances import load
-    from routes.solver.pyvrp_adapter import _problem_data, initial_penalties
+    from routes.solver.portfolio import SharedBoard
 
-    instance = load(A_N32)
-    problem = instance.problem
-    distance, duration = problem.matrices()
-    data = _problem_data(problem, distance, duration, list(range(len(problem.stops))))
+    board = SharedBoard(multiprocessing.get_context("fork"), clients=5)
+    first = [(0, [0, 1]), (1, [2, 3, 4])]
 
-    [load_penalty], lateness, _ = initial_penalties(data, PenaltyParams())
-
-    raw = vrplib.read_instance(str(A_N32))
-    xy = np.asarray(raw["node_coord"], dtype=float)
-    longest = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))).max()
-    assert load_penalty == pytest.approx(longest / raw["demand"].max())  # not PyVRP's 50,000
-    assert lateness == pytest.approx(1.0)  # travel time is distance on these instances
+    assert board.exchange(first, 100) is None  # the first plan is posted
+    assert board.exchange([(0, [4, 3, 2, 1, 0])], 120) == first  # a worse search gets the better plan back
+    assert board.exchange(first, 100) is None  # as good: nothing to take
+    assert board.exchange([(0, [1, 0]), (0, [2, 3, 4])], 90) is None  # a better plan replaces it
+    assert board.exchange(first, 100) == [(0, [1, 0]), (0, [2, 3, 4])]
 
 
 @pytest.mark.parametrize("name", ["A-n32-k5.vrp", "C101.txt"])
