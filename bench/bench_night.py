@@ -12,7 +12,7 @@ peak memory per worker, each with the load average (the machine is shared), then
                                                  c core-seconds per 1,000 packages, e parallel efficiency
 
 Uses its own database (default postgres://postgres@127.0.0.1:5432/dsp_bench_night, created and migrated here) and
-the Redis at REDIS_URL (default redis://127.0.0.1:6379/0; its queues `solver` and `short` are emptied first).
+database 15 of the Redis at REDIS_URL (BENCH_NIGHT_REDIS_URL to choose; its queues are emptied first).
 
     python bench/bench_night.py                      # 4 station-days of 1,000-4,000 packages, 5 s budget: minutes
     python bench/bench_night.py --big                # 8 station-days of 1,000-10,000 packages, 20 s budget
@@ -299,6 +299,13 @@ def _pct(values, q):
     return ordered[min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
+def _bench_redis() -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    return urlunsplit(url._replace(path="/15"))
+
+
 def pool(c: float, efficiency: float, stations=TARGET["stations"], packages=TARGET["packages"],
          window_s=TARGET["window_s"]) -> int:
     return math.ceil(stations * packages / 1000 * c / (window_s * efficiency))
@@ -312,7 +319,8 @@ def main():
     parser.add_argument("--workers", default="1,2", help="solver worker processes to try, e.g. 1,2")
     parser.add_argument("--big", action="store_true", help="8 station-days of 1,000 to 10,000 packages, 20 s each")
     parser.add_argument("--db", default=os.environ.get("BENCH_NIGHT_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--redis", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    parser.add_argument("--redis", default=os.environ.get("BENCH_NIGHT_REDIS_URL") or _bench_redis(),
+                        help="the broker (default: REDIS_URL's server, database 15: the bench empties its queues)")
     args = parser.parse_args()
     n = args.stations or (8 if args.big else 4)
     sizes = [int(s) for s in (args.sizes or ("1000,2500,5000,10000" if args.big else "1000,2000,3000,4000"))

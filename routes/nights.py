@@ -64,8 +64,10 @@ def night_station_seconds(*, night: PlanningNight) -> list[float]:
 W, H, LEFT, BOTTOM, TOP, RIGHT = 640, 220, 48, 28, 12, 16
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
+def _elapsed(seconds: float, span: float) -> str:
+    if span >= 5400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min" if span >= 600 else f"{seconds:.0f} s"
 
 
 def night_chart_svg(*, night: PlanningNight, series: list[tuple[float, int]] | None = None) -> str:
@@ -80,7 +82,7 @@ def night_chart_svg(*, night: PlanningNight, series: list[tuple[float, int]] | N
         points += [f"{x(t):.1f},{y(last):.1f}", f"{x(t):.1f},{y(n):.1f}"]
         last = n
     ticks = format_html_join("", '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
-                             ((f"{x(span * k / 4):.1f}", H - 8, _minutes(span * k / 4)) for k in range(5)))
+                             ((f"{x(span * k / 4):.1f}", H - 8, _elapsed(span * k / 4, span)) for k in range(5)))
     title = _("Stations done over time: %(done)s of %(total)s") % {"done": last, "total": night.stations}
     return format_html(
         '<svg id="night-chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{title}" '

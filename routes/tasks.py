@@ -158,3 +158,11 @@ def plan_tomorrow_all() -> int:
     from routes.services.nightly import night_start
 
     return night_start().stations
+
+
+@shared_task(name="routes.night_sweep")
+def night_sweep() -> int:
+    """Celery beat, every few minutes: the night's stations nobody is working on are sent again."""
+    from routes.services.nightly import night_sweep as sweep
+
+    return sweep()

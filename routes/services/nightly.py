@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, DomainError
 from core.servicedays import service_today
@@ -31,6 +32,7 @@ from routes.services.planning import plan_build, plan_for_day, plan_live_job
 
 logger = logging.getLogger(__name__)
 R = PlanningRun.Result
+_NOT_SENT = gettext_lazy("The task queue could not be reached; the night's sweep sends it again.")
 
 
 class NightBusy(Exception):
@@ -87,8 +89,21 @@ def _send(station_id: int, run_id: int, countdown: int | None = None) -> None:
         tasks.station_plan_night.apply_async(args=[station_id], kwargs={"run_id": run_id}, countdown=countdown)
     except Exception:  # the broker is down: the run stays queued and says so; the next start re-sends it
         logger.exception("could not queue the night's run %s", run_id)
-        PlanningRun.objects.filter(pk=run_id, result=R.QUEUED).update(
-            detail=_("The task queue could not be reached; starting the night again sends it."))
+        PlanningRun.objects.filter(pk=run_id, result=R.QUEUED).update(detail=str(_NOT_SENT))
+
+
+def night_sweep() -> int:
+    """Beat, every few minutes: send again the running night's stations nobody is working on (their worker was
+    killed by a hard time limit, or the message was lost): a running run whose plan job is no longer live, or a
+    queued run whose task could not be sent. The claim decides; attempts stay bounded. Returns how many."""
+    runs = list(PlanningRun.objects.filter(night__status=PlanningNight.Status.RUNNING, result__in=PlanningRun.ACTIVE)
+                .select_related("plan"))
+    lost = [r for r in runs if (r.result == R.RUNNING and r.plan_id and plan_live_job(plan=r.plan) is None
+                                and timezone.now() - r.started_at > timedelta(seconds=settings.JOBS_LEASE_SECONDS))
+            or (r.result == R.QUEUED and r.detail.startswith(str(_NOT_SENT)))]
+    for run in lost:
+        _send(run.station_id, run.pk)
+    return len(lost)
 
 
 def night_settle(*, night_id: int | None) -> None:

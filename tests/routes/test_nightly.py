@@ -8,7 +8,7 @@ from core.jobs import job_open
 from core.models import Job
 from routes.models import Plan, PlanEvent, PlanningNight, PlanningRun, PlanStatus
 from routes.services import PLAN_JOB, manifest_import, plan_build, plan_publish
-from routes.services.nightly import NightBusy, night_run_plan, night_start
+from routes.services.nightly import NightBusy, night_run_plan, night_start, night_sweep
 from routes.services.planning import _move, plan_for_day
 from routes.tasks import plan_tomorrow_all
 from tests.routes.factories import StationFactory
@@ -113,7 +113,7 @@ def test_a_redelivered_message_of_a_finished_run_plans_nothing(station, manifest
 def _running_run(station, *, heard_ago: timedelta):
     """A night's run a worker claimed and was planning when last heard from `heard_ago`."""
     now = timezone.now()
-    the_night = PlanningNight.objects.create(night_of=TOMORROW - timedelta(days=1))
+    the_night, _ = PlanningNight.objects.get_or_create(night_of=TOMORROW - timedelta(days=1))
     plan = _move(plan_for_day(station=station, service_date=TOMORROW), PlanStatus.OPTIMIZING)
     job = job_open(kind=PLAN_JOB, subject=plan)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, created_at=now - heard_ago,
@@ -156,3 +156,21 @@ def test_a_station_that_keeps_killing_its_worker_fails_after_its_attempts(statio
 
     run.refresh_from_db()
     assert run.result == R.FAILED and "stopped 1 times" in run.detail
+
+
+@freeze_time("2026-12-01 02:00:00", tick=True)
+def test_the_sweep_sends_again_a_station_nobody_is_working_on(station, manifest, settings,
+                                                              django_capture_on_commit_callbacks):
+    settings.ROUTES_SOLVER_SECONDS = 0.5
+    run, _dead = _running_run(station, heard_ago=timedelta(hours=1))  # killed by its hard time limit: no message
+    PlanningRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    alive_station = StationFactory()
+    alive, _job = _running_run(alive_station, heard_ago=timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert night_sweep() == 1
+
+    run.refresh_from_db()
+    assert run.result == R.PLANNED and run.attempts == 2
+    alive.refresh_from_db()
+    assert alive.result == R.RUNNING and alive.attempts == 1
