@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from fleet.models import Driver, DriverEvent, ExpiryReminder, InsurancePolicy, OdometerReading, Vehicle, VehicleEvent
+from fleet.models import (
+    ChecklistItem,
+    Defect,
+    Driver,
+    DriverEvent,
+    ExpiryReminder,
+    Inspection,
+    InsurancePolicy,
+    MaintenanceSchedule,
+    OdometerReading,
+    Vehicle,
+    VehicleEvent,
+    WorkOrder,
+)
 
 
 @admin.register(Vehicle)
@@ -28,3 +41,19 @@ class InsurancePolicyAdmin(admin.ModelAdmin):
 
 
 admin.site.register([VehicleEvent, DriverEvent, OdometerReading, ExpiryReminder])
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "position", "active"]
+    list_editable = ["position", "active"]
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "partner", "vehicle", "status", "cost", "completed_on"]
+    list_filter = ["status", "source"]
+    raw_id_fields = ["partner", "vehicle", "schedule", "created_by"]
+
+
+admin.site.register([Inspection, Defect, MaintenanceSchedule])

@@ -16,6 +16,7 @@ from fleet.services import (
     vehicle_register,
     vehicle_transition,
 )
+from fleet.upkeep import demo as upkeep_demo
 from fleet.vin import vin_check_digit
 from onboarding.selectors import partner_for_user
 
@@ -117,6 +118,7 @@ def seed(*, log):
         _policies(partner, owner, vans, today)
     if not Driver.objects.filter(partner=partner).exists():
         _drivers(partner, owner, today)
+    upkeep_demo.seed(partner=partner, owner=owner, log=log, today=today)
     log(f"fleet: {Vehicle.objects.filter(partner=partner).count()} vans, "
         f"{Driver.objects.filter(partner=partner).count()} drivers for {partner}")
     return []

@@ -19,13 +19,13 @@ from core.errors import DomainError
 from core.files import private_file_response
 from core.servicedays import service_today, service_tomorrow
 from fleet.models import Driver, Vehicle
-from fleet.selectors import drivers_assignable, vehicles_assignable, vehicles_fitting
+from fleet.selectors import drivers_assignable, pretrip_block_reason, vehicles_assignable, vehicles_fitting
 from hubs.models import AttemptReason
 from onboarding.selectors import partner_for_user
 from routes import selectors, services
 from routes.forms import AssignForm, AttemptForm
 from routes.map import route_colour
-from routes.models import ProofRule, StopStatus
+from routes.models import ProofRule, RouteStatus, StopStatus
 from routes.views import hms, or_404
 
 
@@ -124,6 +124,9 @@ def today(request):
         context["done"] = sum(1 for s in stops if s.status != StopStatus.PENDING)
         context["start"] = hms(route.start_s)
         context["config"] = driver_page_config(route=route, stops=stops)
+        # Before the start: the van's pre-trip inspection (fleet's rule; route_start refuses without it).
+        context["pretrip"] = (pretrip_block_reason(route.vehicle, route.service_date)
+                              if route.status == RouteStatus.READY else None)
     return render(request, "routes/today.html", context)
 
 

@@ -3,6 +3,7 @@
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -64,7 +65,8 @@ class DefectInputSerializer(serializers.Serializer):
 class DefectListField(serializers.Field):
     """A list of defects, as JSON in a JSON body or as a JSON string in a multipart form (with photos)."""
 
-    default_error_messages = {"invalid": "Send the defects as a list of {item, severity, note}."}
+    default_error_messages = {
+        "invalid": _("Send the defects as a list of items, each with its item code, severity and note.")}
 
     def to_internal_value(self, data):
         if isinstance(data, str):

@@ -58,7 +58,7 @@ def inspection_detail(request, inspection_id):
     today = partner_service_today(inspection.vehicle.partner)
     block = pretrip_block_reason(inspection.vehicle, today) if inspection.service_date == today else None
     return render(request, "fleet/upkeep/inspection_detail.html", {
-        "inspection": inspection, "block": block, "vehicle": inspection.vehicle,
+        "inspection": inspection, "start_block": block, "vehicle": inspection.vehicle,
         "phone": not user_has_perm(request.user, FLEET)})
 
 
