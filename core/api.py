@@ -150,10 +150,16 @@ class ValuesListMixin:
         rows = queryset.values(*plain, *extra, **renamed)
         page = self.paginate_queryset(rows)
         if page is None:
-            return Response(_clean(list(rows), extra))
+            page = list(rows)
+            self.list_extend(page)
+            return Response(_clean(page, extra))
         response = self.get_paginated_response(page)  # the cursor links read the ordering fields: then drop them
+        self.list_extend(page)
         _clean(page, extra)
         return response
+
+    def list_extend(self, rows) -> None:
+        """Add nested data to the page's rows in place (the ordering fields are still there)."""
 
 
 def _clean(rows: list[dict], extra: list[str]) -> list[dict]:
@@ -164,6 +170,11 @@ def _clean(rows: list[dict], extra: list[str]) -> list[dict]:
             if type(value) is Decimal:
                 row[name] = str(value)
     return rows
+
+
+def decimals_as_strings(rows: list[dict]) -> list[dict]:
+    """As DRF's DecimalField writes them (COERCE_DECIMAL_TO_STRING), for rows read with values()."""
+    return _clean(rows, [])
 
 
 # --- OpenAPI: the shared error envelope ----------------------------------------------------------

@@ -154,5 +154,8 @@ def test_a_routes_stops_come_only_when_asked_for(token_client):
     assert full["results"][0]["stops"][0]["tracking_ids"] == [f"P{routes[0].stops.order_by('sequence')[0].pk}"]
     detail = client.get(f"/api/v1/routes/routes/{routes[0].pk}/").json()
     assert full["results"][0] == detail
+    one = _count(client, "/api/v1/routes/routes/", {"date": "2026-03-10", "expand": "stops", "page_size": 1})
+    three = _count(client, "/api/v1/routes/routes/", {"date": "2026-03-10", "expand": "stops"})
+    assert (one, three) == ((1, 5), (3, 5))  # the plain list's three, then the page's stops and their packages
     refused = client.get("/api/v1/routes/routes/", {"date": "2026-03-10", "expand": "packages"})
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_expand")
