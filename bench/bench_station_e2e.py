@@ -241,6 +241,8 @@ def main():
             if str(size) in args.long_sizes.split(",") and seed == seeds[0]:
                 budgets.append(args.long_seconds)
             for budget in budgets:
+                if cache_path.exists():  # another run may have filled it meanwhile
+                    cache = json.loads(cache_path.read_text())
                 if budget == args.long_seconds and key in cache:
                     whole, note = cache[key], " (cached)"
                 else:
