@@ -3,9 +3,10 @@
 PyVRP searches on one core. A second search with another seed on the second core, for the same wall time,
 cooperates with the first: every tenth of the budget each posts its best plan on a shared board
 (`SharedBoard`, shared memory inherited by the forked processes) and carries on from the better of its own
-and the posted one, so each core's finds feed the other's search; the best plan wins. `manage.py solve_vrplib` and the benchmarks use it; the
-station planner runs one process (`solve(..., processes=ROUTES_SOLVER_PROCESSES)`, default 1) or scales
-across Celery workers instead (`ROUTES_CHORD_WORKERS`), since a Celery prefork worker may not fork children.
+and the posted one, so each core's finds feed the other's search; the best plan wins. `manage.py
+solve_vrplib` and the benchmarks use it; the station planner runs one process (`solve(...,
+processes=ROUTES_SOLVER_PROCESSES)`, default 1) or scales across Celery workers instead
+(`ROUTES_CHORD_WORKERS`), since a Celery prefork worker may not fork children.
 
 A job is `(problem, seconds, seed)` or `(problem, seconds, seed, initial routes)`; a runner turns a list of
 jobs into their solutions, in order: here one after another (`run_in_process`) or `processes` at a time
