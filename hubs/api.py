@@ -131,7 +131,7 @@ class OutcomeBatchView(APIView):
         data.is_valid(raise_exception=True)
         items = [OutcomeItem(**item) for item in data.validated_data["items"]]
         results = services.parcel_outcomes_record(hub=hub, items=items, actor=request.user)
-        return Response({"results": [asdict(r) for r in results]})
+        return Response({"results": [dict(vars(r)) for r in results]})  # flat dataclasses: no deep asdict
 
 
 class StatementListView(generics.ListAPIView):
