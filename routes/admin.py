@@ -1,9 +1,23 @@
 """Django admin: stations and the capacity calendar are edited here; plans, routes and runs are
 read-only views (plans change through the planning services and pages)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from routes.models import PartnerCapacity, Plan, PlanEvent, PlanningRun, Route, RouteChange, Station
+from core.errors import DomainError
+from routes.models import (
+    PackageScan,
+    PartnerCapacity,
+    Plan,
+    PlanEvent,
+    PlanningRun,
+    ProofRule,
+    Route,
+    RouteChange,
+    Station,
+    StopContact,
+    StopProof,
+)
+from routes.services import stop_proof_reject
 
 
 @admin.register(Station)
@@ -61,3 +75,51 @@ class RouteChangeAdmin(ReadOnly):
 class PlanningRunAdmin(ReadOnly):
     list_display = ["station", "service_date", "result", "routes", "packages", "started_at", "finished_at"]
     list_filter = ["result", "station"]
+
+
+# --- the driver's phone -----------------------------------------------------------------------------
+
+@admin.register(ProofRule)
+class ProofRuleAdmin(admin.ModelAdmin):
+    """Proof of delivery as program data: what a delivery must carry, for every stop or by package flag."""
+
+    list_display = ["name", "applies_to", "photo", "signature", "pin", "age_check", "active"]
+    list_editable = ["active"]
+    list_filter = ["applies_to", "active"]
+
+
+@admin.action(description="Reject the selected proofs (asks no reason: the note says 'rejected in review')")
+def reject_proofs(modeladmin, request, queryset):
+    done = 0
+    for proof in queryset:
+        try:
+            stop_proof_reject(proof=proof, by=request.user, note=request.POST.get("note") or "rejected in review")
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{proof}: {exc.detail}", level=messages.WARNING)
+        else:
+            done += 1
+    modeladmin.message_user(request, f"{done} proof(s) rejected.")
+
+
+@admin.register(StopProof)
+class StopProofAdmin(ReadOnly):
+    list_display = ["stop", "kind", "required", "status", "taken_by", "taken_at", "reviewed_by"]
+    list_filter = ["kind", "status", "required"]
+    list_select_related = ["stop", "taken_by", "reviewed_by"]
+    actions = [reject_proofs]
+    exclude = ["file"]
+
+
+@admin.register(StopContact)
+class StopContactAdmin(ReadOnly):
+    list_display = ["stop", "channel", "by", "occurred_at"]
+    list_filter = ["channel"]
+    list_select_related = ["stop", "by"]
+
+
+@admin.register(PackageScan)
+class PackageScanAdmin(ReadOnly):
+    list_display = ["code", "kind", "result", "route", "by", "occurred_at"]
+    list_filter = ["kind", "result"]
+    search_fields = ["code"]
+    list_select_related = ["route__plan__station", "by"]

@@ -42,5 +42,5 @@ from routes.services.planning import (  # noqa: F401
     plan_solution_save_for_job,
     problem_build,
 )
-from routes.services.proof import proof_needs, proof_needs_for_stop  # noqa: F401
+from routes.services.proof import proof_needs, proof_needs_for_stop, stop_proof_reject  # noqa: F401
 from routes.services.publishing import plan_publish  # noqa: F401

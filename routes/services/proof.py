@@ -3,6 +3,8 @@ stop's packages), the check that refuses a delivery without it, and the proof ro
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
@@ -111,3 +113,19 @@ def proofs_save(*, stop: RouteStop, needs: ProofNeeds, given: ProofGiven, by=Non
 
 def proofs_void(*, stop: RouteStop) -> int:
     return StopProof.objects.filter(stop=stop, status=ProofStatus.RECORDED).update(status=ProofStatus.VOID)
+
+
+def stop_proof_reject(*, proof: StopProof, by, note: str) -> StopProof:
+    """An admin finds a proof wanting (a blurred photo, a scribble for a signature): it stays, marked rejected,
+    and the stop no longer counts as compliant (POD compliance)."""
+    if not note.strip():
+        raise ValidationFailed(_("Say why the proof is rejected."), code="reason_required",
+                               fields={"note": [_("A reason is required.")]})
+    with transaction.atomic():
+        row = StopProof.objects.select_for_update().get(pk=proof.pk)
+        if row.status == ProofStatus.VOID:
+            raise ValidationFailed(_("This proof was undone with its outcome; nothing to reject."), code="proof_void")
+        row.status, row.reviewed_by, row.reviewed_at = ProofStatus.REJECTED, by, timezone.now()
+        row.review_note = note.strip()[:300]
+        row.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return row

@@ -265,3 +265,41 @@ def test_items_are_receipted_per_driver(driver, published):
     post(driver, one)
     assert OfflineReceipt.objects.get(client_id=one["client_id"]).scope == f"user:{published['driver_user'].pk}"
     assert driver_batch_apply(user=published["driver_user"], items=[one])[0].result == "duplicate"
+
+
+def test_another_drivers_route_pages_and_proof_are_404(client, published, make_user):
+    from django.urls import reverse
+
+    from accounts.models import Role
+
+    route = published["route"]
+    stop = stops_of(route)[0]
+    other_route = published["plan"].routes.exclude(pk=route.pk).first()
+    client.force_login(published["driver_user"])
+    assert client.get(reverse("routes:route_manifest", args=[other_route.pk])).status_code == 404
+    assert client.get(reverse("routes:stop_photo", args=[other_route.stops.first().pk])).status_code == 404
+    assert client.get(f"/api/v1/routes/routes/{other_route.pk}/").status_code == 404
+    client.force_login(make_user(role=Role.DRIVER))
+    assert client.get(reverse("routes:route_manifest", args=[route.pk])).status_code == 404
+    assert client.get(reverse("routes:stop_photo", args=[stop.pk])).status_code == 404
+    html = client.get(reverse("routes:today")).content.decode()
+    assert route.code not in html and "driver-config" not in html
+
+
+def test_an_admin_rejects_a_proof_with_a_reason_and_an_undone_one_cannot_be(driver, published, make_user):
+    from accounts.models import Role
+    from core.errors import ValidationFailed
+    from routes.services import stop_proof_reject
+
+    first, second = stops_of(published["route"])[:2]
+    post(driver, item("delivered", stop=first.pk, photo=data_url()))
+    undone = item("delivered", stop=second.pk, photo=data_url())
+    post(driver, undone, item("undo", stop=second.pk, undoes=undone["client_id"]))
+    admin = make_user(role=Role.PROGRAM_ADMIN)
+    proof = StopProof.objects.get(stop=first)
+    with pytest.raises(ValidationFailed):
+        stop_proof_reject(proof=proof, by=admin, note=" ")
+    rejected = stop_proof_reject(proof=proof, by=admin, note="the photo shows no door")
+    assert (rejected.status, rejected.reviewed_by) == ("rejected", admin)
+    with pytest.raises(ValidationFailed):
+        stop_proof_reject(proof=StopProof.objects.get(stop=second), by=admin, note="blurred")

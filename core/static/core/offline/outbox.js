@@ -91,6 +91,8 @@
     this.alone = options.alone || function () { return false; };  // such an item is sent in a batch of its own
     this.send = options.send || null;  // custom transport: fn(items) -> Promise<{status, data}> (throw to retry)
     this.listeners = [];
+    this.unsaved = 0;  // taps being written to IndexedDB right now: counted as waiting at once, so the page
+                       // never says "All saved" between a tap and its write
     this.syncing = false;
     this.authLost = false;
     this.delay = 2000;
@@ -124,7 +126,11 @@
     if (!item.occurred_at) item.occurred_at = new Date().toISOString();
     var rec = { client_id: item.client_id, queue: this.name, seq: nextSeq(), state: "waiting", item: item,
                 label: (meta && meta.label) || item.kind || "", created: Date.now(), result: null, error: null };
-    return tx("readwrite", function (s) { s.put(rec); }).then(function () {
+    this.unsaved++;
+    if (this.last) this.listeners.forEach(function (fn) { fn(Object.assign({}, self.last, { waiting: self.last.waiting + self.unsaved })); });
+    var written = tx("readwrite", function (s) { s.put(rec); });
+    var settle = function () { self.unsaved--; };
+    return written.then(settle, function (e) { settle(); throw e; }).then(function () {
       self.emit(); self.sync(); return rec;
     });
   };
@@ -159,6 +165,8 @@
         else if (r.state === "done") state.done++;
         else state.waiting++;
       });
+      self.last = state;
+      state = Object.assign({}, state, { waiting: state.waiting + self.unsaved });
       self.listeners.forEach(function (fn) { fn(state); });
     });
   };
