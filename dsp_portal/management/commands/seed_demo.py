@@ -17,6 +17,7 @@ SEEDERS = [
     "procurement.demo",
     "hubs.demo",
     "routes.demo",
+    "routes.demo_live",
     "integrations.demo",
 ]
 
