@@ -308,6 +308,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "routes-plan-tomorrow": {"task": "routes.plan_tomorrow_all", "schedule": crontab(hour=2, minute=0)},
     # The night's stations whose worker was killed by a hard time limit, or whose message was lost, are sent again.
     "routes-night-sweep": {"task": "routes.night_sweep", "schedule": timedelta(minutes=5)},
+    # Drivers' tracks older than the program's retention (routes.LiveSettings) go.
+    "routes-positions-purge": {"task": "routes.positions_purge", "schedule": crontab(hour=3, minute=30)},
     # Veteran reimbursement: one transfer per approved claim (keyed by the claim, so a re-run pays nothing twice).
     "claims-payout-run": {"task": "onboarding.tasks.claims_payout_run", "schedule": crontab(hour=9, minute=0)},
     # A partner whose checklist is complete (its first route on the road) stops showing "Onboarding".

@@ -5,12 +5,15 @@ from django.contrib import admin, messages
 
 from core.errors import DomainError
 from routes.models import (
+    LiveSettings,
     PackageScan,
     PartnerCapacity,
     Plan,
     PlanEvent,
     PlanningRun,
     ProofRule,
+    RecipientFeedback,
+    RecipientNotification,
     Route,
     RouteChange,
     Station,
@@ -123,3 +126,31 @@ class PackageScanAdmin(ReadOnly):
     list_filter = ["kind", "result"]
     search_fields = ["code"]
     list_select_related = ["route__plan__station", "by"]
+
+
+# --- live dispatch and the recipient ----------------------------------------------------------------------------
+
+@admin.register(LiveSettings)
+class LiveSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "track_retention_days", "silent_after_minutes", "behind_after_minutes", "nearby_stops"]
+
+    def has_add_permission(self, request):
+        return not LiveSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecipientFeedback)
+class RecipientFeedbackAdmin(ReadOnly):
+    list_display = ["package", "partner", "service_date", "rating", "not_received", "comment", "created_at"]
+    list_filter = ["not_received", "rating", "service_date"]
+    list_select_related = ["package", "partner"]
+
+
+@admin.register(RecipientNotification)
+class RecipientNotificationAdmin(ReadOnly):
+    list_display = ["package", "trigger", "channel", "sent_at", "error", "created_at"]
+    list_filter = ["trigger", "channel"]
+    list_select_related = ["package"]
+    exclude = ["to"]  # the recipient's address stays out of the admin's lists

@@ -166,3 +166,11 @@ def night_sweep() -> int:
     from routes.services.nightly import night_sweep as sweep
 
     return sweep()
+
+
+@shared_task(name="routes.positions_purge")
+def positions_purge() -> int:
+    """Nightly: drivers' positions older than the program's retention (LiveSettings) are deleted."""
+    from routes.services.live import positions_purge as purge
+
+    return purge()

@@ -21,13 +21,19 @@ from routes.services.rescue import route_callout, stops_rescue
 from routes.views import hms, or_404
 
 
+def clock(seconds: int) -> str:
+    """A time of day on the station's clock; past midnight it says so ("01:10 +1")."""
+    days, rest = divmod(int(seconds or 0), 86400)
+    return hms(rest) + (f" +{days}" if days else "")
+
+
 def _board_context(request):
     station = or_404(selectors_live.board_station, user=request.user, code=request.GET.get("station"))
     day = service_today(station)
     board = selectors_live.board_for(user=request.user, station=station, day=day)
     for row in board.rows:
-        row.planned_end, row.projected_end = hms(row.route.end_s), hms(row.pace.projected_end_s)
-        row.shift_end = hms(row.pace.shift_end_s)
+        row.planned_end, row.projected_end = clock(row.route.end_s), clock(row.pace.projected_end_s)
+        row.shift_end = clock(row.pace.shift_end_s)
     svg = live_svg(depot=(float(station.latitude), float(station.longitude)),
                    routes=[(r.route.sequence, r.route.code, board.remaining.get(r.route.pk, []), r.position)
                            for r in board.rows], title=_("Drivers and remaining stops"))
@@ -69,7 +75,7 @@ def _route_page_context(request, route):
                    routes=[(route.sequence, route.code, remaining, points[-1] if points else None)],
                    title=route.code)
     return {"route": route, "stops": stops, "others": others, "free_drivers": free, "pace": pace,
-            "projected_end": hms(pace.projected_end_s), "planned_end": hms(route.end_s), "map": svg,
+            "projected_end": clock(pace.projected_end_s), "planned_end": clock(route.end_s), "map": svg,
             "track_points": len(points), "colour": route_colour(route.sequence),
             "changes": route.changes.select_related("actor")[:20],
             "now_s": local_seconds(timezone.now(), route.service_date, station.tz)}

@@ -39,16 +39,17 @@ class LiveDay:
     spare_driver: object
 
 
-def _route(plan, partner, driver, van, sequence, lng0) -> Route:
-    route = Route.objects.create(plan=plan, service_date=DAY, sequence=sequence, partner=partner, driver=driver,
-                                 vehicle=van, capacity=van.package_capacity, load=5, stop_count=5,
-                                 start_s=8 * 3600, end_s=12 * 3600, distance_m=20_000, duration_s=4 * 3600)
-    for k, arrival in enumerate(ARRIVALS, start=1):
+def _route(plan, partner, driver, van, sequence, lng0, start_s=8 * 3600) -> Route:
+    shift = start_s - 8 * 3600
+    route = Route.objects.create(plan=plan, service_date=plan.service_date, sequence=sequence, partner=partner,
+                                 driver=driver, vehicle=van, capacity=van.package_capacity, load=5, stop_count=5,
+                                 start_s=start_s, end_s=start_s + 4 * 3600, distance_m=20_000, duration_s=4 * 3600)
+    for k, arrival in enumerate((a + shift for a in ARRIVALS), start=1):
         lat, lng = Decimal("47.548000") + Decimal(k) / 500, Decimal(str(lng0)) + Decimal(k) / 500
         stop = RouteStop.objects.create(route=route, sequence=k, latitude=lat, longitude=lng,
                                         address=f"{k}{sequence} Pine St", recipient=f"Recipient {sequence}-{k}",
                                         service_s=120, planned_arrival_s=arrival)
-        Package.objects.create(station=plan.station, service_date=DAY, tracking_id=f"T{sequence}{k:02d}",
+        Package.objects.create(station=plan.station, service_date=plan.service_date, tracking_id=f"T{sequence}{k:02d}",
                                recipient_name=f"Recipient {sequence}-{k}", address_line1=f"{k}{sequence} Pine St",
                                city="Seattle", latitude=lat, longitude=lng, address_key=f"{sequence}-{k}",
                                recipient_email=f"r{sequence}{k}@example.com",
@@ -57,18 +58,20 @@ def _route(plan, partner, driver, van, sequence, lng0) -> Route:
     return route
 
 
-def live_day(*, station=None, capacity=20) -> LiveDay:
-    station = station or StationFactory(shift_minutes=660)
+def live_day(*, station=None, capacity=20, day=DAY, start_hour=8) -> LiveDay:
+    """The day of the module's doc; `day` and `start_hour` move it (a journey runs it today, around now)."""
+    station = station or StationFactory(shift_minutes=660, dispatch_start=time(start_hour, 0))
     partner, owner, vans, drivers = partner_with_fleet(station=station, routes=2, vans=2, drivers=3,
-                                                       capacity=capacity, on=DAY)
+                                                       capacity=capacity, on=day)
     users = []
     for d in drivers:
         d.user = UserFactory(role=Role.DRIVER)
         d.save(update_fields=["user"])
         users.append(d.user)
-    plan = Plan.objects.create(station=station, service_date=DAY, status=PlanStatus.PUBLISHED,
+    plan = Plan.objects.create(station=station, service_date=day, status=PlanStatus.PUBLISHED,
                                published_at=timezone.now())
-    routes = [_route(plan, partner, drivers[0], vans[0], 1, "-122.330000"),
-              _route(plan, partner, drivers[1], vans[1], 2, "-122.300000")]
+    start_s = start_hour * 3600
+    routes = [_route(plan, partner, drivers[0], vans[0], 1, "-122.330000", start_s),
+              _route(plan, partner, drivers[1], vans[1], 2, "-122.300000", start_s)]
     return LiveDay(station=station, plan=plan, partner=partner, owner=owner, routes=routes, drivers=drivers,
                    vans=vans, driver_users=users, spare_driver=drivers[2])

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from freezegun import freeze_time
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import OutboxEvent
 from routes import sms
 from routes.models import NotificationTrigger, Package, RecipientFeedback, RecipientNotification
@@ -165,5 +165,5 @@ def test_a_forged_or_altered_link_is_404(world, client):
         assert client.get(f"/t/{bad}/").status_code == 404
         assert client.get(f"/api/v1/tracking/{bad}/").status_code == 404
     assert client.get(reverse("track_photo", args=[token])).status_code == 404  # not delivered: no proof
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         package_for_token(token=forged)

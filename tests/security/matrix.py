@@ -21,6 +21,11 @@ SKIPPED = {
     "account_reset_password_from_key": "allauth: the key is an unguessable signed token, not a tenant's id",
     "procurement:catalog_item": "the program's catalog: every buyer reads every item",
     "procurement-catalog-item": "the program's catalog: every buyer reads every item",
+    "track": "a recipient's tracking link: the token is the package id signed with the site's secret, not an id",
+    "track_feedback": "a recipient's tracking link: the token is signed, not an id (tests/routes/test_recipients.py)",
+    "track_photo": "a recipient's tracking link: the token is signed, not an id (tests/routes/test_recipients.py)",
+    "api-tracking": "a recipient's tracking link: the token is signed, not an id (tests/routes/test_recipients.py)",
+    "api-tracking-feedback": "a recipient's tracking link: the token is signed, not an id",
 }
 SKIPPED_ROUTES = {"admin/": "the Django admin: staff only (and MFA), not a tenant surface"}
 
@@ -101,6 +106,9 @@ TARGETS = {
     "routes:roster_availability_exception": [{"driver_id": _o("driver")}],
     "routes:my_timeoff_cancel": [{"pk": _o("time_off")}],
     "routes:my_shift_swap": [{"pk": _o("shift")}],
+    "routes:route_live": [{"pk": _o("route")}],
+    "routes:route_rescue": [{"pk": _o("route")}],
+    "routes:route_callout": [{"pk": _o("route")}],
     "integrations:webhook_detail": SUBSCRIPTIONS,
     "integrations:webhook_rotate": SUBSCRIPTIONS,
     "integrations:webhook_active": SUBSCRIPTIONS,
@@ -188,6 +196,10 @@ TARGETS = {
     "api-performance-statement": [{"pk": _o("statement")}],
     "api-performance-statement-dispute": [{"pk": _o("statement")}],
     "api-performance-dispute-resolve": [{"pk": _o("dispute")}],
+    "api-route-positions": [{"pk": _o("route")}],
+    "api-route-track": [{"pk": _o("route")}],
+    "api-route-rescue": [{"pk": _o("route")}],
+    "api-route-reassign": [{"pk": _o("route")}],
     "api-webhook-subscription-detail": API_SUBSCRIPTIONS,
     "api-webhook-subscription-rotate": API_SUBSCRIPTIONS,
     "api-webhook-delivery-detail": API_DELIVERIES,

@@ -18,6 +18,7 @@ SEEDERS = [
     "hubs.demo",
     "routes.demo",
     "performance.demo",
+    "routes.demo_live",
     "integrations.demo",
 ]
 

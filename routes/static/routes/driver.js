@@ -68,6 +68,7 @@
   function show(id, on) { $(id).hidden = !on; }
 
   function render() {
+    document.body.dataset.routeStatus = route.status;  // position pings (positions.js) run while started
     var ph = phase();
     show("phase-load", ph === "load"); show("phase-stop", ph === "stop");
     show("phase-return", ph === "return"); show("phase-done", ph === "done");
