@@ -1,15 +1,22 @@
 from django.contrib import admin
 
 from fleet.models import (
+    Availability,
     ChecklistItem,
     Defect,
     Driver,
     DriverEvent,
     ExpiryReminder,
+    HoursRule,
     Inspection,
     InsurancePolicy,
     MaintenanceSchedule,
     OdometerReading,
+    Shift,
+    ShiftSwap,
+    ShiftSwapEvent,
+    TimeOff,
+    TimeOffEvent,
     Vehicle,
     VehicleEvent,
     WorkOrder,
@@ -57,3 +64,24 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
 
 admin.site.register([Inspection, Defect, MaintenanceSchedule])
+@admin.register(HoursRule)
+class HoursRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "max_day_minutes", "max_week_minutes", "min_rest_minutes", "break_after_minutes",
+                    "break_minutes"]
+
+
+@admin.register(Shift)
+class ShiftAdmin(admin.ModelAdmin):
+    list_display = ["day", "starts_at", "minutes", "break_minutes", "driver", "partner"]
+    list_filter = ["day"]
+    search_fields = ["driver__last_name", "partner__legal_name"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["driver", "first_day", "last_day", "status", "partner"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "status_changed_at"]  # decided through services
+
+
+admin.site.register([Availability, ShiftSwap, TimeOffEvent, ShiftSwapEvent])

@@ -82,7 +82,7 @@ class SwapInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class DecisionSerializer(serializers.Serializer):
+class RosterDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "decline"])
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -203,11 +203,11 @@ class TimeOffViewSet(_Roster):
         row = services.timeoff_request(driver=self._driver(data.pop("driver")), by=request.user, **data)
         return Response(TimeOffSerializer(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionSerializer, responses=TimeOffSerializer)
+    @extend_schema(request=RosterDecisionSerializer, responses=TimeOffSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         row = self.get_object()
-        data = validated(DecisionSerializer, request.data)
+        data = validated(RosterDecisionSerializer, request.data)
         row = services.timeoff_decide(time_off=row, approve=data["decision"] == "approve", by=request.user,
                                       note=data["note"])
         return Response(TimeOffSerializer(row).data)
@@ -239,11 +239,11 @@ class SwapViewSet(_Roster):
                                     note=data["note"], by=request.user)
         return Response(SwapSerializer(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionSerializer, responses=SwapSerializer)
+    @extend_schema(request=RosterDecisionSerializer, responses=SwapSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         swap = self.get_object()
-        data = validated(DecisionSerializer, request.data)
+        data = validated(RosterDecisionSerializer, request.data)
         row = services.swap_decide(swap=swap, approve=data["decision"] == "approve", by=request.user,
                                    note=data["note"])
         return Response(SwapSerializer(row).data)

@@ -312,6 +312,14 @@ class Route(models.Model):
     def code(self) -> str:
         return f"{self.plan.station.code.upper()}-{self.sequence:02d}"
 
+    @property
+    def break_label(self) -> str:
+        """The route's break as the pages show it ("12:30, 30 min"), "" for a route short enough to need none."""
+        if not self.break_s or self.break_start_s is None:
+            return ""
+        at = self.break_start_s
+        return _("break %(at)s, %(n)s min") % {"at": f"{at // 3600:02d}:{at % 3600 // 60:02d}", "n": self.break_s // 60}
+
 
 class RouteEvent(TransitionLog):
     """The driver's day on a route: started, completed."""

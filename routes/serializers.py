@@ -124,7 +124,8 @@ class RouteBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Route
         fields = ["id", "code", "sequence", "service_date", "partner", "driver", "vehicle", "capacity", "distance_m",
-                  "duration_s", "load", "start_s", "end_s", "stop_count", "late_stops"]
+                  "duration_s", "load", "start_s", "end_s", "stop_count", "late_stops",
+                  "break_s", "break_start_s"]
 
 
 class PlanSerializer(serializers.ModelSerializer):

@@ -220,6 +220,9 @@ def _my_context(request, driver, *, timeoff_form=None):
     rule = driver_rule(driver, station.state if station else "")
     open_swaps = {s.shift_id: s for s in driver.swaps_asked.filter(status="requested").select_related("to_driver")}
     return {"driver": driver, "station": station, "today": today, "days": days, "shifts": shifts, "rule": rule,
+            "rule_hours": {k: f"{getattr(rule, k) / 60:g}" for k in ("max_day_minutes", "max_week_minutes",
+                                                                     "min_rest_minutes", "break_after_minutes")}
+            if rule else {},
             "hours": sum(s.worked_minutes for s in shifts.values()) / 60,
             "prev": days[0] - timedelta(days=7), "next": days[0] + timedelta(days=7),
             "timeoff_form": timeoff_form or TimeOffForm(), "colleagues": colleagues,

@@ -35,7 +35,7 @@ def _audience(partner_id) -> Audience:
 
 
 def _lock_driver(driver: Driver) -> Driver:
-    return Driver.objects.select_for_update().select_related("partner", "partner__region").get(pk=driver.pk)
+    return Driver.objects.select_for_update(of=("self",)).select_related("partner", "partner__region").get(pk=driver.pk)
 
 
 def _own_driver(partner, driver) -> None:
