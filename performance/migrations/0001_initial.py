@@ -347,8 +347,17 @@ class Migration(migrations.Migration):
 
 # The program's starting rules and rates (an admin edits them, or adds a version, in the Django admin).
 START = "2020-01-05"  # a Sunday: every week since is scored and paid by these until a newer version takes over
-DCR_RULE = {"metric": "dcr", "weight": "100", "fantastic_plus": "99.5", "fantastic": "98.5", "great": "97.0",
-            "fair": "95.0"}
+# metric, weight, and the figure for Fantastic+ / Fantastic / Great / Fair (at least it; at most it for DPMO and
+# speeding). A metric the platform does not measure yet is left out of the score, whatever its weight.
+RULES = [
+    ("dcr", "30", "99.5", "98.5", "97.0", "95.0"),
+    ("dnr_dpmo", "15", "1000", "1500", "2500", "4000"),
+    ("pod", "10", "99.5", "98.5", "97.0", "95.0"),
+    ("contact", "10", "98.0", "95.0", "90.0", "85.0"),
+    ("cdf_dpmo", "15", "500", "1000", "2000", "3000"),
+    ("inspection", "10", "100", "99.0", "97.0", "95.0"),
+    ("speeding", "10", "0.5", "1.0", "2.0", "4.0"),
+]
 CLASSES = [("Short", "6.0", "165.00"), ("Standard", "9.0", "235.00"), ("Long", "12.0", "295.00")]
 
 
@@ -357,7 +366,9 @@ def seed(apps, schema_editor):
     RateCard = apps.get_model("performance", "RateCard")
     ruleset, created = TierRuleSet.objects.get_or_create(effective_from=START, defaults={"note": "Launch rules"})
     if created:
-        ruleset.rules.create(**DCR_RULE)
+        for metric, weight, fantastic_plus, fantastic, great, fair in RULES:
+            ruleset.rules.create(metric=metric, weight=weight, fantastic_plus=fantastic_plus, fantastic=fantastic,
+                                 great=great, fair=fair)
     card, created = RateCard.objects.get_or_create(effective_from=START, defaults={"note": "Launch rates"})
     if created:
         for name, hours, pay in CLASSES:
