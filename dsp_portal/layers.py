@@ -19,7 +19,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "hubs": frozenset({"accounts", "payments"}),
     "routes": frozenset({"fleet", "onboarding", "hubs"}),
     "integrations": frozenset({"accounts"}),
-    "performance": frozenset({"routes", "procurement"}),
+    "performance": frozenset({"routes"}),
 }
 
 

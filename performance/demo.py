@@ -1,6 +1,6 @@
 """Demo scorecards and statements for `manage.py seed_demo`: six past weeks of the demo partner's routes at
 SEA1 (a few hundred packages a day, outcomes varying week to week so the tiers move), a peak week, a lost
-package charged back, van instalments from its approved order; then the weeks scored and settled through the
+package charged back (van instalments: `dsp_portal.demo_deductions`); then the weeks scored and settled through the
 services: the oldest paid (as Stripe would have confirmed it: no Stripe call), then approved, one issued with an
 open dispute, last week issued. This week's scorecard is provisional.
 
@@ -18,13 +18,12 @@ from core.servicedays import service_week
 from fleet.models import Driver
 from onboarding.selectors import partner_for_user
 from payments.models import ConnectedAccount, Transfer, TransferLog
-from performance.models import Chargeback, DeductionPlan, PeakWeek, Statement, StatementStatus
-from performance.services.deductions import chargeback_record, deduction_agree
+from performance.models import Chargeback, PeakWeek, Statement, StatementStatus
+from performance.services.deductions import chargeback_record
 from performance.services.payouts import PURPOSE, on_statement_transfer
 from performance.services.scoring import scorecards_compute
 from performance.services.settlement import statements_compute
 from performance.services.statements import statement_approve, statement_dispute, week_issue
-from procurement.models import ItemKind, Order, OrderLine
 from routes.models import Package, PackageStatus, Plan, PlanStatus, Route, RouteStop, Station, StopStatus
 
 OWNER = "owner@demo.dspportal.example"
@@ -74,7 +73,7 @@ def _pay_as_stripe_would(statement):
         on_statement_transfer(transfer=transfer, previous_status=Transfer.Status.SUBMITTED)
 
 
-def _extras(partner, owner, weeks):
+def _extras(partner, weeks):
     PeakWeek.objects.get_or_create(week_start=weeks[2], defaults={"name": "Spring sale peak",
                                                                   "multiplier": Decimal("1.20")})
     route = Route.objects.filter(partner=partner, service_date__range=(weeks[1], weeks[1] + timedelta(days=6))) \
@@ -83,11 +82,6 @@ def _extras(partner, owner, weeks):
     if package is not None and not Chargeback.objects.filter(package=package).exists():
         chargeback_record(route=route, kind=Chargeback.Kind.LOST_PACKAGE, package=package,
                           note="Recipient claim: package never found after an attempt.")
-    line = (OrderLine.objects.filter(order__partner=partner, kind=ItemKind.VEHICLE,
-                                     order__status__in=[Order.Status.APPROVED, Order.Status.DEPOSIT_PAID,
-                                                        Order.Status.FULFILLED]).first())
-    if line is not None and not DeductionPlan.objects.filter(order_line=line).exists():
-        deduction_agree(order_line=line, instalments=104, first_week=weeks[0], by=owner)
 
 
 def seed(*, log):
@@ -105,7 +99,7 @@ def seed(*, log):
     for week, success in zip(weeks, SUCCESS, strict=True):
         for offset in range(1, 6):  # Monday to Friday
             _day(station, partner, drivers, week + timedelta(days=offset), success, rng)
-    _extras(partner, owner, weeks)
+    _extras(partner, weeks)
     for week in weeks:
         scorecards_compute(week_start=week)
         statements_compute(week_start=week)

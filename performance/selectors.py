@@ -105,7 +105,7 @@ def program_weeks(*, weeks: int = 12) -> list[dict]:
         return []
     starts = [w.week_start for w in rows]
     totals = {r["week_start"]: r for r in Statement.objects.filter(week_start__in=starts).values("week_start")
-              .annotate(n=Count("id"), total=Sum("total"), paid=Sum("total", filter=Q(status="paid")),
+              .annotate(n=Count("id"), owed=Sum("total"), paid_amount=Sum("total", filter=Q(status="paid")),
                         drafts=Count("id", filter=Q(status="draft")),
                         disputed=Count("id", filter=Q(status="disputed")),
                         approved=Count("id", filter=Q(status="approved")),
@@ -118,8 +118,8 @@ def program_weeks(*, weeks: int = 12) -> list[dict]:
     out = []
     for week in rows:
         t = totals.get(week.week_start, {})
-        out.append({"week": week, "statements": t.get("n", 0), "total": t.get("total") or Decimal(0),
-                    "paid": t.get("paid") or Decimal(0), "drafts": t.get("drafts", 0),
+        out.append({"week": week, "statements": t.get("n", 0), "total": t.get("owed") or Decimal(0),
+                    "paid": t.get("paid_amount") or Decimal(0), "drafts": t.get("drafts", 0),
                     "disputed": t.get("disputed", 0), "approved": t.get("approved", 0), "paid_n": t.get("paid_n", 0),
                     "failed": t.get("failed", 0),
                     "kinds": {k.value: kinds[week.week_start].get(k.value, Decimal(0)) for k in LineKind}})

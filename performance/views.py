@@ -68,7 +68,9 @@ def scorecard(request):
     if (early := _login_or_404(request, "performance.view", "performance.manage")) is not None:
         return early
     partner = _partner_asked(request)
-    latest = Scorecard.objects.filter(partner=partner).order_by("-week_start").first()
+    # By default the last week that is over (this week's card is provisional and shown one click away).
+    latest = (Scorecard.objects.filter(partner=partner, week_end__lt=service_today()).order_by("-week_start").first()
+              or Scorecard.objects.filter(partner=partner).order_by("-week_start").first())
     default = latest.week_start if latest else service_week()[0]
     week = service_week(day=page_day(request, default=default, field="week"))[0]
     card = selectors.scorecard_for_week(partner=partner, week_start=week)
@@ -135,6 +137,7 @@ def statement_detail(request, pk):
     lines = list(selectors.statement_lines(statement=statement))
     for line in lines:
         line.link, line.source = _line_link(line, is_program), line_source(line)
+        line.rate_text, line.quantity_text = _plain(line.rate), _plain(line.quantity)
         line.open_dispute = next((d for d in line.disputes.all() if d.status == "open"), None)
     disputable = (statement.status in (StatementStatus.ISSUED, StatementStatus.DISPUTED, StatementStatus.ADJUSTED)
                   and statement.dispute_until is not None and not _past(statement.dispute_until))
@@ -143,6 +146,12 @@ def statement_detail(request, pk):
         "disputes": statement.disputes.select_related("line", "raised_by", "resolved_by"),
         "can_dispute": disputable and user_has_perm(request.user, "performance.dispute"),
         "disputable": disputable, "tier_label": Tier(statement.tier).label if statement.tier else ""})
+
+
+def _plain(value) -> str:
+    """A rate or quantity as people write it: 0.4, 295, 3922, -683.44 (no trailing zeros, no exponent)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _past(moment) -> bool:

@@ -2,7 +2,9 @@
 actions (compute as a job, issue, pay as a job); approving statements and resolving disputes."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +23,8 @@ from performance.services.payouts import statement_pay
 from performance.services.statements import dispute_resolve, statement_approve, week_issue
 from performance.views import or_404
 
+# The job fragment shows times on a station's clock; the program's weeks are on the program's.
+PROGRAM_CLOCK = SimpleNamespace(time_zone=settings.PROGRAM_TIME_ZONE)
 PHASES = {"": _("Waiting for a worker"), "scorecards": _("Scoring the week"), "statements": _("Computing statements")}
 
 
@@ -66,7 +70,7 @@ def week_detail(request, pk):
                       .order_by("partner__legal_name")[:500])
     job, progress = _job(week)
     return render(request, "performance/week_detail.html", {
-        "week": week, "statements": statements, "job": job, "progress": progress,
+        "week": week, "statements": statements, "job": job, "progress": progress, "station": PROGRAM_CLOCK,
         "poll": reverse("performance:week_progress", args=[week.pk]),
         "totals": next((w for w in selectors.program_weeks(weeks=60) if w["week"].pk == week.pk), None)})
 
@@ -81,7 +85,7 @@ def week_progress(request, pk):
         response["HX-Refresh"] = "true"
         return response
     return render(request, "routes/_job_progress.html", {"box": "week-job", "poll": request.path, "job": job,
-                                                         "progress": progress, "station": None})
+                                                         "progress": progress, "station": PROGRAM_CLOCK})
 
 
 @require_POST

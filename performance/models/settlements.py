@@ -53,7 +53,8 @@ class Chargeback(models.Model):
 class DeductionPlan(models.Model):
     """Weekly instalments a partner agreed to have taken from its statements (a van lease or purchase, or an
     insurance premium bought through the program). Instalment k falls in the k-th week from `first_week`;
-    the last one takes the remainder, so the instalments add up to `total` exactly."""
+    the last one takes the remainder, so the instalments add up to `total` exactly. `source` names what is paid
+    off (`order_line:41`, a procurement order line; performance never imports procurement: the project wires it)."""
 
     class Kind(models.TextChoices):
         VAN_LEASE = "van_lease", _("Van lease")
@@ -62,7 +63,7 @@ class DeductionPlan(models.Model):
 
     partner = models.ForeignKey("onboarding.Partner", on_delete=models.PROTECT, related_name="deduction_plans")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    order_line = models.OneToOneField("procurement.OrderLine", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=64, unique=True, help_text=_('What is paid off, e.g. "order_line:41".'))
     description = models.CharField(max_length=200)
     total = MoneyField()
     instalments = models.PositiveSmallIntegerField()

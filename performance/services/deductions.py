@@ -1,10 +1,12 @@
 """What the partner agreed to have taken from its statements, and what the program charges back.
 
-A deduction plan spreads an order line (a van lease or purchase, an insurance premium bought through the
-program) less its deposit over weekly instalments the partner agreed to. A chargeback names the route
-(and package) it is for; its amount comes from the rate card in force in that route's week."""
+A deduction plan spreads an amount (a van lease or purchase, an insurance premium bought through the program,
+less its deposit) over weekly instalments the partner agreed to; `dsp_portal.deductions` makes one from a
+procurement order line. A chargeback names the route (and package) it is for; its amount comes from the rate
+card in force in that route's week."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -13,41 +15,31 @@ from core.errors import Conflict, ValidationFailed
 from core.money import money
 from core.servicedays import service_week
 from performance.models import Chargeback, DeductionPlan
-from procurement.models import ItemKind, Order, OrderLine, PriceBasis
-
-AGREEABLE = (Order.Status.APPROVED, Order.Status.DEPOSIT_PAID, Order.Status.FULFILLED)
 
 
-def _kind(line: OrderLine) -> str:
-    if line.kind == ItemKind.INSURANCE:
-        return DeductionPlan.Kind.INSURANCE
-    if line.kind == ItemKind.VEHICLE:
-        return DeductionPlan.Kind.VAN_PURCHASE if line.price_basis == PriceBasis.UNIT else DeductionPlan.Kind.VAN_LEASE
-    raise ValidationFailed(_("Only vans and insurance can be paid off from statements."), code="not_deductible")
-
-
-def deduction_agree(*, order_line: OrderLine, instalments: int, first_week: date, by=None) -> DeductionPlan:
-    """The partner agrees to pay `order_line` (less its deposit) in `instalments` weekly instalments."""
-    if order_line.order.status not in AGREEABLE:
-        raise Conflict(_("Only an approved order can be paid off from statements."), code="order_not_approved")
-    if not 1 <= int(instalments) <= 260:
+def deduction_agree(*, partner_id: int, kind: str, source: str, description: str, total: Decimal, instalments,
+                    first_week: date, by=None) -> DeductionPlan:
+    """The partner agrees to pay `total` in `instalments` weekly instalments from the week holding `first_week`."""
+    if kind not in DeductionPlan.Kind.values:
+        raise ValidationFailed(_("Only vans and insurance can be paid off from statements."), code="not_deductible")
+    try:
+        instalments = int(instalments)
+    except (TypeError, ValueError):
+        instalments = 0
+    if not 1 <= instalments <= 260:
         raise ValidationFailed(_("Choose between 1 and 260 weekly instalments."), code="instalments_invalid",
                                fields={"instalments": [_("Between 1 and 260.")]})
-    kind = _kind(order_line)
-    deposit = money(order_line.total * order_line.deposit_percent / 100)
-    total = money(order_line.total - deposit)
+    total = money(total)
     if total <= 0:
-        raise ValidationFailed(_("Nothing is left to pay on this line."), code="nothing_to_deduct")
+        raise ValidationFailed(_("Nothing is left to pay."), code="nothing_to_deduct")
     try:
         with transaction.atomic():
             return DeductionPlan.objects.create(
-                partner_id=order_line.order.partner_id, kind=kind, order_line=order_line,
-                description=f"{order_line.item_name} × {order_line.quantity} (order #{order_line.order_id})"[:200],
-                total=total, instalments=int(instalments), instalment=money(total / int(instalments)),
+                partner_id=partner_id, kind=kind, source=source, description=description[:200], total=total,
+                instalments=instalments, instalment=money(total / instalments),
                 first_week=service_week(day=first_week)[0], agreed_by=by if by and by.is_authenticated else None)
     except IntegrityError as exc:
-        raise Conflict(_("This order line is already being paid off from statements."),
-                       code="deduction_exists") from exc
+        raise Conflict(_("This is already being paid off from statements."), code="deduction_exists") from exc
 
 
 def chargeback_record(*, route, kind: str, package=None, note: str = "", by=None) -> Chargeback:

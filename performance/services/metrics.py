@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.servicedays import service_today
 from performance.models import Metric
 from routes.models import Package, PackageStatus, RouteStop, StopKind
 
@@ -36,9 +37,16 @@ def _on_routes(first: date, last: date, partner_ids, prefix: str) -> Q:
     return q
 
 
+def _settled_or_past() -> Q:
+    """A package counts once its outcome is known, or once its day is over (still out after the day: a miss).
+    Today's and later packages still on the van are not defects yet, so a week in progress is scored fairly."""
+    return Q(status__in=[PackageStatus.DELIVERED, PackageStatus.ATTEMPTED]) | Q(service_date__lt=service_today())
+
+
 def dcr_collect(first: date, last: date, partner_ids=None) -> dict:
     """Packages on address stops of the partner's routes (dispatched) and those delivered, per driver."""
-    rows = (Package.objects.filter(_on_routes(first, last, partner_ids, "stop__route__"), stop__kind=StopKind.ADDRESS)
+    rows = (Package.objects.filter(_on_routes(first, last, partner_ids, "stop__route__"), _settled_or_past(),
+                                   stop__kind=StopKind.ADDRESS)
             .values_list("stop__route__partner_id", "stop__route__driver_id")
             .annotate(delivered=Count("id", filter=Q(status=PackageStatus.DELIVERED)), dispatched=Count("id"))
             .order_by())
@@ -47,7 +55,7 @@ def dcr_collect(first: date, last: date, partner_ids=None) -> dict:
 
 def dcr_defects(*, partner_id: int, first: date, last: date, driver_id=None):
     """Stops on the partner's routes that week with a package not delivered."""
-    missed = Package.objects.exclude(status=PackageStatus.DELIVERED).values("stop_id")
+    missed = Package.objects.filter(_settled_or_past()).exclude(status=PackageStatus.DELIVERED).values("stop_id")
     stops = RouteStop.objects.filter(_on_routes(first, last, [partner_id], "route__"), kind=StopKind.ADDRESS,
                                      pk__in=missed)
     if driver_id is not None:

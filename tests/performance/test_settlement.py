@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from freezegun import freeze_time
 
+from dsp_portal.deductions import order_line_deduction_agree
 from performance.models import Chargeback, DeductionPlan, LineKind, PeakWeek, Scorecard, Statement
-from performance.services.deductions import chargeback_record, deduction_agree
+from performance.services.deductions import chargeback_record
 from performance.services.scoring import scorecards_compute
 from performance.services.settlement import statements_compute
 from performance.services.statements import week_issue
@@ -50,7 +51,8 @@ def test_a_statements_lines_add_up_to_its_total_and_each_links_to_its_source():
     lost = short.stops.get(status="attempted", sequence=41).packages.get()
     chargeback_record(route=short, kind=Chargeback.Kind.LOST_PACKAGE, package=lost)
     peak = PeakWeek.objects.create(week_start=WEEK, name="Spring peak", multiplier=Decimal("1.25"))
-    plan = deduction_agree(order_line=_van_line(partner), instalments=7, first_week=date(2026, 2, 22), by=owner)
+    plan = order_line_deduction_agree(order_line=_van_line(partner), instalments=7,
+                                      first_week=date(2026, 2, 22), by=owner)
 
     _compute()
 
@@ -86,7 +88,8 @@ def test_the_instalments_of_a_deduction_add_up_to_what_was_agreed():
     from performance.services.settlement import _deductions
 
     partner, owner = partner_with_owner()
-    plan = deduction_agree(order_line=_van_line(partner), instalments=7, first_week=date(2026, 2, 22), by=owner)
+    plan = order_line_deduction_agree(order_line=_van_line(partner), instalments=7,
+                                      first_week=date(2026, 2, 22), by=owner)
     amounts = []
     for k in range(9):
         week = date(2026, 2, 22) + k * (date(2026, 3, 1) - date(2026, 2, 22))

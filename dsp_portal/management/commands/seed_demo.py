@@ -17,6 +17,7 @@ SEEDERS = [
     "procurement.demo",
     "hubs.demo",
     "routes.demo",
+    "dsp_portal.demo_deductions",
     "performance.demo",
     "routes.demo_live",
     "integrations.demo",
