@@ -13,7 +13,6 @@ planned return plus the delay."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -87,8 +86,8 @@ def positions_parse(*, route: Route, points, now: datetime | None = None) -> lis
 def positions_record(*, route: Route, points, now: datetime | None = None) -> int:
     """Store a batch of the route's positions; fixes already stored are skipped. Returns how many were sent."""
     rows = positions_parse(route=route, points=points, now=now)
-    with transaction.atomic():
-        RoutePosition.objects.bulk_create(rows, ignore_conflicts=True, batch_size=MAX_BATCH)
+    # One INSERT (a batch is at most MAX_BATCH rows): atomic by itself, no transaction block to open and close.
+    RoutePosition.objects.bulk_create(rows, ignore_conflicts=True, batch_size=MAX_BATCH)
     return len(rows)
 
 

@@ -27,7 +27,7 @@ def world():
     return live_day()
 
 
-@freeze_time(NOW)
+@freeze_time(NOW, tick=True)  # ticking: the solver stops on a clock
 def test_the_dispatcher_sees_its_routes_live_and_another_partner_sees_none_of_them(world, client, admin_user):
     positions_record(route=world.routes[0], points=[{"at": local(9, 48).isoformat(), "lat": 47.55, "lng": -122.3}])
     client.force_login(world.owner)
@@ -51,7 +51,7 @@ def test_the_dispatcher_sees_its_routes_live_and_another_partner_sees_none_of_th
     assert all(r.code in page for r in world.routes)
 
 
-@freeze_time(NOW)
+@freeze_time(NOW, tick=True)  # ticking: the solver stops on a clock
 def test_the_rescue_and_callout_forms_answer_in_sentences(world, client):
     giver, taker = world.routes
     client.force_login(world.owner)
