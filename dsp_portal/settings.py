@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "RouteStopOutcomeEnum": "routes.serializers.STOP_OUTCOMES",
         "ParcelOutcomeEnum": "routes.serializers.PARCEL_OUTCOMES",
         "WebhookReadScopeEnum": "integrations.serializers.READ_SCOPE_CHOICES",
+        # the offline outbox's per-item result (core.offline.OfflineResultSerializer), beside inspections' result
+        "OfflineItemResultEnum": [(v, v) for v in ("applied", "duplicate", "rejected")],
     }),
 }
 
