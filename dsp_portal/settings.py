@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
         "WebhookReadScopeEnum": "integrations.serializers.READ_SCOPE_CHOICES",
         "ScorecardStatusEnum": "performance.models.Scorecard.Status",
         "PartnerStatementStatusEnum": "performance.models.StatementStatus",
+        # the offline outbox's per-item result (core.offline.OfflineResultSerializer), beside inspections' result
+        "OfflineItemResultEnum": [(v, v) for v in ("applied", "duplicate", "rejected")],
     }),
 }
 

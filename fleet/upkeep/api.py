@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,7 +37,7 @@ from fleet.upkeep.serializers import (
     WorkOrderSerializer,
 )
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PHOTO_ID = OpenApiParameter("photo_id", int, OpenApiParameter.PATH, description="The photo's id.")
 
 
 def _photo(photos, photo_id):
@@ -111,7 +110,6 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     api_area = "fleet"
     permission_required = "fleet.inspect"
     serializer_class = InspectionSerializer
-    parser_classes = PARSERS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -145,7 +143,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         inspection = selectors.inspection_get(user=request.user, inspection_id=inspection.pk)
         return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "application/octet-stream"): bytes}, parameters=[PHOTO_ID])
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>[^/.]+)", url_name="photo")
     def photo(self, request, pk=None, photo_id=None):
         return _photo(self.get_object().photos.all(), photo_id)
@@ -158,7 +156,6 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     api_area = "fleet"
     permission_required = "fleet.manage"
     serializer_class = WorkOrderSerializer
-    parser_classes = PARSERS
 
     @property
     def partner(self):
@@ -213,7 +210,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         services.work_order_photo_add(work_order=row, photo=data["photo"], by=request.user)
         return Response(WorkOrderSerializer(self._fresh(row)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "application/octet-stream"): bytes}, parameters=[PHOTO_ID])
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>[^/.]+)", url_name="photo")
     def photo(self, request, pk=None, photo_id=None):
         return _photo(self.get_object().photos.all(), photo_id)

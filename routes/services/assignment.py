@@ -26,7 +26,7 @@ from fleet.selectors import (
 )
 from fleet.services import Work, driver_may_work
 from routes.hooks import dealing_ranks
-from routes.models import Plan, PlanStatus, Route, RouteChange, StopStatus
+from routes.models import Plan, PlanStatus, Route, RouteChange, RouteStatus, StopStatus
 from routes.services.notify import route_change_notify
 
 
@@ -188,7 +188,7 @@ def routes_replace_grounded_vehicle(*, vehicle_id: int, on_date) -> list[Route]:
                   .select_related("partner", "driver", "vehicle", "plan").order_by("service_date", "sequence"))
     changed = []
     for route in routes:
-        if route.stops.exclude(status=StopStatus.PENDING).exists():
+        if route.status != RouteStatus.READY or route.stops.exclude(status=StopStatus.PENDING).exists():
             continue  # already on the road or done (a post-trip grounding): its history stays as driven
         busy = set(Route.objects.filter(service_date=route.service_date).exclude(vehicle=None)
                    .values_list("vehicle_id", flat=True))

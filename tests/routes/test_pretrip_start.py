@@ -54,3 +54,18 @@ def test_a_high_severity_defect_blocks_the_start_until_its_work_order_is_done_an
     _start_refused(route, "failed")  # today's inspection failed: inspect again after the repair
     inspection_record(vehicle=van, driver=driver, by=driver.user)
     assert route_start(route=route).status == RouteStatus.STARTED
+
+
+def test_a_post_trip_grounding_leaves_the_driven_route_as_it_was(django_capture_on_commit_callbacks):
+    partner, _owner, (van, _spare), driver = insured_fleet(vans=2)  # a spare is free, yet the route keeps its van
+    route = route_today(partner=partner, vehicle=van, driver=driver)
+    inspection_record(vehicle=van, driver=driver, by=driver.user)
+    route_start(route=route)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_record(vehicle=van, kind="post_trip", driver=driver, by=driver.user,
+                          defects=[{"item": "cargo_door", "severity": "high", "note": "Door will not lock"}])
+
+    route.refresh_from_db()
+    van.refresh_from_db()
+    assert van.status == "grounded" and route.vehicle_id == van.pk and not route.changes.exists()
