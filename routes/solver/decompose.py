@@ -299,7 +299,7 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
            deadline: float, seed: int = 0, runner: Runner | None = None, workers: int = 1,
            progress: Progress | None = None, limits: Limits = DEFAULT_LIMITS) -> Solution:
     """`combine` the sector plans, then improve them round after round until `deadline` (time.monotonic()):
-    route groups run `workers` at a time on `runner`, the whole-day search as `workers` cooperating searches."""
+    route groups run `workers` at a time on `runner`, the whole-day search in this process."""
     started = time.monotonic()
     if progress is not None:
         progress("repairing", sectors_done=len(sectors), sectors=len(sectors),
@@ -311,11 +311,9 @@ def stitch(problem: Problem, sectors: list[list[int]], types: list[list[int]], s
         if step.kind == POLISH:
             if progress is not None:
                 progress(best_m=plan.distance, left_s=round(deadline - time.monotonic(), 1))
-            if workers > 1:  # cooperating searches on every core
-                sub, seconds, job_seed, initial = step.jobs[0]
-                answers = [solve_single(sub, seconds=seconds, seed=job_seed, initial=initial, workers=workers)]
-            else:
-                answers = [run_job(step.jobs[0], progress=progress)]
+            # one process: searches on more would each hold the whole day's matrices (a 5,000-package day
+            # measured 2.3 GB and twice its budget on a loaded machine with two)
+            answers = [run_job(step.jobs[0], progress=progress)]
         else:
             answers = (runner or run_in_process)(step.jobs)
         plan = apply_round(plan, step, answers)
