@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 
 INTEGRATOR_TYPES = {"application.submitted", "application.decided", "parcel.delivered", "parcel.attempted",
                     "statement.paid", "route.published"}
+# live dispatch (routes): rescues, call-outs and what recipients were told, for integrators with routes:read
+INTEGRATOR_TYPES |= {"route.rescued", "route.reassigned", "recipient.notified"}
 
 
 def _subscribe(owner, scopes=()):
