@@ -195,7 +195,9 @@ class OfflineReceipt(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "client_id"], name="offline_receipt_unique_client_id")]
+        constraints = [models.UniqueConstraint(
+            fields=["scope", "client_id"], name="offline_receipt_unique_client_id",
+            violation_error_message=_("This item was already received from this phone."))]
 
     def __str__(self):
         return f"{self.scope} {self.kind} {self.client_id}"

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'client_id'), name='offline_receipt_unique_client_id')],
+                'constraints': [models.UniqueConstraint(fields=('scope', 'client_id'), name='offline_receipt_unique_client_id', violation_error_message='This item was already received from this phone.')],
             },
         ),
     ]

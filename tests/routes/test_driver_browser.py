@@ -153,3 +153,22 @@ def test_the_returns_flow_ends_the_day_at_the_station(phone_page, published, scr
     again = Package.objects.filter(tracking_id__in=back, service_date__gt=route.service_date)
     assert again.count() == len(back) and {p.status for p in again} == {PackageStatus.PENDING}
     screenshot(page, "driver-route-completed")
+
+
+def test_a_tap_the_server_refuses_shows_what_failed_and_why_and_the_stop_is_to_do_again(phone_page, published,
+                                                                                        screenshot):
+    page, route = phone_page, published["route"]
+    first = route.stops.order_by("sequence").first()
+    Package.objects.filter(stop=first).update(delivery_pin="4821")
+    open_route(page, published["driver_user"])
+    steps.deliver(page, pin="1111")  # the phone cannot know the PIN: the server checks it
+    page.wait_for_function("() => document.querySelector('[data-offline-status]').dataset.failed === '1'")
+    failed = page.locator("[data-offline-failed]").inner_text()
+    assert f"Stop {first.sequence}" in failed and "The PIN does not match" in failed
+    page.wait_for_selector(f"#next-stop[data-stop='{first.pk}']")
+    assert page.locator("[data-offline-badge]").inner_text() == "1 failed"
+    screenshot(page, "driver-failed-pin")
+    assert RouteStop.objects.get(pk=first.pk).status == StopStatus.PENDING
+    steps.deliver(page, pin="4821")
+    steps.wait_all_saved(page)
+    assert RouteStop.objects.get(pk=first.pk).status == StopStatus.DELIVERED

@@ -314,6 +314,7 @@
   box.onChange(function (s) {
     // an item the server refused is shown in the failed list; redraw so the stop is to do again
     var failed = s.failed.map(function (r) { return r.client_id; }).join(",");
+    if (lastTap && failed.indexOf(lastTap.rec.client_id) >= 0) { lastTap = null; show("undo-bar", false); }
     if (failed !== box.lastFailed) { box.lastFailed = failed; refresh(); }
   });
   refresh();
