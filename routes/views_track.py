@@ -26,7 +26,8 @@ def track(request, token):
     feedback = RecipientFeedback.objects.filter(package=package).first()
     response = render(request, "routes/track.html", {"t": tracking_view(package=package), "token": token,
                                                      "feedback": feedback, "stars": range(1, 6)})
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never hand it to another site
+    # The link is the key: never hand it to another site ("no-referrer" would make the rating form post Origin: null)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -28,6 +28,8 @@ INTEGRATOR_TYPES = {"application.submitted", "application.decided", "parcel.deli
                     "statement.paid", "route.published"}
 # the driver's phone (routes): what happened on a route, for integrators with routes:read
 INTEGRATOR_TYPES |= {"stop.delivered", "stop.attempted", "stop.reopened", "route.started", "route.completed"}
+# live dispatch (routes): rescues, call-outs and what recipients were told, for integrators with routes:read
+INTEGRATOR_TYPES |= {"route.rescued", "route.reassigned", "recipient.notified"}
 
 
 def _subscribe(owner, scopes=()):

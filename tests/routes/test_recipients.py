@@ -110,7 +110,7 @@ def test_the_tracking_page_shows_its_package_and_nothing_of_any_other(world, cli
                       other.recipient_phone):
             assert value not in html, value
     assert mine.recipient_email not in html and mine.recipient_phone not in html
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     # the API says the same, about the same package only
     data = client.get(f"/api/v1/tracking/{tracking_token(mine.pk)}/").json()
     assert data["tracking_id"] == mine.tracking_id and data["stops_away"] == 2 and data["eta"]
