@@ -2,7 +2,7 @@
 partner's id is a 404), cursor-paginated, creates idempotent (`Idempotency-Key`)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,7 +18,16 @@ from fleet.api import _PartnerScoped
 from fleet.models import Availability, Driver, Shift, ShiftSwap, TimeOff
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "07:30"})
+class ClockField(serializers.TimeField):
+    """A local time of day as "HH:MM" (no zone: it is the station's clock), in and out."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 class ShiftSerializer(serializers.ModelSerializer):
+    starts_at = ClockField(read_only=True)
     driver_name = serializers.CharField(source="driver.full_name", read_only=True)
 
     class Meta:
@@ -31,7 +40,7 @@ class ShiftSerializer(serializers.ModelSerializer):
 class ShiftInputSerializer(serializers.Serializer):
     driver = serializers.IntegerField()
     day = serializers.DateField()
-    starts_at = serializers.TimeField(help_text="Local start time: one of your station's dispatch waves.")
+    starts_at = ClockField(help_text="Local start time (HH:MM): one of your station's dispatch waves.")
     minutes = serializers.IntegerField(min_value=60, max_value=16 * 60)
     break_minutes = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True,
                                              help_text="Omitted: the break the hours rule asks for.")
