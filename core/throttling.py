@@ -13,7 +13,7 @@ import time
 from django.core.cache import cache
 from rest_framework import throttling
 
-from core.cache import UNREACHABLE, outage
+from core import cache as fail_open
 
 
 def _hit(key: str, seconds: int) -> int:
@@ -25,10 +25,10 @@ def _hit(key: str, seconds: int) -> int:
             pipe.incr(full)
             pipe.expire(full, seconds + 1, nx=True)
             count, _ = pipe.execute()
-        except UNREACHABLE as exc:  # fail open, like every other cache call (core.cache)
-            outage.failed("throttle", exc)
+        except fail_open.UNREACHABLE as exc:  # fail open, like every other cache call (one outage log, core.cache)
+            fail_open.outage.failed("throttle", exc)
             return 0
-        outage.succeeded()
+        fail_open.outage.succeeded()
         return int(count)
     cache.add(key, 0, seconds + 1)  # the embedded default's local memory: no round trip to save
     try:
