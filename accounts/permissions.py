@@ -50,6 +50,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "routes.dispatch": {A.PARTNER_OWNER, A.PARTNER_MANAGER},
     "routes.drive": {A.DRIVER},
     "routes.events": {A.INTEGRATOR, A.PROGRAM_ADMIN, A.DRIVER},
+    "routes.live": {A.PROGRAM_ADMIN, A.PARTNER_OWNER, A.PARTNER_MANAGER},
     # integrations
     "webhooks.manage": {A.INTEGRATOR, A.PROGRAM_ADMIN, A.PARTNER_OWNER},
     # performance: the partner's scorecards and statements; the program scores, settles and pays

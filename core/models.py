@@ -178,3 +178,24 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.kind}"
+
+
+class OfflineReceipt(models.Model):
+    """One item a phone sent through the offline outbox (core.offline), kept by its client id.
+
+    The client id is made on the phone when the person taps; a resend of the same id finds this row and
+    answers "duplicate" with the first result, so nothing a person taps is ever applied twice."""
+
+    # "user:<id>": client ids are unique per sender, so one person's ids can never collide with another's.
+    scope = models.CharField(max_length=80)
+    client_id = models.UUIDField()
+    kind = models.CharField(max_length=40)
+    result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    occurred_at = models.DateTimeField(null=True, blank=True, help_text="when the person tapped, by the phone's clock")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "client_id"], name="offline_receipt_unique_client_id")]
+
+    def __str__(self):
+        return f"{self.scope} {self.kind} {self.client_id}"

@@ -65,6 +65,8 @@ NAV: list[NavItem] = [
             _("The nightly route planning: each station's result and failures.")),
     NavItem(_("Dispatch"), "routes:dispatch", "routes.dispatch", "signpost-split",
             _("Your routes for a day: assign a driver and a van, or auto-assign; your scorecard.")),
+    NavItem(_("Live board"), "routes:board", "routes.live", "broadcast-pin",
+            _("Today's routes as they run: pace, positions, alerts; move stops to another driver.")),
     NavItem(_("Today's route"), "routes:today", "routes.drive", "geo",
             _("Your stops in order, with directions; mark each delivered or attempted.")),
     NavItem(_("Scorecard"), "performance:scorecard", "performance.view", "graph-up-arrow",

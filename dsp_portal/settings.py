@@ -299,6 +299,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fleet-expiry-daily": {"task": "fleet.tasks.fleet_expiry_daily", "schedule": timedelta(days=1)},
     # Plan tomorrow (station-local) for every active station, one task each; a published plan stays.
     "routes-plan-tomorrow": {"task": "routes.plan_tomorrow_all", "schedule": crontab(hour=2, minute=0)},
+    # Drivers' tracks older than the program's retention (routes.LiveSettings) go.
+    "routes-positions-purge": {"task": "routes.positions_purge", "schedule": crontab(hour=3, minute=30)},
     # Veteran reimbursement: one transfer per approved claim (keyed by the claim, so a re-run pays nothing twice).
     "claims-payout-run": {"task": "onboarding.tasks.claims_payout_run", "schedule": crontab(hour=9, minute=0)},
     # A partner whose checklist is complete (its first route on the road) stops showing "Onboarding".
@@ -399,6 +401,11 @@ ROUTES_SOLVER_PROCESSES = env.int("ROUTES_SOLVER_PROCESSES", default=1)
 ROUTES_CHORD_WORKERS = env.int("ROUTES_CHORD_WORKERS", default=0)
 ROUTES_OSRM_URL = env.str("ROUTES_OSRM_URL", default="")
 ROUTES_OSRM_MAX_TABLE = env.int("ROUTES_OSRM_MAX_TABLE", default=100)
+# The driver's phone: how long after a tap its undo is accepted (the phone offers it for a few seconds; the
+# margin covers an undo that waited in the outbox), and the program's relay number for calls and texts to a
+# recipient (the driver never sees the recipient's number; the stop's code routes the call).
+ROUTES_UNDO_SECONDS = env.int("ROUTES_UNDO_SECONDS", default=120)
+ROUTES_CONTACT_RELAY = env.str("ROUTES_CONTACT_RELAY", default="+18005550199")
 # Planning runs as a Celery task, never in a request. Its limits follow the budget: the solve, plus time to split
 # hubs, build the problem and save the routes (ROUTES_PLAN_MARGIN_SECONDS), then a hard stop a little later.
 # A sector task gets the budget plus a minute. The nightly station task plans the same way.
@@ -411,6 +418,14 @@ CELERY_TASK_ANNOTATIONS = {
     "routes.sector_solve": {"soft_time_limit": int(ROUTES_SOLVER_SECONDS) + 60,
                             "time_limit": int(ROUTES_SOLVER_SECONDS) + 90},
 }
+
+# Live dispatch (routes): the solver's budget when a rescue or call-out re-sequences one route during the day (a
+# request waits for it), and how recipients hear about their package: channels among "email" and "sms", and the
+# SMS backend (console: printed; file: one line per message under var/sms/; locmem: kept in memory, for tests).
+ROUTES_RESCUE_SECONDS = env.float("ROUTES_RESCUE_SECONDS", default=1.5)
+RECIPIENT_NOTIFY_CHANNELS = env.list("RECIPIENT_NOTIFY_CHANNELS", default=["email", "sms"])
+RECIPIENT_SMS_BACKEND = env.str("RECIPIENT_SMS_BACKEND", default="routes.sms.ConsoleSmsBackend")
+RECIPIENT_SMS_FILE_DIR = env.str("RECIPIENT_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))
 
 # Long work as jobs (core.jobs): a running job whose worker has not reported for this long is taken as dead
 # and may be run again; progress is written at most this often. Planning's lease covers its quietest stretch

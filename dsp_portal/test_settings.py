@@ -60,3 +60,5 @@ JOBS_RUN_SYNC = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "10000/min"}}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+RECIPIENT_SMS_BACKEND = "routes.sms.LocmemSmsBackend"  # no network in tests: messages kept in routes.sms.outbox
+ROUTES_RESCUE_SECONDS = 0.5

@@ -33,3 +33,5 @@ PRIVATE_MEDIA_ROOT = Path(env.str("TEST_PRIVATE_MEDIA_ROOT", default=str(_tmp / 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "10000/min"}}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+RECIPIENT_SMS_BACKEND = "routes.sms.LocmemSmsBackend"  # no network in tests
+ROUTES_RESCUE_SECONDS = 0.5

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from core.offline_views import service_worker
 from dsp_portal import views
 
 # The Django admin signs in through allauth, so MFA and verification apply there too.
@@ -17,6 +18,7 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("sw.js", service_worker, name="offline-service-worker"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("routes/", include("routes.urls")),
     path("performance/", include("performance.urls")),
     path("integrations/", include("integrations.urls")),
+    path("t/", include("routes.urls_track")),  # the recipient's tracking link (public, signed)
     path("api/v1/", include("dsp_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),

@@ -1,9 +1,26 @@
 """Django admin: stations and the capacity calendar are edited here; plans, routes and runs are
 read-only views (plans change through the planning services and pages)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from routes.models import PartnerCapacity, Plan, PlanEvent, PlanningRun, Route, RouteChange, Station
+from core.errors import DomainError
+from routes.models import (
+    LiveSettings,
+    PackageScan,
+    PartnerCapacity,
+    Plan,
+    PlanEvent,
+    PlanningRun,
+    ProofRule,
+    RecipientFeedback,
+    RecipientNotification,
+    Route,
+    RouteChange,
+    Station,
+    StopContact,
+    StopProof,
+)
+from routes.services import stop_proof_reject
 
 
 @admin.register(Station)
@@ -61,3 +78,79 @@ class RouteChangeAdmin(ReadOnly):
 class PlanningRunAdmin(ReadOnly):
     list_display = ["station", "service_date", "result", "routes", "packages", "started_at", "finished_at"]
     list_filter = ["result", "station"]
+
+
+# --- the driver's phone -----------------------------------------------------------------------------
+
+@admin.register(ProofRule)
+class ProofRuleAdmin(admin.ModelAdmin):
+    """Proof of delivery as program data: what a delivery must carry, for every stop or by package flag."""
+
+    list_display = ["name", "applies_to", "photo", "signature", "pin", "age_check", "active"]
+    list_editable = ["active"]
+    list_filter = ["applies_to", "active"]
+
+
+@admin.action(description="Reject the selected proofs (asks no reason: the note says 'rejected in review')")
+def reject_proofs(modeladmin, request, queryset):
+    done = 0
+    for proof in queryset:
+        try:
+            stop_proof_reject(proof=proof, by=request.user, note=request.POST.get("note") or "rejected in review")
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{proof}: {exc.detail}", level=messages.WARNING)
+        else:
+            done += 1
+    modeladmin.message_user(request, f"{done} proof(s) rejected.")
+
+
+@admin.register(StopProof)
+class StopProofAdmin(ReadOnly):
+    list_display = ["stop", "kind", "required", "status", "taken_by", "taken_at", "reviewed_by"]
+    list_filter = ["kind", "status", "required"]
+    list_select_related = ["stop", "taken_by", "reviewed_by"]
+    actions = [reject_proofs]
+    exclude = ["file"]
+
+
+@admin.register(StopContact)
+class StopContactAdmin(ReadOnly):
+    list_display = ["stop", "channel", "by", "occurred_at"]
+    list_filter = ["channel"]
+    list_select_related = ["stop", "by"]
+
+
+@admin.register(PackageScan)
+class PackageScanAdmin(ReadOnly):
+    list_display = ["code", "kind", "result", "route", "by", "occurred_at"]
+    list_filter = ["kind", "result"]
+    search_fields = ["code"]
+    list_select_related = ["route__plan__station", "by"]
+
+
+# --- live dispatch and the recipient ----------------------------------------------------------------------------
+
+@admin.register(LiveSettings)
+class LiveSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "track_retention_days", "silent_after_minutes", "behind_after_minutes", "nearby_stops"]
+
+    def has_add_permission(self, request):
+        return not LiveSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecipientFeedback)
+class RecipientFeedbackAdmin(ReadOnly):
+    list_display = ["package", "partner", "service_date", "rating", "not_received", "comment", "created_at"]
+    list_filter = ["not_received", "rating", "service_date"]
+    list_select_related = ["package", "partner"]
+
+
+@admin.register(RecipientNotification)
+class RecipientNotificationAdmin(ReadOnly):
+    list_display = ["package", "trigger", "channel", "sent_at", "error", "created_at"]
+    list_filter = ["trigger", "channel"]
+    list_select_related = ["package"]
+    exclude = ["to"]  # the recipient's address stays out of the admin's lists

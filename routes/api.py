@@ -13,6 +13,7 @@ from accounts.permissions import user_has_perm
 from core.dates import parse_day
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import idempotent
+from core.offline import OfflineBatchResultSerializer, OfflineBatchSerializer, offline_results
 from core.parsers import JSONParser
 from fleet.models import Driver, Vehicle
 from onboarding.selectors import partner_for_user
@@ -227,6 +228,24 @@ class StopOutcomeView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.stop_outcome_record(stop=stop, outcome=v["outcome"], reason=v["reason"], note=v["note"],
-                                     photo=v.get("photo"), client_id=v["client_id"], by=request.user)
+                                     photo=v.get("photo"), signature=v.get("signature"), pin=v["pin"],
+                                     age_checked=v["age_checked"], client_id=v["client_id"], by=request.user)
         route = Route.objects.prefetch_related(_route_qs()).get(pk=stop.route_id)
         return Response(RouteSerializer(route).data)
+
+
+class DriverBatchView(APIView):
+    """The driver's phone outbox: scans, stop outcomes with proof, undo, calls and texts, route start and
+    completion, each item with a client id (see routes.services.driver_batch). An item already applied answers
+    `duplicate` and changes nothing; a refused one answers `rejected` with a sentence. Your own route only."""
+
+    api_area = "routes"
+    permission_required = "routes.drive"
+
+    @extend_schema(request=OfflineBatchSerializer, responses=OfflineBatchResultSerializer,
+                   summary="Send the driver's queued taps (batch, each with a client id)")
+    def post(self, request):
+        data = OfflineBatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(offline_results(services.driver_batch_apply(user=request.user,
+                                                                    items=data.validated_data["items"])))

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from routes import api
+from routes import api, api_live
 
 router = SimpleRouter()
 router.register("routes/stations", api.StationViewSet, basename="api-route-station")
@@ -16,5 +16,13 @@ urlpatterns = [
     path("routes/routes/<int:pk>/", api.RouteDetailView.as_view(), name="api-route-detail"),
     path("routes/routes/<int:pk>/assignment/", api.RouteAssignmentView.as_view(), name="api-route-assignment"),
     path("routes/stops/<int:pk>/outcome/", api.StopOutcomeView.as_view(), name="api-route-stop-outcome"),
+    path("routes/driver/batch/", api.DriverBatchView.as_view(), name="api-driver-batch"),
+    path("routes/routes/<int:pk>/positions/", api_live.RoutePositionsView.as_view(), name="api-route-positions"),
+    path("routes/routes/<int:pk>/track/", api_live.RouteTrackView.as_view(), name="api-route-track"),
+    path("routes/routes/<int:pk>/rescue/", api_live.RescueView.as_view(), name="api-route-rescue"),
+    path("routes/routes/<int:pk>/reassign/", api_live.ReassignView.as_view(), name="api-route-reassign"),
+    path("routes/board/", api_live.BoardView.as_view(), name="api-route-board"),
+    path("tracking/<str:token>/", api_live.TrackingView.as_view(), name="api-tracking"),
+    path("tracking/<str:token>/feedback/", api_live.TrackingFeedbackView.as_view(), name="api-tracking-feedback"),
     *router.urls,
 ]

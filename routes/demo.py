@@ -13,7 +13,7 @@ from accounts.models import User
 from core.errors import DomainError
 from fleet.models import Driver
 from onboarding.selectors import partner_for_user
-from routes.models import PartnerCapacity, Plan, PlanStatus, Station
+from routes.models import Package, PartnerCapacity, Plan, PlanStatus, Route, Station, StopKind
 from routes.services import (
     manifest_import,
     manifest_rows_from_csv,
@@ -67,6 +67,25 @@ def _assign_demo_driver(plan, partner, day, log):
         log(f"routes: demo driver not assigned ({exc.code})")
 
 
+DEMO_PIN = "4821"
+
+
+def _proof_examples(day, log):
+    """On the demo driver's route: one stop needs a signature, one an age check (ID and signature), one the
+    recipient's PIN, so the phone shows each proof rule (updates only: re-running changes nothing)."""
+    route = Route.objects.filter(driver__user__email=DRIVER, service_date=day).first()
+    if route is None:
+        return
+    stops = list(route.stops.filter(kind=StopKind.ADDRESS).order_by("sequence")[:3])
+    if len(stops) < 3:
+        return
+    Package.objects.filter(stop=stops[0]).update(signature_required=True)
+    Package.objects.filter(stop=stops[1]).update(age_check_required=True)
+    Package.objects.filter(stop=stops[2]).update(delivery_pin=DEMO_PIN)
+    log(f"routes: driver's phone: stop {stops[0].sequence} needs a signature, stop {stops[1].sequence} an age "
+        f"check, stop {stops[2].sequence} the recipient's PIN {DEMO_PIN}")
+
+
 def seed(*, log):
     owner = User.objects.filter(email=OWNER).first()
     partner = partner_for_user(user=owner) if owner else None
@@ -81,6 +100,7 @@ def seed(*, log):
     today = station.local_today()
     _plan_day(station, today, partner, rows, publish=True, log=log)
     _plan_day(station, today + timedelta(days=1), partner, rows, publish=False, log=log)
+    _proof_examples(today, log)
     plans = Plan.objects.filter(station=station).order_by("service_date")
     log("routes: " + ", ".join(f"{p.service_date} {p.status} ({p.routes.count()} routes)" for p in plans))
     return []

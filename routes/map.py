@@ -56,3 +56,32 @@ def plan_svg(*, depot: tuple[float, float], routes: list[tuple[int, list[tuple[f
         '<rect class="depot" x="{x}" y="{y}" width="14" height="14" fill="#212529"><title>Station</title></rect>'
         '</svg>', w=WIDTH, h=HEIGHT, title=title, body=body, hubs=hub_marks or mark_safe(""),
         x=f"{dx - 7:.1f}", y=f"{dy - 7:.1f}")
+
+
+def live_svg(*, depot: tuple[float, float], routes: list[tuple[int, str, list[tuple[float, float]],
+                                                             tuple[float, float] | None]], title: str = "") -> str:
+    """The live board's map: per route `(sequence, code, remaining stops [(lat, lng)], driver position or None)`.
+    Remaining stops are a dotted line in the route's colour; the driver a ringed dot labelled with the route."""
+    points = [depot] + [p for _s, _c, stops, pos in routes for p in [*stops, *([pos] if pos else [])]]
+    project = _Projection(points, depot[0])
+    dx, dy = project(*depot)
+    lines, drivers = [], []
+    for seq, code, stops, pos in routes:
+        colour = route_colour(seq)
+        if stops:
+            lines.append((seq, colour, "M" + " L".join("{:.1f},{:.1f}".format(*project(lat, lng))
+                                                        for lat, lng in stops)))
+        if pos:
+            x, y = project(*pos)
+            drivers.append((seq, colour, f"{x:.1f}", f"{y:.1f}", f"{x + 8:.1f}", f"{y + 4:.1f}", code))
+    body = format_html_join("", '<path class="remaining" data-route="{}" stroke="{}" d="{}"/>', lines)
+    marks = format_html_join("", '<g class="driver" data-route="{0}"><circle cx="{2}" cy="{3}" r="7" fill="{1}" '
+                                 'stroke="#fff" stroke-width="2"/><text x="{4}" y="{5}" font-size="11">{6}</text>'
+                                 '<title>{6}</title></g>', drivers)
+    return format_html(
+        '<svg class="route-map live-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+        'aria-label="{title}"><title>{title}</title><rect width="{w}" height="{h}" fill="#f8f9fa"/>'
+        '<g fill="none" stroke-width="2" stroke-dasharray="2 4" stroke-linecap="round">{body}</g>{marks}'
+        '<rect class="depot" x="{x}" y="{y}" width="14" height="14" fill="#212529"><title>Station</title></rect>'
+        '</svg>', w=WIDTH, h=HEIGHT, title=title, body=body or mark_safe(""), marks=marks or mark_safe(""),
+        x=f"{dx - 7:.1f}", y=f"{dy - 7:.1f}")

@@ -86,6 +86,7 @@ class PackageStatus(models.TextChoices):
     UNASSIGNED = "unassigned", _("Not planned")
     DELIVERED = "delivered", _("Delivered")
     ATTEMPTED = "attempted", _("Attempted")
+    RETURNED = "returned", _("Returned to station")
 
 
 class Package(models.Model):
@@ -107,6 +108,14 @@ class Package(models.Model):
     window_start = models.TimeField(null=True, blank=True)
     window_end = models.TimeField(null=True, blank=True)
     signature_required = models.BooleanField(default=False)
+    age_check_required = models.BooleanField(default=False, help_text=_("The recipient's age is checked (ID)."))
+    delivery_pin = models.CharField(max_length=8, blank=True,
+                                    help_text=_("A code the recipient was given; the driver enters it at the door."))
+    returned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      help_text=_("The package returned the day before (a new attempt)."))
+    # Where the recipient hears about the delivery (tracking link, "a few stops away", delivered); blank: nowhere.
+    recipient_email = models.EmailField(_("recipient e-mail"), blank=True)
+    recipient_phone = models.CharField(_("recipient phone"), max_length=20, blank=True)
     stop = models.ForeignKey("RouteStop", null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
     hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=PackageStatus.choices, default=PackageStatus.PENDING)
@@ -216,6 +225,19 @@ class PlanEvent(TransitionLog):
         pass
 
 
+class RouteStatus(models.TextChoices):
+    READY = "ready", _("Not started")
+    STARTED = "started", _("On the road")
+    COMPLETED = "completed", _("Completed")
+
+
+ROUTE_WORKFLOW = Workflow(transitions={
+    RouteStatus.READY: [RouteStatus.STARTED],
+    RouteStatus.STARTED: [RouteStatus.COMPLETED],
+    RouteStatus.COMPLETED: [],
+})
+
+
 class Route(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="routes")
     service_date = models.DateField()
@@ -233,6 +255,9 @@ class Route(models.Model):
     end_s = models.PositiveIntegerField(default=0)
     stop_count = models.PositiveIntegerField(default=0)
     late_stops = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=RouteStatus.choices, default=RouteStatus.READY)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "sequence"]
@@ -254,6 +279,15 @@ class Route(models.Model):
     @property
     def code(self) -> str:
         return f"{self.plan.station.code.upper()}-{self.sequence:02d}"
+
+
+class RouteEvent(TransitionLog):
+    """The driver's day on a route: started, completed."""
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionLog.Meta):
+        pass
 
 
 class StopKind(models.TextChoices):
@@ -297,6 +331,151 @@ class RouteStop(models.Model):
 
     def __str__(self):
         return f"{self.sequence}. {self.address}"
+
+
+S = StopStatus
+STOP_WORKFLOW = Workflow(transitions={
+    S.PENDING: [S.DELIVERED, S.ATTEMPTED],
+    S.DELIVERED: [S.PENDING],  # undo of the last tap, for a short while
+    S.ATTEMPTED: [S.PENDING],
+})
+
+
+class StopEvent(TransitionLog):
+    """Every outcome of a stop and every undo, with who and when (the phone's time in `occurred_at`)."""
+
+    stop = models.ForeignKey(RouteStop, on_delete=models.CASCADE, related_name="events")
+    client_id = models.UUIDField(null=True, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TransitionLog.Meta):
+        pass
+
+
+class ProofRule(models.Model):
+    """Proof of delivery as program data: what a delivery must carry, for every stop or for the stops whose
+    packages say so (signature required, age check, a PIN). An admin edits these; the driver's phone and the
+    server both read them, and the server refuses a delivery without what the rules demand."""
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", _("Every delivery")
+        SIGNATURE = "signature_required", _("Packages marked signature required")
+        AGE = "age_check", _("Packages marked age check")
+        PIN = "pin", _("Packages with a delivery PIN")
+
+    name = models.CharField(max_length=120)
+    applies_to = models.CharField(max_length=24, choices=AppliesTo.choices)
+    photo = models.BooleanField(_("photo required"), default=False)
+    signature = models.BooleanField(_("signature on the screen"), default=False)
+    pin = models.BooleanField(_("recipient's PIN"), default=False)
+    age_check = models.BooleanField(_("age check (ID seen)"), default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["applies_to", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProofKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    SIGNATURE = "signature", _("Signature")
+    PIN = "pin", _("PIN")
+    AGE_CHECK = "age_check", _("Age check")
+
+
+class ProofStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    REJECTED = "rejected", _("Rejected by an admin")
+    VOID = "void", _("Void (the outcome was undone)")
+
+
+class StopProof(models.Model):
+    """One piece of proof of delivery taken at a stop. An admin may reject it later (POD compliance counts
+    stops whose required proof is all recorded and none rejected)."""
+
+    stop = models.ForeignKey(RouteStop, on_delete=models.CASCADE, related_name="proofs")
+    kind = models.CharField(max_length=16, choices=ProofKind.choices)
+    required = models.BooleanField(default=False, help_text=_("A proof rule demanded it."))
+    file = PrivateFileField(prefix="routes/pod", blank=True)
+    detail = models.CharField(max_length=200, blank=True, help_text=_("what was checked (never the PIN itself)"))
+    status = models.CharField(max_length=16, choices=ProofStatus.choices, default=ProofStatus.RECORDED)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    taken_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(null=True, blank=True, help_text=_("the outcome item that carried it"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["stop", "kind", "id"]
+        indexes = [models.Index(fields=["stop", "status"], name="routes_proof_stop_status")]
+
+    def __str__(self):
+        return f"{self.stop_id} {self.kind} ({self.status})"
+
+
+class ContactChannel(models.TextChoices):
+    CALL = "call", _("Call")
+    TEXT = "text", _("Text")
+
+
+class StopContact(models.Model):
+    """The driver called or texted a stop's recipient through the platform (the number stays hidden)."""
+
+    stop = models.ForeignKey(RouteStop, on_delete=models.CASCADE, related_name="contacts")
+    channel = models.CharField(max_length=8, choices=ContactChannel.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now, help_text=_("when the driver tapped (phone clock)"))
+    created_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["stop", "occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.stop_id} {self.channel} {self.occurred_at:%H:%M}"
+
+
+class ScanKind(models.TextChoices):
+    LOAD = "load", _("Load-out")
+    DELIVERY = "delivery", _("At the stop")
+    RETURN = "return", _("Returned to station")
+
+
+class ScanResult(models.TextChoices):
+    OK = "ok", _("On this route")
+    NOT_ON_ROUTE = "not_on_route", _("Not on this route")
+    WRONG_STOP = "wrong_stop", _("Not for this stop")
+    NOT_RETURNABLE = "not_returnable", _("Nothing to return")
+
+
+class PackageScan(models.Model):
+    """A package scanned by the driver (camera or keyboard-wedge scanner): at load-out, at the stop, at the
+    station on return. A code that is not on the route is kept too, with its result."""
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="scans")
+    package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans")
+    stop = models.ForeignKey(RouteStop, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    code = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=ScanKind.choices)
+    result = models.CharField(max_length=16, choices=ScanResult.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    client_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["route", "occurred_at", "id"]
+        indexes = [models.Index(fields=["route", "kind"], name="routes_scan_route_kind")]
+
+    def __str__(self):
+        return f"{self.code} {self.kind} {self.result}"
 
 
 class Unassigned(models.Model):
@@ -384,3 +563,116 @@ class ManifestUpload(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.service_date} {self.name or self.format}"
+
+
+# --- The day's operations: positions, the live board's settings, recipients ----------------------------------------
+
+
+class LiveSettings(models.Model):
+    """One row: the program's rules for live dispatch and recipients (an admin edits them in the Django admin)."""
+
+    track_retention_days = models.PositiveIntegerField(
+        _("keep drivers' tracks (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(400)],
+        help_text=_("Positions older than this are deleted every night."))
+    silent_after_minutes = models.PositiveIntegerField(
+        _("silent phone after (minutes)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(240)])
+    behind_after_minutes = models.PositiveIntegerField(
+        _("behind schedule after (minutes)"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)])
+    nearby_stops = models.PositiveIntegerField(
+        _("\"a few stops away\" (stops)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)])
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("live dispatch settings")
+
+    def __str__(self):
+        return "Live dispatch settings"
+
+    @classmethod
+    def load(cls) -> "LiveSettings":
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class RoutePosition(models.Model):
+    """One GPS fix from the driver's phone while the route runs. The phone stamps each fix; a fix sent twice
+    (an offline queue replayed) is one row, and the track reads in the order the phone recorded it."""
+
+    id = models.BigAutoField(primary_key=True)
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="positions")
+    recorded_at = models.DateTimeField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    accuracy_m = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["route", "recorded_at"]
+        constraints = [models.UniqueConstraint(fields=["route", "recorded_at"], name="routes_position_once",
+                violation_error_message=_("This position was already received."))]
+        indexes = [models.Index(fields=["recorded_at"], name="routes_position_age")]
+
+    def __str__(self):
+        return f"{self.route_id}@{self.recorded_at:%H:%M:%S}"
+
+
+class NotificationTrigger(models.TextChoices):
+    ROUTE_STARTED = "route_started", _("The route started")
+    NEARBY = "nearby", _("The driver is a few stops away")
+    DELIVERED = "delivered", _("Delivered")
+    ATTEMPTED = "attempted", _("Delivery attempted")
+
+
+class RecipientNotification(models.Model):
+    """One message to a package's recipient for one trigger on one channel: the row makes it once."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="notifications")
+    trigger = models.CharField(max_length=16, choices=NotificationTrigger.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    to = models.CharField(max_length=254)
+    body = models.TextField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    # The call that wrote the row: rows are inserted skipping those that exist, then this call sends what it wrote.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["package", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["package", "trigger", "channel"], name="routes_notify_once",
+                violation_error_message=_("This recipient was already told about that."))]
+
+    def __str__(self):
+        return f"{self.package_id} {self.trigger} {self.channel}"
+
+
+class RecipientFeedback(models.Model):
+    """What a recipient said about one package from its tracking page: a rating (1-5) with a comment, and/or
+    "delivered, not received". One row per package (a second rating replaces the first); the partner's
+    scorecard reads these by `partner` and `service_date`."""
+
+    package = models.OneToOneField(Package, on_delete=models.CASCADE, related_name="feedback")
+    stop = models.ForeignKey(RouteStop, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    route = models.ForeignKey(Route, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    partner = models.ForeignKey("onboarding.Partner", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="recipient_feedback")
+    service_date = models.DateField()
+    rating = models.PositiveSmallIntegerField(null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(max_length=1000, blank=True)
+    not_received = models.BooleanField(_("delivered, not received"), default=False)
+    not_received_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                                              name="routes_feedback_rating_1_5",
+                violation_error_message=_("A rating is from 1 to 5 stars."))]
+        indexes = [models.Index(fields=["partner", "service_date"], name="routes_feedback_partner_day")]
+
+    def __str__(self):
+        return f"{self.package_id}: {self.rating or '-'}{' DNR' if self.not_received else ''}"

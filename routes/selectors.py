@@ -17,12 +17,16 @@ from core.servicedays import local_day_filter
 from onboarding.selectors import partner_for_user
 from routes.models import (
     ManifestUpload,
+    PackageScan,
+    PackageStatus,
     PartnerCapacity,
     Plan,
     PlanningRun,
     PlanStatus,
     Route,
     RouteStop,
+    ScanKind,
+    ScanResult,
     Station,
     StopKind,
     StopStatus,
@@ -233,3 +237,13 @@ def partner_station(*, partner) -> Station | None:
     row = (PartnerCapacity.objects.filter(partner=partner, station__active=True).values("station_id")
            .annotate(n=Sum("routes")).order_by("-n", "station_id").first())
     return Station.objects.filter(pk=row["station_id"]).first() if row else None
+
+
+def route_phone_state(*, route: Route) -> dict:
+    """Tracking ids scanned at load-out and returned to the station, for the driver's phone."""
+    loaded = (PackageScan.objects.filter(route=route, kind=ScanKind.LOAD, result=ScanResult.OK)
+              .values_list("package__tracking_id", flat=True).distinct())
+    returned = (PackageScan.objects.filter(route=route, kind=ScanKind.RETURN, result=ScanResult.OK,
+                                           package__status=PackageStatus.RETURNED)
+                .values_list("package__tracking_id", flat=True).distinct())
+    return {"loaded": sorted(t for t in loaded if t), "returned": sorted(t for t in returned if t)}

@@ -178,3 +178,6 @@ class OutcomeSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=AttemptReason.choices, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     photo = serializers.ImageField(required=False)
+    signature = serializers.ImageField(required=False, help_text="the recipient's signature drawn on the screen (PNG)")
+    pin = serializers.CharField(required=False, allow_blank=True, default="", max_length=8)
+    age_checked = serializers.BooleanField(required=False, default=False, help_text="the driver saw an ID")

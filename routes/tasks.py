@@ -156,3 +156,11 @@ def plan_tomorrow_all() -> int:
     for pk in ids:
         station_plan_night.delay(pk)
     return len(ids)
+
+
+@shared_task(name="routes.positions_purge")
+def positions_purge() -> int:
+    """Nightly: drivers' positions older than the program's retention (LiveSettings) are deleted."""
+    from routes.services.live import positions_purge as purge
+
+    return purge()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from routes import views, views_manifest, views_ops
+from routes import views, views_live, views_manifest, views_ops
 
 app_name = "routes"
 
@@ -20,4 +20,9 @@ urlpatterns = [
     path("today/", views_ops.today, name="today"),
     path("stops/<int:pk>/outcome/", views_ops.stop_outcome, name="stop_outcome"),
     path("stops/<int:pk>/photo/", views_ops.stop_photo, name="stop_photo"),
+    path("live/", views_live.board, name="board"),
+    path("live/board/", views_live.board_live, name="board_live"),
+    path("live/routes/<int:pk>/", views_live.route_live, name="route_live"),
+    path("live/routes/<int:pk>/rescue/", views_live.route_rescue, name="route_rescue"),
+    path("live/routes/<int:pk>/callout/", views_live.route_callout_view, name="route_callout"),
 ]

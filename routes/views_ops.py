@@ -3,6 +3,7 @@ printable manifest. Another partner's route answers 404."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -19,11 +20,12 @@ from core.files import private_file_response
 from core.servicedays import service_today, service_tomorrow
 from fleet.models import Driver, Vehicle
 from fleet.selectors import drivers_assignable, vehicles_assignable
+from hubs.models import AttemptReason
 from onboarding.selectors import partner_for_user
 from routes import selectors, services
 from routes.forms import AssignForm, AttemptForm
 from routes.map import route_colour
-from routes.models import StopStatus
+from routes.models import ProofRule, StopStatus
 from routes.views import hms, or_404
 
 
@@ -112,14 +114,60 @@ def _driver_station(user):
 
 @permission_required("routes.drive")
 def today(request):
+    """The driver's phone: one stop at a time, offline first (core.offline); taps go to the driver batch API."""
     route = selectors.driver_route_today(user=request.user)
     today = route.service_date if route is not None else service_today(_driver_station(request.user))
     context = {"route": route, "today": today, "attempt_form": AttemptForm()}
     if route is not None:
-        context["stops"] = _stops_context(route)
-        context["done"] = sum(1 for s in context["stops"] if s.status != StopStatus.PENDING)
+        stops = _stops_context(route)
+        context["stops"] = stops
+        context["done"] = sum(1 for s in stops if s.status != StopStatus.PENDING)
         context["start"] = hms(route.start_s)
+        context["config"] = driver_page_config(route=route, stops=stops)
     return render(request, "routes/today.html", context)
+
+
+def _phone_text() -> dict:
+    return {
+        "status": {v: str(label) for v, label in StopStatus.choices},
+        "next": _("Next stop"), "picked": _("Chosen stop"), "window": _("window"), "eta": _("ETA"), "pkg": _("pkg"),
+        "hub": _("Hub: hand the parcels to the shop"), "sig": _("signature"), "age": _("age check"),
+        "stop": _("Stop"), "undo": _("undo"), "started": _("Route started"), "completed": _("Route completed"),
+        "scanned": _("Scan"), "smsBody": _("Your driver (stop %s): "),
+        "scanFirst": _("Scan every package first:"), "needPhoto": _("Take a photo."),
+        "needSignature": _("The recipient must sign."), "needPin": _("Enter the recipient's PIN."),
+        "needAge": _("Check the recipient's ID."),
+        "startMissing": _("%n packages are not scanned into the van. Start anyway?"),
+        "returnFirst": _("Scan the packages you bring back first:"), "nothingBack": _("Nothing to bring back."),
+        "loadedOk": _("%s loaded."), "atStopOk": _("%s scanned."), "returnedOk": _("%s back at the station."),
+        "notOnRoute": _("%s is not on this route."), "otherStop": _("%s is for stop %n, not this one."),
+        "notDue": _("%s has nothing to return."), "noCamera": _("The camera is not available: type the id."),
+    }
+
+
+def driver_page_config(*, route, stops) -> dict:
+    """What the phone needs to work a whole day with no network: the route, its stops, their packages and
+    the proof each delivery needs, and what was scanned already."""
+    state = selectors.route_phone_state(route=route)
+    rules = list(ProofRule.objects.filter(active=True))
+    return {
+        "route": {"id": route.pk, "code": route.code, "status": route.status, "date": route.service_date.isoformat(),
+                  "vehicle": route.vehicle.plate if route.vehicle else ""},
+        "batchUrl": reverse("api-driver-batch"),
+        "relay": settings.ROUTES_CONTACT_RELAY,
+        "undoSeconds": 10,
+        "reasons": [{"value": v, "label": str(label)} for v, label in AttemptReason.choices],
+        "loaded": state["loaded"], "returned": state["returned"], "text": _phone_text(),
+        "stops": [{
+            "id": s.pk, "seq": s.sequence, "kind": s.kind, "recipient": s.recipient, "address": s.address,
+            "lat": str(s.latitude), "lng": str(s.longitude), "eta": s.eta, "window": s.window, "status": s.status,
+            "reason": s.attempt_reason, "note": s.note, "outcome": str(s.outcome_client_id or ""),
+            "packages": [{"id": p.pk, "tracking_id": p.tracking_id, "size": p.size, "status": p.status,
+                          "signature": p.signature_required, "age": p.age_check_required,
+                          "pin": bool(p.delivery_pin)} for p in s.items],
+            "needs": services.proof_needs(packages=s.items, rules=rules).as_dict(),
+        } for s in stops],
+    }
 
 
 @require_POST

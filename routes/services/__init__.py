@@ -1,6 +1,16 @@
 """Writes that matter: transitions, bulk saves, side effects (keyword-only, atomic)."""
 
 from routes.services.assignment import route_assign, routes_auto_assign, routes_deal  # noqa: F401
+from routes.services.driver_batch import driver_batch_apply  # noqa: F401
+from routes.services.driving import (  # noqa: F401
+    package_carry_forward,
+    package_scan,
+    route_complete,
+    route_load_check,
+    route_returns_due,
+    route_start,
+    stop_contact_record,
+)
 from routes.services.hubsplit import hub_split  # noqa: F401
 from routes.services.manifest_jobs import (  # noqa: F401
     MANIFEST_JOB,
@@ -19,7 +29,7 @@ from routes.services.manifests import (  # noqa: F401
     manifest_rows_from_csv,
 )
 from routes.services.nightly import station_plan_night  # noqa: F401
-from routes.services.outcomes import stop_outcome_record  # noqa: F401
+from routes.services.outcomes import stop_outcome_record, stop_outcome_undo  # noqa: F401
 from routes.services.planning import (  # noqa: F401
     PLAN_JOB,
     plan_build,
@@ -32,4 +42,5 @@ from routes.services.planning import (  # noqa: F401
     plan_solution_save_for_job,
     problem_build,
 )
+from routes.services.proof import proof_needs, proof_needs_for_stop, stop_proof_reject  # noqa: F401
 from routes.services.publishing import plan_publish  # noqa: F401

@@ -15,6 +15,7 @@ from integrations.services import webhook_subscription_create
 from routes.models import Package, Plan, PlanStatus, Route, RouteStop, StopStatus
 from tests.conftest import login
 from tests.embedded.conftest import eventually
+from tests.routes import driver_steps as steps
 from tests.routes.conftest import SAMPLE
 from tests.routes.factories import StationFactory, partner_with_fleet
 
@@ -98,35 +99,31 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
     assert json.loads(received.body)["data"] == {"plan_id": plan.pk, "station": "sea4",
                                                  "service_date": day.isoformat(), "routes": plan.routes.count()}
 
-    # The driver of the first route, on a phone.
+    # The driver of the first route, on a phone: load-out scans, start, one stop at a time, offline for a while.
     route = Route.objects.filter(plan=plan).order_by("sequence").select_related("driver__user").first()
     login(phone_page, route.driver.user.email)
     phone_page.goto("/routes/today/")
+    steps.wait_offline_ready(phone_page)
     stops = list(route.stops.order_by("sequence"))
     assert phone_page.locator("#stops > li").count() == len(stops)
-    screenshot(phone_page, "embedded-route-04-driver-today")
-    phone_page.locator(f"#stop-{stops[0].pk} button[data-action=delivered]").click()
-    phone_page.wait_for_selector(f"#stop-{stops[0].pk}[data-status=delivered]")
-    card = phone_page.locator(f"#stop-{stops[1].pk}")
-    card.locator("select[name=reason]").select_option("access_problem")
-    card.locator("button[data-action=attempted]").click()
-    phone_page.wait_for_selector(f"#stop-{stops[1].pk}[data-status=attempted]")
-    assert phone_page.get_by_text("Stop 2: Attempted.").is_visible()  # what the driver reads, not a code
-    middle = stops[len(stops) // 2]
-    phone_page.locator(f"#stop-{middle.pk} button[data-action=delivered]").click()
-    phone_page.wait_for_selector(f"#stop-{middle.pk}[data-status=delivered]")
-    # Back at the stop just done (the page scrolls to it): its name shows below the sticky top bar, not under it.
-    phone_page.wait_for_function(  # the (smooth) scroll to the stop has ended: no move since the last look
-        "id => { const y = scrollY, still = window._y === y; window._y = y;"
-        " return still && document.getElementById(id).getBoundingClientRect().top < innerHeight / 2; }",
-        arg=f"stop-{middle.pk}", polling=150)
-    nav_bottom, card_top = phone_page.evaluate(
-        "id => [document.querySelector('nav.navbar').getBoundingClientRect().bottom,"
-        " document.getElementById(id).getBoundingClientRect().top]", f"stop-{middle.pk}")
-    assert card_top >= nav_bottom
-    assert phone_page.locator("#progress").inner_text() == f"3/{len(stops)}"
-    screenshot(phone_page, "embedded-route-05-driver-outcomes")
+    screenshot(phone_page, "embedded-route-04-driver-load-out")
+    loaded = list(Package.objects.filter(stop__route=route).values_list("tracking_id", flat=True))
+    for code in loaded:
+        steps.scan(phone_page, code)
+    assert phone_page.locator("#load-count").inner_text() == f"{len(loaded)}/{len(loaded)}"
+    phone_page.click("#btn-start")
+    phone_page.wait_for_selector("#phase-stop:not([hidden])")
+    first = steps.deliver(phone_page, tmp_path=tmp_path)
+    phone_page.context.set_offline(True)
+    second = steps.attempt(phone_page, "access_problem")
+    phone_page.reload()
+    phone_page.wait_for_selector("#phase-stop:not([hidden])")
+    assert phone_page.locator("#progress").inner_text() == f"2/{len(stops)}"
+    screenshot(phone_page, "embedded-route-05-driver-offline")
+    phone_page.context.set_offline(False)
+    steps.wait_all_saved(phone_page)
+    screenshot(phone_page, "embedded-route-06-driver-saved")
 
-    saved = {s.pk: (s.status, s.attempt_reason) for s in RouteStop.objects.filter(pk__in=[stops[0].pk, stops[1].pk])}
-    assert saved == {stops[0].pk: (StopStatus.DELIVERED, ""), stops[1].pk: (StopStatus.ATTEMPTED, "access_problem")}
-    assert RouteStop.objects.get(pk=middle.pk).status == StopStatus.DELIVERED
+    saved = {s.pk: (s.status, s.attempt_reason) for s in RouteStop.objects.filter(pk__in=[first["id"], second["id"]])}
+    assert saved == {first["id"]: (StopStatus.DELIVERED, ""), second["id"]: (StopStatus.ATTEMPTED, "access_problem")}
+    assert Route.objects.get(pk=route.pk).status == "started"

@@ -36,8 +36,19 @@ def imported(station, day, sample_rows):
 
 
 @pytest.fixture
-def published(station, fleet, day, imported, make_user):
-    """A published plan for `day` whose first route is driven by a driver with a login."""
+def published(published_ready):
+    """A published plan for `day` whose first route is driven by a driver with a login, who has started it (loaded
+    the van and left), so its stops can be marked."""
+    from routes.services import route_start
+
+    route_start(route=published_ready["route"], by=published_ready["driver_user"])
+    published_ready["route"].refresh_from_db()
+    return published_ready
+
+
+@pytest.fixture
+def published_ready(station, fleet, day, imported, make_user):
+    """A published plan for `day` whose first route is driven by a driver with a login (not started yet)."""
     from accounts.models import Role
     from routes.services import plan_build, plan_publish, route_assign, routes_auto_assign
 

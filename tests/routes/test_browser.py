@@ -13,20 +13,22 @@ def day(station):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_driver_sees_todays_stops_on_a_phone_and_marks_one_delivered(phone_page, published, screenshot):
+    from tests.routes import driver_steps as steps
+
     page = phone_page
     route = published["route"]
     login(page, published["driver_user"].email)
     page.goto("/routes/today/")
-    cards = page.locator("#stops > li")
-    assert cards.count() == route.stops.count()
+    rows = page.locator("#stops > li")
+    assert rows.count() == route.stops.count()
     first = route.stops.order_by("sequence").first()
-    card = page.locator(f"#stop-{first.pk}")
-    assert card.locator("a[href^='geo:']").first.get_attribute("href").startswith(
-        f"geo:{first.latitude},{first.longitude}")
+    assert page.locator("#next-stop").get_attribute("data-stop") == str(first.pk)
+    assert page.locator("#ns-geo").get_attribute("href").startswith(f"geo:{first.latitude},{first.longitude}")
     screenshot(page, "routes-driver-today")
-    card.locator("button[data-action=delivered]").click()
-    page.wait_for_selector(f"#stop-{first.pk}[data-status=delivered]")
+    steps.deliver(page)
+    page.wait_for_selector(f"#stop-{first.pk}[data-status=delivered]", state="attached")
     assert page.locator("#progress").inner_text().startswith("1/")
+    steps.wait_all_saved(page)
     assert RouteStop.objects.get(pk=first.pk).status == StopStatus.DELIVERED
     path = screenshot(page, "routes-driver-delivered")
     assert path.exists()

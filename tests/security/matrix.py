@@ -21,6 +21,11 @@ SKIPPED = {
     "account_reset_password_from_key": "allauth: the key is an unguessable signed token, not a tenant's id",
     "procurement:catalog_item": "the program's catalog: every buyer reads every item",
     "procurement-catalog-item": "the program's catalog: every buyer reads every item",
+    "track": "a recipient's tracking link: the token is the package id signed with the site's secret, not an id",
+    "track_feedback": "a recipient's tracking link: the token is signed, not an id (tests/routes/test_recipients.py)",
+    "track_photo": "a recipient's tracking link: the token is signed, not an id (tests/routes/test_recipients.py)",
+    "api-tracking": "a recipient's tracking link: the token is signed, not an id (tests/routes/test_recipients.py)",
+    "api-tracking-feedback": "a recipient's tracking link: the token is signed, not an id",
 }
 SKIPPED_ROUTES = {"admin/": "the Django admin: staff only (and MFA), not a tenant surface"}
 
@@ -90,6 +95,9 @@ TARGETS = {
     "routes:route_manifest": [{"pk": _o("route")}],
     "routes:stop_outcome": [{"pk": _o("pending_stop")}],
     "routes:stop_photo": [{"pk": _o("stop")}],
+    "routes:route_live": [{"pk": _o("route")}],
+    "routes:route_rescue": [{"pk": _o("route")}],
+    "routes:route_callout": [{"pk": _o("route")}],
     "integrations:webhook_detail": SUBSCRIPTIONS,
     "integrations:webhook_rotate": SUBSCRIPTIONS,
     "integrations:webhook_active": SUBSCRIPTIONS,
@@ -159,6 +167,10 @@ TARGETS = {
     "api-route-job": [{"pk": _o("job")}],
     "api-route-assignment": [{"pk": _o("route")}],
     "api-route-stop-outcome": [{"pk": _o("pending_stop")}],
+    "api-route-positions": [{"pk": _o("route")}],
+    "api-route-track": [{"pk": _o("route")}],
+    "api-route-rescue": [{"pk": _o("route")}],
+    "api-route-reassign": [{"pk": _o("route")}],
     "api-performance-scorecard": [{"pk": _o("scorecard")}],
     "api-performance-statement": [{"pk": _o("statement")}],
     "api-performance-statement-dispute": [{"pk": _o("statement")}],

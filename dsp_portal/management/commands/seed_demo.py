@@ -17,6 +17,7 @@ SEEDERS = [
     "procurement.demo",
     "hubs.demo",
     "routes.demo",
+    "routes.demo_live",
     "dsp_portal.demo_deductions",
     "performance.demo",
     "integrations.demo",
