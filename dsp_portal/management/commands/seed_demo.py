@@ -17,9 +17,9 @@ SEEDERS = [
     "procurement.demo",
     "hubs.demo",
     "routes.demo",
+    "routes.demo_live",
     "dsp_portal.demo_deductions",
     "performance.demo",
-    "routes.demo_live",
     "integrations.demo",
 ]
 
