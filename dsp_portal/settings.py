@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Exchange, Queue
 
 from core.schema import ModelEnumNames
 
@@ -438,6 +439,9 @@ CELERY_TASK_ANNOTATIONS = {
 # `make worker` starts both kinds; docker-compose.yml runs them as the services `solver` and `short`.
 ROUTES_SOLVER_QUEUE = "solver"
 CELERY_TASK_DEFAULT_QUEUE = "short"
+# Both declared, so a worker started without -Q (development, the tests' in-process worker) serves both kinds.
+CELERY_TASK_QUEUES = (Queue("short", Exchange("short"), routing_key="short"),
+                      Queue(ROUTES_SOLVER_QUEUE, Exchange(ROUTES_SOLVER_QUEUE), routing_key=ROUTES_SOLVER_QUEUE))
 CELERY_TASK_ROUTES = {name: {"queue": ROUTES_SOLVER_QUEUE} for name in (
     "routes.sector_solve", "routes.sectors_stitch", "routes.border_round_merge", "routes.plan_build_job",
     "routes.plan_solution_save", "routes.station_plan_night", "routes.manifest_import_job")}
