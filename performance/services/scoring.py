@@ -48,7 +48,10 @@ def score(figures: dict, ruleset: TierRuleSet | None) -> tuple[Decimal, str]:
 
 def _collect(first: date, last: date, partner_ids) -> dict:
     """{metric: {(pid, did): (num, den)}} for every metric the platform measures."""
-    return {metric: source.collect(first, last, partner_ids) for metric, source in METRICS.items()}
+    done: dict = {}
+    for metric, source in METRICS.items():  # DCR first: the DPMO metrics divide by its delivered count
+        done[metric] = source.collect(first, last, partner_ids, done)
+    return done
 
 
 def _figures(counts: dict, rules: dict) -> dict:

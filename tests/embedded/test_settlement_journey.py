@@ -29,7 +29,8 @@ def test_a_week_is_scored_issued_disputed_resolved_approved_and_paid(page, scree
     driver = DriverFactory(partner=partner, first_name="Ada", last_name="Okafor")
     station = StationFactory()
     route_with(partner=partner, station=station, day=week + timedelta(days=1), driver=driver, delivered=99,
-               attempted=1)  # 99% -> Fantastic: $235 base + $39.60 packages + $14.85 incentive = $289.45
+               attempted=1)  # DCR 99% Fantastic, no contact before the attempt (Poor), no DNR/CDF (Fantastic+):
+    # (90 x 30 + 0 x 10 + 100 x 15 + 100 x 15) / 70 = 81.43 -> Great: $235 + $39.60 + 99 x $0.05 = $279.55
     connect_stripe(page, owner)
     page.context.clear_cookies()
 
@@ -45,12 +46,12 @@ def test_a_week_is_scored_issued_disputed_resolved_approved_and_paid(page, scree
     page.wait_for_selector("text=1 statements issued")
     screenshot(page, "embedded-settlement-week-issued")
     statement = Statement.objects.get(partner=partner)
-    assert (statement.status, statement.total) == ("issued", Decimal("289.45"))
+    assert (statement.status, statement.total) == ("issued", Decimal("279.55"))
     page.context.clear_cookies()
 
     login(page, owner.email)
     page.goto("/performance/")
-    assert page.inner_text("#tier") == "Fantastic"
+    assert page.inner_text("#tier") == "Great"
     page.goto(f"/performance/statements/{statement.pk}/")
     line = statement.lines.get(kind=LineKind.PACKAGES)
     row = page.locator(f"#line-{line.pk}")
@@ -70,14 +71,14 @@ def test_a_week_is_scored_issued_disputed_resolved_approved_and_paid(page, scree
     page.fill("input[name=note]", "The scan arrived after the cut-off: paid.")
     page.click("form[action*='resolve'] button")
     page.wait_for_selector("text=Dispute resolved")
-    assert page.inner_text("#total") == "$289.85"
+    assert page.inner_text("#total") == "$279.95"
     page.click("#approve")
     page.wait_for_selector("#pay")
     page.click("#pay")
     page.wait_for_selector("text=Payment sent")
     assert eventually(lambda: Statement.objects.get(pk=statement.pk).status == "paid")
     transfer = Transfer.objects.get(reference=f"partner-statement:{statement.pk}")
-    assert (transfer.amount, standin.get(transfer.stripe_transfer_id)["amount"]) == (Decimal("289.85"), 28985)
+    assert (transfer.amount, standin.get(transfer.stripe_transfer_id)["amount"]) == (Decimal("279.95"), 27995)
     page.reload()
     screenshot(page, "embedded-settlement-paid")
     assert page.inner_text("#status") == "Paid"

@@ -13,6 +13,7 @@ from performance.services.scoring import scorecards_compute
 from performance.services.settlement import statements_compute
 from performance.services.statements import week_issue
 from procurement.models import Order, OrderLine
+from routes.models import Route
 from routes.services.outcomes import stop_outcome_record
 from tests.fleet.factories import DriverFactory
 from tests.onboarding.factories import partner_with_owner
@@ -121,6 +122,7 @@ def test_a_settled_week_is_unchanged_by_late_outcomes_which_go_to_the_next_state
     before = (settled.total, list(settled.lines.values_list("kind", "quantity", "amount")))
     card_before = Scorecard.objects.get(week_start=WEEK).metrics
     with freeze_time("2026-03-10 17:00:00"):
+        Route.objects.filter(pk=route.pk).update(status="started")  # the driver's route was still on the road
         stop_outcome_record(stop=route.stops.get(status="pending"), outcome="delivered")
         _compute()  # the beat runs again over the settled week: nothing moves
     settled.refresh_from_db()
