@@ -43,7 +43,7 @@ def _email_after_commit(application_id: int, kind: str) -> None:
     application_email_queue(Application.objects.select_related("applicant").get(pk=application_id), kind)
 
 
-def _move(row: Application, to: str, *, actor, note: str = "", changes: dict | None = None) -> Application:
+def plan_move(row: Application, to: str, *, actor, note: str = "", changes: dict | None = None) -> Application:
     """Check the move with a message that says what happened when someone else got there first."""
     if row.status in DECIDED and not APPLICATION_WORKFLOW.allowed(row.status, to):
         raise InvalidTransition(
@@ -192,7 +192,7 @@ def application_submit(*, application: Application, submitted_by) -> Application
                                    code="capital_below_minimum" if capital else "application_incomplete",
                                    fields=fields)
         now = timezone.now()
-        row = _move(row, S.SUBMITTED, actor=submitted_by,
+        row = plan_move(row, S.SUBMITTED, actor=submitted_by,
                     changes={"submitted_at": now, "first_submitted_at": row.first_submitted_at or now})
         for kind in settings.required_check_kinds:
             BackgroundCheck.objects.get_or_create(application=row, kind=kind)
@@ -205,7 +205,7 @@ def application_submit(*, application: Application, submitted_by) -> Application
 
 def application_withdraw(*, application: Application, withdrawn_by, note: str = "") -> Application:
     _ensure_applicant(application, withdrawn_by)
-    return _move(application, S.WITHDRAWN, actor=withdrawn_by, note=note or _("Withdrawn by the applicant."))
+    return plan_move(application, S.WITHDRAWN, actor=withdrawn_by, note=note or _("Withdrawn by the applicant."))
 
 
 # --- the review -----------------------------------------------------------------------------
@@ -213,13 +213,13 @@ def application_withdraw(*, application: Application, withdrawn_by, note: str = 
 
 def application_review_start(*, application: Application, reviewer) -> Application:
     _ensure_reviewer(application, reviewer)
-    return _move(application, S.IN_REVIEW, actor=reviewer)
+    return plan_move(application, S.IN_REVIEW, actor=reviewer)
 
 
 def application_request_info(*, application: Application, decided_by, note: str) -> Application:
     _ensure_reviewer(application, decided_by)
     with transaction.atomic():
-        row = _move(application, S.NEEDS_INFO, actor=decided_by, note=note, changes={"decision_note": note.strip()})
+        row = plan_move(application, S.NEEDS_INFO, actor=decided_by, note=note, changes={"decision_note": note.strip()})
         _email_after_commit(row.pk, "needs_info")
     return row
 
@@ -234,7 +234,7 @@ def _decided(row: Application, *, decided_by, note: str) -> None:
 def application_reject(*, application: Application, decided_by, note: str) -> Application:
     _ensure_reviewer(application, decided_by)
     with transaction.atomic():
-        row = _move(application, S.REJECTED, actor=decided_by, note=note,
+        row = plan_move(application, S.REJECTED, actor=decided_by, note=note,
                     changes={"decided_at": timezone.now(), "decided_by": decided_by, "decision_note": note.strip()})
         _decided(row, decided_by=decided_by, note=note.strip())
     return row
@@ -267,13 +267,13 @@ def application_approve(*, application: Application, decided_by, note: str = "")
     with transaction.atomic():
         row = lock(application)
         if row.status != S.IN_REVIEW:
-            _move(row, S.APPROVED, actor=decided_by)  # raises the right 409
+            plan_move(row, S.APPROVED, actor=decided_by)  # raises the right 409
         _ensure_checks_clear(row)
-        row = _move(row, S.APPROVED, actor=decided_by, note=note,
+        row = plan_move(row, S.APPROVED, actor=decided_by, note=note,
                     changes={"decided_at": timezone.now(), "decided_by": decided_by, "decision_note": note.strip()})
         partner = _create_partner(row)
         _decided(row, decided_by=decided_by, note=note.strip())
-        row = _move(row, S.ONBOARDED, actor=decided_by,
+        row = plan_move(row, S.ONBOARDED, actor=decided_by,
                     note=_("Partner “%(name)s” created.") % {"name": partner.legal_name})
     return row
 

@@ -15,7 +15,7 @@ from onboarding.claims.payouts import payout_account_for
 from payments.models import Transfer
 from payments.services import transfer_create, transfer_retry
 from performance.models import STATEMENT_WORKFLOW, Statement, StatementStatus
-from performance.services.statements import _move, statement_paid_event
+from performance.services.statements import plan_move, statement_paid_event
 
 logger = logging.getLogger(__name__)
 PURPOSE = "partner_statement"
@@ -68,7 +68,7 @@ def _mark(statement: Statement, to: str, *, by=None, note: str = "") -> Statemen
         if row.status == to or not STATEMENT_WORKFLOW.allowed(row.status, to):
             return row
         changes = {"paid_at": timezone.now()} if to == S.PAID else {}
-        row = _move(row, to, by=by, note=note, changes=changes)
+        row = plan_move(row, to, by=by, note=note, changes=changes)
         if to == S.PAID:
             statement_paid_event(row)
     return row

@@ -35,7 +35,7 @@ from performance.models import (
 S = StatementStatus
 
 
-def _move(statement: Statement, to: str, *, by=None, note: str = "", changes=None) -> Statement:
+def plan_move(statement: Statement, to: str, *, by=None, note: str = "", changes=None) -> Statement:
     return transition(instance=statement, to=to, workflow=STATEMENT_WORKFLOW, log_model=StatementTransition,
                       subject_field="statement", actor=by, note=note, changes=changes)
 
@@ -105,7 +105,7 @@ def statement_dispute(*, statement: Statement, line_id, reason: str, attachment=
             dispute.attachment.save(attachment.name or "evidence", attachment, save=False)
         dispute.save()
         if row.status != S.DISPUTED:
-            _move(row, S.DISPUTED, by=by, note=_("Line disputed: %(l)s") % {"l": line.description})
+            plan_move(row, S.DISPUTED, by=by, note=_("Line disputed: %(l)s") % {"l": line.description})
     return dispute
 
 
@@ -143,7 +143,7 @@ def dispute_resolve(*, dispute: Dispute, adjustment, note: str, by=None) -> Disp
         row.resolved_at = timezone.now()
         row.save()
         if not Dispute.objects.filter(statement=statement, status=Dispute.Status.OPEN).exists():
-            _move(statement, S.ADJUSTED, by=by, note=_("%(amount)s: %(note)s") % {"amount": amount, "note": note})
+            plan_move(statement, S.ADJUSTED, by=by, note=_("%(amount)s: %(note)s") % {"amount": amount, "note": note})
     return row
 
 
@@ -161,7 +161,7 @@ def statement_approve(*, statement: Statement, by=None) -> Statement:
             return row
         if Dispute.objects.filter(statement=row, status=Dispute.Status.OPEN).exists():
             raise Conflict(_("Resolve the open disputes first."), code="disputes_open")
-        return _move(row, S.APPROVED, by=by, changes={"approved_at": timezone.now()})
+        return plan_move(row, S.APPROVED, by=by, changes={"approved_at": timezone.now()})
 
 
 def statement_paid_event(statement: Statement) -> None:
