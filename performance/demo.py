@@ -2,20 +2,24 @@
 SEA1 (a few hundred packages a day, outcomes varying week to week so the tiers move), a peak week, a lost
 package charged back (van instalments: `dsp_portal.demo_deductions`); then the weeks scored and settled through the
 services: the oldest paid (as Stripe would have confirmed it: no Stripe call), then approved, one issued with an
-open dispute, last week issued. This week's scorecard is provisional.
+open dispute, last week issued. This week's scorecard is provisional. Safety: each route ran (started on its
+van at 08:30 station time, completed after its planned hours) with a pre-trip inspection before the start on most
+route-days (a few missing or recorded late), position pings every 5 minutes, and a few speeding runs per week
+(SPEEDING) so the safety tiers move too.
 
 Idempotent: a day that already has a plan keeps it; settled weeks never change."""
 
+import math
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
-from core.servicedays import service_week
-from fleet.models import Driver
+from core.servicedays import place_tz, service_week
+from fleet.models import Driver, Inspection, Vehicle
 from onboarding.selectors import partner_for_user
 from payments.models import ConnectedAccount, Transfer, TransferLog
 from performance.models import Chargeback, PeakWeek, Statement, StatementStatus
@@ -24,13 +28,26 @@ from performance.services.payouts import PURPOSE, on_statement_transfer
 from performance.services.scoring import scorecards_compute
 from performance.services.settlement import statements_compute
 from performance.services.statements import statement_approve, statement_dispute, week_issue
-from routes.models import Package, PackageStatus, Plan, PlanStatus, Route, RouteStop, Station, StopStatus
+from routes.models import (
+    Package,
+    PackageStatus,
+    Plan,
+    PlanStatus,
+    Route,
+    RoutePosition,
+    RouteStop,
+    Station,
+    StopStatus,
+)
 
 OWNER = "owner@demo.dspportal.example"
 ADMIN = "admin@demo.dspportal.example"
 WEEKS = 6
 # Per week back: the share of packages delivered (so the tiers move: Fantastic+, Great, Fair, Fantastic...).
 SUCCESS = [0.996, 0.991, 0.975, 0.962, 0.988, 0.998]
+# Per week back: how many speeding runs (above 105 km/h) the drivers had, over ~120 route-hours a week.
+SPEEDING = [0, 1, 3, 6, 2, 0]
+PING_S = 300
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -58,6 +75,43 @@ def _day(station, partner, drivers, day, success, rng):
                     address_key=f"demo-{s.pk}", stop=s,
                     status=PackageStatus.DELIVERED if s.status == StopStatus.DELIVERED else PackageStatus.ATTEMPTED)
             for s in stops for k in range(2)])
+
+
+def _safety(station, partner, week, speeding, rng):
+    """The week's routes of the demo partner that have not run yet: run them on a van (pre-trip first, mostly),
+    with pings every 5 minutes at town speeds and `speeding` runs above the threshold on random routes."""
+    routes = list(Route.objects.filter(partner=partner, service_date__range=(week, week + timedelta(days=6)),
+                                       started_at__isnull=True).order_by("service_date", "sequence"))
+    if not routes:
+        return
+    vans = list(Vehicle.objects.filter(partner=partner, status=Vehicle.Status.ACTIVE).order_by("pk"))
+    tz = place_tz(station)
+    fast = set(rng.sample(range(len(routes)), min(speeding, len(routes))))
+    inspections, positions = [], []
+    for i, route in enumerate(routes):
+        van = vans[(route.sequence - 1) % len(vans)] if len(vans) >= route.sequence else None
+        start = datetime.combine(route.service_date, time(8, 30), tzinfo=tz)
+        end = start + timedelta(seconds=route.duration_s or 8 * 3600)
+        Route.objects.filter(pk=route.pk).update(vehicle=van, status="completed", started_at=start, completed_at=end)
+        roll = rng.random()
+        if van is not None and roll > 0.03:  # 3% of route-days: no pre-trip at all; 2%: recorded after the start
+            inspections.append(Inspection(partner=partner, vehicle=van, driver=route.driver,
+                                          service_date=route.service_date, kind=Inspection.Kind.PRE_TRIP,
+                                          result=Inspection.Result.PASSED,
+                                          odometer_miles=20_000 + i * 60,
+                                          created_at=start + timedelta(minutes=20 if roll < 0.05 else -15)))
+        steps = int((end - start).total_seconds() // PING_S)
+        burst = rng.randrange(10, max(11, steps - 10)) if i in fast else -1
+        lat, north = 47.55, 1
+        for k in range(steps + 1):
+            kmh = rng.uniform(110, 125) if burst <= k < burst + 2 else rng.uniform(15, 85)
+            if k:
+                lat += north * math.degrees(kmh * PING_S / 3600 / 6371.0088)
+                north = -north  # back and forth around the station's streets
+            positions.append(RoutePosition(route=route, recorded_at=start + timedelta(seconds=k * PING_S),
+                                           latitude=round(lat, 6), longitude=-122.32))
+    Inspection.objects.bulk_create(inspections)
+    RoutePosition.objects.bulk_create(positions, batch_size=2000, ignore_conflicts=True)
 
 
 def _pay_as_stripe_would(statement):
@@ -100,6 +154,8 @@ def seed(*, log):
         for offset in range(1, 6):  # Monday to Friday
             _day(station, partner, drivers, week + timedelta(days=offset), success, rng)
     _extras(partner, weeks)
+    for week, speeding in zip(weeks, SPEEDING, strict=True):
+        _safety(station, partner, week, speeding, rng)
     for week in weeks:
         scorecards_compute(week_start=week)
         statements_compute(week_start=week)

@@ -91,10 +91,21 @@ def defects(*, partner_id: int, week_start: date, metric: str, driver_id=None):
     source = METRICS.get(metric)
     if source is None or source.defects is None:
         return None
-    return (source.defects(partner_id=partner_id, first=week_start, last=week_start + timedelta(days=6),
+    found = source.defects(partner_id=partner_id, first=week_start, last=week_start + timedelta(days=6),
                            driver_id=driver_id)
-            .select_related("route__plan__station", "route__driver").prefetch_related("packages")
+    if source.level == "route":  # route-day metrics (safety): the routes, each with what went wrong
+        return found.select_related("plan__station", "driver", "vehicle").order_by("service_date", "sequence")
+    return (found.select_related("route__plan__station", "route__driver").prefetch_related("packages")
             .order_by("route__service_date", "route__sequence", "sequence"))
+
+
+def defect_routes(*, metric: str, routes, week_start: date) -> list:
+    """The drill-down's routes (at most a page of them), each with `detail`: what went wrong on it."""
+    routes = list(routes)
+    detail = METRICS[metric].detail(routes, week_start) if METRICS[metric].detail else {}
+    for route in routes:
+        route.detail = detail.get(route.pk, "")
+    return routes
 
 
 def program_weeks(*, weeks: int = 12) -> list[dict]:

@@ -80,7 +80,10 @@ def scorecard(request):
         for metric in Metric:
             figure = card.metrics.get(metric.value)
             if figure is not None:
-                metrics.append({"code": metric.value, "label": metric.label, **figure,
+                # a defect: a share under 100%, or any event / report where a count per hours or million
+                defective = (figure["numerator"] != figure["denominator"] if figure.get("unit") == "%"
+                             else bool(figure["numerator"]))
+                metrics.append({"code": metric.value, "label": metric.label, **figure, "defective": defective,
                                 "tier_label": Tier(figure["tier"]).label if figure.get("tier") else ""})
     unmeasured = [m.label for m in Metric if m.value not in METRICS]
     drivers = list(card.drivers.select_related("driver").order_by("-score", "driver__last_name")) if card else []
@@ -104,8 +107,11 @@ def defects(request):
     stops = selectors.defects(partner_id=partner.pk, week_start=week, metric=metric, driver_id=driver_id)
     if stops is None:
         raise Http404
+    routes = None
+    if METRICS[metric].level == "route":
+        routes, stops = selectors.defect_routes(metric=metric, routes=stops[:500], week_start=week), []
     return render(request, "performance/defects.html", {
-        "partner": partner, "week": week, "metric": Metric(metric).label, "stops": stops[:500],
+        "partner": partner, "week": week, "metric": Metric(metric).label, "stops": stops[:500], "routes": routes,
         "is_program": selectors.is_program(request.user), "driver_id": driver_id})
 
 

@@ -65,6 +65,12 @@ class TierRuleSet(Versioned):
     score_fantastic = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("85"))
     score_great = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("70"))
     score_fair = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("50"))
+    # Safety: a driver speeds while the speed between two consecutive position pings is above this.
+    speeding_threshold_kmh = models.DecimalField(
+        _("speeding threshold (km/h)"), max_digits=5, decimal_places=1, default=Decimal("105"),
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text=_("A speeding event starts each time the speed derived from consecutive position pings goes "
+                    "from at or below this to above it (105 km/h is about 65 mph)."))
 
     class Meta(Versioned.Meta):
         verbose_name = _("tier rules")

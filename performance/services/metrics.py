@@ -3,28 +3,38 @@
 A source answers `{(partner id, driver id or None): (numerator, denominator)}` for the service dates
 `first`..`last` (`done` holds the metrics computed before it, so DPMO metrics reuse DCR's delivered count).
 `METRICS` lists the metrics the platform can compute today; a metric whose source rows do not exist on this
-platform yet is simply absent (never estimated), and a ruleset's thresholds for it are ignored until it is:
-pre-trip inspections (the upkeep work) and speeding from position pings are not measured here yet.
+platform yet is simply absent (never estimated), and a ruleset's thresholds for it are ignored until it is.
 
 POD: delivered stops where a proof rule demanded proof; compliant when no required proof was rejected by an
 admin. Contact: attempted stops; compliant when the driver called or texted through the platform before the
 attempt. DNR / CDF: recipients' "delivered, not received" reports / ratings of 1-2 stars, per million
-delivered packages."""
+delivered packages.
+
+Safety (`inspection`, `speeding`) is counted per route-day, not per stop, and its drill-down lists routes.
+Inspection: routes started that week; compliant when the route's van had a passed pre-trip inspection that
+service day recorded before the route started. Speeding: speeding events per 100 route-hours on routes run that
+week (started and completed); the phone's pings carry no speed, so the speed between consecutive pings of a route
+is derived in SQL (window functions, PostgreSQL and SQLite alike) and an event is counted each time it goes from
+at or below the program's threshold (`TierRuleSet.speeding_threshold_kmh`, of the week's rules) to above it."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.servicedays import service_today
-from performance.models import Metric
+from fleet.models import Inspection
+from performance.models import Metric, TierRuleSet
 from routes.models import (
     Package,
     PackageStatus,
     ProofStatus,
     RecipientFeedback,
+    Route,
+    RoutePosition,
     RouteStop,
     StopContact,
     StopKind,
@@ -43,6 +53,10 @@ class MetricSource:
     collect: object  # fn(first, last, partner_ids) -> {(pid, did): (num, den)}
     # The stops behind a defect, for the drill-down: fn(partner_id, first, last, driver_id) -> RouteStop queryset
     defects: object = None
+    # "stop": `defects` answers RouteStops; "route": it answers Routes (route-day metrics: safety)
+    level: str = "stop"
+    # For route-level drill-downs: fn(routes, first) -> {route id: a sentence saying what went wrong}
+    detail: object = None
 
 
 def _on_routes(first: date, last: date, partner_ids, prefix: str) -> Q:
@@ -168,6 +182,152 @@ def _driver(stops, driver_id):
     return stops.filter(route__driver_id=driver_id) if driver_id is not None else stops
 
 
+# --- Safety: pre-trip inspections (upkeep's rows) and speeding from the position pings (dispatch's rows) ------
+
+
+def _routes(first: date, last: date, partner_ids, **filters):
+    return Route.objects.filter(_on_routes(first, last, partner_ids, ""), **filters)
+
+
+def _pretrip_passed():
+    """A passed pre-trip inspection of the route's van on the route's service day, recorded before it started."""
+    return Inspection.objects.filter(vehicle=OuterRef("vehicle"), service_date=OuterRef("service_date"),
+                                     kind=Inspection.Kind.PRE_TRIP, result=Inspection.Result.PASSED,
+                                     created_at__lte=OuterRef("started_at"))
+
+
+def inspection_collect(first: date, last: date, partner_ids=None, done=None) -> dict:
+    """Routes started that week (route-days), and those whose van passed its pre-trip inspection before the start."""
+    return _by_driver(_routes(first, last, partner_ids, started_at__isnull=False)
+                      .annotate(inspected=Exists(_pretrip_passed())).values_list("partner_id", "driver_id")
+                      .annotate(ok=Count("id", filter=Q(inspected=True)), n=Count("id")).order_by())
+
+
+def inspection_defects(*, partner_id: int, first: date, last: date, driver_id=None):
+    routes = _routes(first, last, [partner_id], started_at__isnull=False).exclude(Exists(_pretrip_passed()))
+    return routes.filter(driver_id=driver_id) if driver_id is not None else routes
+
+
+def inspection_detail(routes, first: date) -> dict:
+    """Why each route has no inspection: no van, none recorded, failed, or passed only after the start."""
+    routes = list(routes)
+    seen: dict = {}
+    for vehicle_id, day, result in (Inspection.objects.filter(
+            vehicle_id__in={r.vehicle_id for r in routes if r.vehicle_id}, kind=Inspection.Kind.PRE_TRIP,
+            service_date__in={r.service_date for r in routes}).values_list("vehicle_id", "service_date", "result")):
+        seen.setdefault((vehicle_id, day), set()).add(result)
+    out = {}
+    for r in routes:
+        results = seen.get((r.vehicle_id, r.service_date), set())
+        if r.vehicle_id is None:
+            out[r.pk] = _("started without a van on the route")
+        elif Inspection.Result.PASSED in results:
+            out[r.pk] = _("the van's pre-trip inspection passed only after the route started")
+        elif results:
+            out[r.pk] = _("the van's pre-trip inspection failed")
+        else:
+            out[r.pk] = _("no pre-trip inspection of the van that day")
+    return out
+
+
+KMH_DEFAULT = Decimal("105")
+EARTH_KM = 6371.0088
+
+
+def _run_routes(first: date, last: date, partner_ids):
+    """Routes run that week: started and completed (their hours are the denominator)."""
+    return _routes(first, last, partner_ids, started_at__isnull=False, completed_at__gt=F("started_at"))
+
+
+def _threshold(first: date) -> float:
+    rules = TierRuleSet.in_force(first)
+    return float(rules.speeding_threshold_kmh if rules is not None else KMH_DEFAULT)
+
+
+def _seconds_between(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"  # SQLite stores datetimes as ISO text
+
+
+def speeding_per_route(routes, threshold_kmh: float) -> dict:
+    """{route id: (partner id, driver id, speeding events, top speed km/h)} for `routes` (a Route queryset), in
+    one query.
+
+    The speed between two consecutive pings of a route is their distance (equirectangular: fine for pings
+    seconds apart) over the time between them; an event starts where that speed goes from at or below the
+    threshold to above it, so a run of fast pings is one event. Only pings between the route's start and end."""
+    route_sql, route_params = routes.values("id", "partner_id", "driver_id", "started_at",
+                                                   "completed_at").order_by().query.sql_with_params()
+    pos = RoutePosition._meta.db_table
+    seconds = _seconds_between("recorded_at", "prev_at")
+    # Only our own SQL is formatted in (the ORM's compiled route query, a table name, a constant); values are params.
+    sql = f"""
+        WITH r AS ({route_sql}),
+        p AS (
+            SELECT pos.route_id, r.partner_id, r.driver_id, pos.recorded_at, pos.latitude, pos.longitude,
+                   LAG(pos.recorded_at) OVER w AS prev_at, LAG(pos.latitude) OVER w AS prev_lat,
+                   LAG(pos.longitude) OVER w AS prev_lon
+            FROM {connection.ops.quote_name(pos)} pos JOIN r ON r.id = pos.route_id
+            WHERE pos.recorded_at >= r.started_at AND pos.recorded_at <= r.completed_at
+            WINDOW w AS (PARTITION BY pos.route_id ORDER BY pos.recorded_at)
+        ),
+        s AS (
+            SELECT route_id, partner_id, driver_id, recorded_at,
+                   CASE WHEN prev_at IS NULL THEN NULL ELSE
+                       {EARTH_KM} * SQRT(POWER(RADIANS(latitude - prev_lat), 2)
+                           + POWER(RADIANS(longitude - prev_lon) * COS(RADIANS((latitude + prev_lat) / 2.0)), 2))
+                       / NULLIF({seconds}, 0) * 3600.0 END AS kmh
+            FROM p
+        ),
+        e AS (
+            SELECT route_id, partner_id, driver_id, kmh,
+                   LAG(kmh) OVER (PARTITION BY route_id ORDER BY recorded_at) AS prev_kmh
+            FROM s
+        )
+        SELECT route_id, partner_id, driver_id,
+               SUM(CASE WHEN kmh > %s AND COALESCE(prev_kmh, 0) <= %s THEN 1 ELSE 0 END), MAX(kmh)
+        FROM e GROUP BY route_id, partner_id, driver_id"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*route_params, threshold_kmh, threshold_kmh])
+        return {rid: (pid, did, int(events or 0), top) for rid, pid, did, events, top in cursor.fetchall()}
+
+
+HOUR = Decimal("0.01")
+
+
+def speeding_collect(first: date, last: date, partner_ids=None, done=None) -> dict:
+    """Speeding events, and route-hours (started → completed), per partner and driver: two grouped queries."""
+    routes = _run_routes(first, last, partner_ids)
+    hours = (routes.values_list("partner_id", "driver_id")
+             .annotate(t=Sum(ExpressionWrapper(F("completed_at") - F("started_at"), output_field=DurationField())))
+             .order_by())
+    counted: dict = {}
+    for pid, did, n, _top in speeding_per_route(routes, _threshold(first)).values():
+        counted[(pid, did)] = counted.get((pid, did), 0) + n
+    out = {}
+    for pid, did, spent in hours:
+        h = (Decimal(spent.total_seconds()) / 3600).quantize(HOUR) if spent else Decimal(0)
+        if h > 0:
+            out[(pid, did)] = (counted.get((pid, did), 0), h)
+    return out
+
+
+def speeding_defects(*, partner_id: int, first: date, last: date, driver_id=None):
+    routes = _run_routes(first, last, [partner_id])
+    if driver_id is not None:
+        routes = routes.filter(driver_id=driver_id)
+    events = speeding_per_route(routes, _threshold(first))
+    return routes.filter(pk__in=[rid for rid, (_p, _d, n, _top) in events.items() if n])
+
+
+def speeding_detail(routes, first: date) -> dict:
+    threshold = _threshold(first)
+    found = speeding_per_route(Route.objects.filter(pk__in=[r.pk for r in routes]), threshold)
+    return {rid: _("%(n)d speeding event(s) above %(limit)s km/h, top speed %(top)s km/h")
+            % {"n": n, "limit": f"{threshold:g}", "top": f"{top:.0f}"} for rid, (_p, _d, n, top) in found.items() if n}
+
+
 METRICS: dict[str, MetricSource] = {
     Metric.DCR: MetricSource(Metric.DCR, Decimal(100), "%", _("delivered packages"), _("packages dispatched"),
                              dcr_collect, dcr_defects),
@@ -179,4 +339,10 @@ METRICS: dict[str, MetricSource] = {
                                  _("attempted stops"), contact_collect, contact_defects),
     Metric.CDF_DPMO: MetricSource(Metric.CDF_DPMO, Decimal(1_000_000), "", _("ratings of 1 or 2 stars"),
                                   _("delivered packages"), cdf_collect, cdf_defects),
+    Metric.INSPECTION: MetricSource(Metric.INSPECTION, Decimal(100), "%",
+                                    _("routes whose van passed its pre-trip inspection before the start"),
+                                    _("routes started"), inspection_collect, inspection_defects, level="route",
+                                    detail=inspection_detail),
+    Metric.SPEEDING: MetricSource(Metric.SPEEDING, Decimal(100), "", _("speeding events"), _("route-hours"),
+                                  speeding_collect, speeding_defects, level="route", detail=speeding_detail),
 }

@@ -27,7 +27,9 @@ def metric_figure(metric: str, numerator, denominator, rule) -> dict | None:
     if not denominator:
         return None
     value = (Decimal(numerator) / Decimal(denominator) * source.scale).quantize(TWO, rounding=ROUND_HALF_UP)
-    figure = {"numerator": numerator, "denominator": denominator, "value": str(value), "unit": source.unit,
+    # JSON holds no Decimal: a measured denominator (route-hours, to the hundredth) is kept as a float
+    stored = float(denominator) if isinstance(denominator, Decimal) else denominator
+    figure = {"numerator": numerator, "denominator": stored, "value": str(value), "unit": source.unit,
               "formula": f"{source.numerator} ÷ {source.denominator} × {_fmt(int(source.scale))} = "
                          f"{_fmt(numerator)} ÷ {_fmt(denominator)} × {_fmt(int(source.scale))} = {value}{source.unit}"}
     if rule is not None:

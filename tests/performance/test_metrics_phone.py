@@ -55,7 +55,7 @@ def test_pod_contact_dnr_and_cdf_on_a_hand_made_week():
     assert (m["dnr_dpmo"]["numerator"], m["dnr_dpmo"]["denominator"], m["dnr_dpmo"]["value"]) == (1, 8, "125000.00")
     assert (m["cdf_dpmo"]["numerator"], m["cdf_dpmo"]["value"]) == (1, "125000.00")  # the 5-star rating is not
     assert {m[k]["tier"] for k in ("pod", "contact", "dnr_dpmo", "cdf_dpmo", "dcr")} == {Tier.POOR}
-    assert "inspection" not in m and "speeding" not in m  # no source rows on this platform yet: not scored
+    assert "inspection" not in m and "speeding" not in m  # no route started or run that week: nothing measured
     first, last = WEEK, WEEK + timedelta(days=6)
     assert [s.sequence for s in pod_defects(partner_id=partner.pk, first=first, last=last)] == [4]
     assert [s.sequence for s in contact_defects(partner_id=partner.pk, first=first, last=last)] == [10]
