@@ -144,14 +144,19 @@ def _email(raw, n, errors) -> str:
     return text
 
 
+_PHONE_PUNCTUATION = re.compile(r"[\s().-]+")
+_US_DIGITS = re.compile(r"(?:\+?1)?(\d{10})", re.ASCII)
+
+
 def _phone(raw, n, errors) -> str:
     """The recipient's phone for text messages as E.164 (+12065550100); a US number, written any usual way."""
     text = str(raw.get("recipient_phone") or "").strip()
     if not text:
         return ""
     problem = None
+    plain = _US_DIGITS.fullmatch(_PHONE_PUNCTUATION.sub("", text))  # the usual ways: parsed as +1 and ten digits
     try:
-        number = phonenumbers.parse(text[:40], "US")
+        number = phonenumbers.parse(f"+1{plain[1]}" if plain else text[:40], "US")
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number_for_region(number, "US"):
