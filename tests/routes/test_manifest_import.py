@@ -128,9 +128,9 @@ def test_a_bad_recipient_e_mail_or_phone_is_a_row_error_with_a_sentence_and_impo
 def test_recipient_columns_from_a_csv_are_stored_normalised(station, day):
     from routes.services import manifest_rows_from_csv
 
-    data = ("tracking_id,address_line1,state,latitude,longitude,recipient_email,recipient_phone\n"
-            "C1,1 Pike St,WA,47.6,-122.33, Ann@Example.com ,(206) 555-0199\n"
-            "C2,2 Pike St,WA,47.6,-122.33,,\n").encode()
+    data = (b"tracking_id,address_line1,state,latitude,longitude,recipient_email,recipient_phone\n"
+            b"C1,1 Pike St,WA,47.6,-122.33, Ann@Example.com ,(206) 555-0199\n"
+            b"C2,2 Pike St,WA,47.6,-122.33,,\n")
     manifest_import(station=station, service_date=day, rows=manifest_rows_from_csv(data))
     assert sorted(Package.objects.values_list("tracking_id", "recipient_email", "recipient_phone")) == [
         ("C1", "Ann@Example.com", "+12065550199"), ("C2", "", "")]
