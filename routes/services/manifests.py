@@ -139,7 +139,7 @@ def _email(raw, n, errors) -> str:
         validate_email(text)
     except ValidationError:
         errors.append(RowError(n, "recipient_email",
-                               _("%(v)s is not an e-mail address (like name@example.com).") % {"v": text[:60]}))
+                               _("“%(v)s” is not an e-mail address (like name@example.com).") % {"v": text[:60]}))
         return ""
     return text
 
@@ -160,9 +160,9 @@ def _phone(raw, n, errors) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number_for_region(number, "US"):
-        problem = _("%(v)s is not a US phone number (like 206-555-0100 or +1 206 555 0100).")
+        problem = _("“%(v)s” is not a US phone number (like 206-555-0100 or +1 206 555 0100).")
     elif number.extension:
-        problem = _("%(v)s has an extension; give a number that can receive text messages, without one.")
+        problem = _("“%(v)s” has an extension; give a number that can receive text messages, without one.")
     if problem:
         errors.append(RowError(n, "recipient_phone", problem % {"v": text[:40]}))
         return ""

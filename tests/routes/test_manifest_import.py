@@ -104,11 +104,11 @@ def test_copy_and_the_portable_insert_store_every_value_as_checked(station, day,
 
 
 @pytest.mark.parametrize(("over", "field", "sentence"), [
-    ({"recipient_email": "ann@"}, "recipient_email", "ann@ is not an e-mail address (like name@example.com)."),
+    ({"recipient_email": "ann@"}, "recipient_email", "“ann@” is not an e-mail address (like name@example.com)."),
     ({"recipient_email": "ann smith@example.com"}, "recipient_email", "is not an e-mail address"),
     ({"recipient_email": "a" * 250 + "@example.com"}, "recipient_email", "longer than 254 characters"),
     ({"recipient_phone": "555-0100"}, "recipient_phone",
-     "555-0100 is not a US phone number (like 206-555-0100 or +1 206 555 0100)."),
+     "“555-0100” is not a US phone number (like 206-555-0100 or +1 206 555 0100)."),
     ({"recipient_phone": "+44 20 7946 0958"}, "recipient_phone", "is not a US phone number"),
     ({"recipient_phone": "call the front desk"}, "recipient_phone", "is not a US phone number"),
     ({"recipient_phone": "206-555-0100 ext. 12"}, "recipient_phone", "has an extension"),
