@@ -313,11 +313,25 @@ def _copy_postgresql(rows: list[tuple]) -> None:
     defaults = [f.get_default() for f in others]
     tail = "".join("\t" + _copy_field(v.isoformat() if hasattr(v, "isoformat") else v) for v in defaults) + "\n"
     text = "".join("\t".join(map(_copy_field, row)) + tail for row in rows)
+    rest = _other_columns([*PACKAGE_COLUMNS, "status", "created_at"])
+    targets = ", ".join([columns, *(f'"{column}"' for column, _ in rest)])
+    values = ", ".join([columns, *("%s" for _ in rest)])
     with connection.cursor() as cursor:
-        # Identifiers come from the model's metadata; the values travel as COPY data.
+        # Identifiers come from the model's metadata; the values travel as COPY data (and parameters).
         cursor.execute(f"CREATE TEMPORARY TABLE manifest_rows ON COMMIT DROP AS "  # noqa: S608
                        f'SELECT {columns} FROM "{table}" WITH NO DATA')
         cursor.copy_expert(f"COPY manifest_rows ({columns}) FROM STDIN", io.StringIO(text))
         # Dropped here too: inside an outer transaction (a savepoint) ON COMMIT comes later than the next import.
-        cursor.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM manifest_rows '  # noqa: S608
-                       "ON CONFLICT DO NOTHING; DROP TABLE manifest_rows")
+        cursor.execute(f'INSERT INTO "{table}" ({targets}) SELECT {values} FROM manifest_rows '  # noqa: S608
+                       "ON CONFLICT DO NOTHING; DROP TABLE manifest_rows", [value for _, value in rest])
+
+
+def _other_columns(written: list[str]) -> list[tuple[str, object]]:
+    """Package's other columns with the value the model gives a new row (its default), so a field
+    added to Package later is filled as `bulk_create` would fill it, never left to a NOT NULL violation."""
+    rest = []
+    for f in Package._meta.concrete_fields:
+        if f.primary_key or f.column in written or f.attname in written:
+            continue
+        rest.append((f.column, f.get_db_prep_save(f.get_default(), connection)))  # "" for text, else NULL
+    return rest
