@@ -16,11 +16,12 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from core.places import point_problem, state_problem
-from routes.models import Package, PackageSize, Station
+from routes.models import Package, PackageSize, PackageStatus, Station
 
 COLUMNS = ["tracking_id", "recipient_name", "address_line1", "city", "state", "postal_code", "latitude", "longitude",
            "size", "weight_kg", "window_start", "window_end", "signature_required", "recipient_email",
@@ -306,12 +307,9 @@ def _copy_postgresql(rows: list[tuple]) -> None:
     if not rows:
         return
     table = Package._meta.db_table
-    # Every other column gets the model's default, once for the manifest (a model default is not the database's:
-    # a column left out of COPY would be NULL).
-    others = [f for f in Package._meta.concrete_fields if not f.primary_key and f.attname not in PACKAGE_COLUMNS]
-    columns = ", ".join(f'"{c}"' for c in [*PACKAGE_COLUMNS, *(f.column for f in others)])
-    defaults = [f.get_default() for f in others]
-    tail = "".join("\t" + _copy_field(v.isoformat() if hasattr(v, "isoformat") else v) for v in defaults) + "\n"
+    now = timezone.now()  # the model's default, once for the manifest
+    columns = ", ".join(f'"{c}"' for c in [*PACKAGE_COLUMNS, "status", "created_at"])
+    tail = f"\t{PackageStatus.PENDING.value}\t{now.isoformat()}\n"
     text = "".join("\t".join(map(_copy_field, row)) + tail for row in rows)
     rest = _other_columns([*PACKAGE_COLUMNS, "status", "created_at"])
     targets = ", ".join([columns, *(f'"{column}"' for column, _ in rest)])
