@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import DomainError
+from fleet.selectors import pretrip_block_reason
+from fleet.upkeep.services import inspection_record
 from routes.models import Package, RouteStatus, RouteStop, StopKind, StopStatus
 from routes.services import route_start, stop_outcome_record
 from routes.services.live import positions_record
@@ -50,6 +52,9 @@ def _track(route, stops, now, quiet_min, day_start):
 
 def _drive(route, served, quiet_min, now, log):
     driver_user = route.driver.user if route.driver_id else None
+    if route.vehicle_id and pretrip_block_reason(route.vehicle, route.service_date):
+        # a van starts only after its pre-trip inspection that day (fleet's rule): the driver did it at the yard
+        inspection_record(vehicle=route.vehicle, driver=route.driver, by=driver_user, on_date=route.service_date)
     route_start(route=route, by=driver_user)
     stops = list(route.stops.filter(kind=StopKind.ADDRESS, status=StopStatus.PENDING).order_by("sequence")[:served])
     for stop in stops:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.models import Role
+from fleet.upkeep.services import inspection_record
 from routes.models import Package, PackageStatus, Plan, PlanStatus, Route, RouteStop
 from tests.factories import UserFactory
 from tests.routes.factories import StationFactory, partner_with_fleet
@@ -73,5 +74,7 @@ def live_day(*, station=None, capacity=20, day=DAY, start_hour=8) -> LiveDay:
     start_s = start_hour * 3600
     routes = [_route(plan, partner, drivers[0], vans[0], 1, "-122.330000", start_s),
               _route(plan, partner, drivers[1], vans[1], 2, "-122.300000", start_s)]
+    for van, driver in zip(vans, drivers, strict=False):  # each van passed its pre-trip inspection that day
+        inspection_record(vehicle=van, driver=driver, by=driver.user, on_date=day)
     return LiveDay(station=station, plan=plan, partner=partner, owner=owner, routes=routes, drivers=drivers,
                    vans=vans, driver_users=users, spare_driver=drivers[2])

@@ -200,10 +200,6 @@ def test_recipients_from_an_imported_manifest_hear_that_the_route_started(world,
     for k, stop in enumerate(stops):  # what planning does: each package on its stop
         Package.objects.filter(tracking_id=f"IMP{k}").update(stop=stop, status="routed")
 
-    from fleet.upkeep.services import inspection_record
-
-    inspection_record(vehicle=route.vehicle, driver=route.driver, by=world.driver_users[0],
-                      on_date=world.plan.service_date)  # a van starts only after its pre-trip inspection
     with django_capture_on_commit_callbacks(execute=True):
         route_start(route=route, by=world.driver_users[0])
     started = RecipientNotification.objects.filter(trigger="route_started", sent_at__isnull=False)
