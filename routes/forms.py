@@ -9,7 +9,8 @@ class ManifestUploadForm(forms.Form):
     service_date = forms.DateField(label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"}))
     file = forms.FileField(label=_("Manifest (CSV)"), help_text=_(
         "Columns: tracking_id, recipient_name, address_line1, city, state, postal_code, latitude, longitude, size, "
-        "weight_kg, window_start, window_end, signature_required."))
+        "weight_kg, window_start, window_end, signature_required, and optionally recipient_email and recipient_phone "
+        "(a US number; the recipient hears when the route starts, when the driver is near and on delivery)."))
 
 
 class AssignForm(forms.Form):

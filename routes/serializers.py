@@ -41,6 +41,10 @@ class ManifestRowSerializer(serializers.Serializer):
     window_start = serializers.CharField(required=False, allow_blank=True, default="")
     window_end = serializers.CharField(required=False, allow_blank=True, default="")
     signature_required = serializers.CharField(required=False, allow_blank=True, default="no")
+    recipient_email = serializers.CharField(required=False, allow_blank=True, default="", help_text=_(
+        "Where the recipient hears about the delivery by e-mail (blank: not by e-mail)."))
+    recipient_phone = serializers.CharField(required=False, allow_blank=True, default="", help_text=_(
+        "A US phone for text messages, written any usual way; stored as E.164 (+12065550100). Blank: no texts."))
 
 
 @extend_schema_field(ManifestRowSerializer(many=True))

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +24,8 @@ from core.places import point_problem, state_problem
 from routes.models import Package, PackageSize, PackageStatus, Station
 
 COLUMNS = ["tracking_id", "recipient_name", "address_line1", "city", "state", "postal_code", "latitude", "longitude",
-           "size", "weight_kg", "window_start", "window_end", "signature_required"]
+           "size", "weight_kg", "window_start", "window_end", "signature_required", "recipient_email",
+           "recipient_phone"]
 REQUIRED = {"tracking_id", "address_line1", "latitude", "longitude"}
 MAX_ROWS = 20_000
 BATCH = 2000
@@ -44,7 +48,7 @@ class RowError:
 # A checked row's values, in this order (`ManifestCheck.rows`): what COPY writes, with no model instance per row.
 PACKAGE_COLUMNS = ["station_id", "service_date", "tracking_id", "recipient_name", "address_line1", "city", "state",
                    "postal_code", "latitude", "longitude", "address_key", "size", "volume_l", "weight_kg",
-                   "window_start", "window_end", "signature_required"]
+                   "window_start", "window_end", "signature_required", "recipient_email", "recipient_phone"]
 SIZES = frozenset(PackageSize.values)
 
 
@@ -120,6 +124,52 @@ def _text(raw, name, limit):
     return str(raw.get(name) or "").strip()[:limit]
 
 
+EMAIL_MAX = Package._meta.get_field("recipient_email").max_length
+
+
+def _email(raw, n, errors) -> str:
+    """The recipient's e-mail as given (blank: none), checked with Django's validator."""
+    text = str(raw.get("recipient_email") or "").strip()
+    if not text:
+        return ""
+    if len(text) > EMAIL_MAX:
+        errors.append(RowError(n, "recipient_email", _("The e-mail address is longer than %(n)s characters.")
+                               % {"n": EMAIL_MAX}))
+        return ""
+    try:
+        validate_email(text)
+    except ValidationError:
+        errors.append(RowError(n, "recipient_email",
+                               _("“%(v)s” is not an e-mail address (like name@example.com).") % {"v": text[:60]}))
+        return ""
+    return text
+
+
+_PHONE_PUNCTUATION = re.compile(r"[\s().-]+")
+_US_DIGITS = re.compile(r"(?:\+?1)?(\d{10})", re.ASCII)
+
+
+def _phone(raw, n, errors) -> str:
+    """The recipient's phone for text messages as E.164 (+12065550100); a US number, written any usual way."""
+    text = str(raw.get("recipient_phone") or "").strip()
+    if not text:
+        return ""
+    problem = None
+    plain = _US_DIGITS.fullmatch(_PHONE_PUNCTUATION.sub("", text))  # the usual ways: parsed as +1 and ten digits
+    try:
+        number = phonenumbers.parse(f"+1{plain[1]}" if plain else text[:40], "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number_for_region(number, "US"):
+        problem = _("“%(v)s” is not a US phone number (like 206-555-0100 or +1 206 555 0100).")
+    elif number.extension:
+        problem = _("“%(v)s” has an extension; give a number that can receive text messages, without one.")
+    if problem:
+        errors.append(RowError(n, "recipient_phone", problem % {"v": text[:40]}))
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 @functools.cache
 def _state_problem(state: str) -> str:
     return state_problem(state)  # once per distinct state in a manifest's 10,000 rows
@@ -156,13 +206,15 @@ def _row_values(raw: dict, n: int, station: Station, service_date: date, errors:
     signature = _text(raw, "signature_required", 10).lower()
     if signature not in _YES | _NO:
         errors.append(RowError(n, "signature_required", _("yes or no.")))
+    email = _email(raw, n, errors)
+    phone = _phone(raw, n, errors)
     if len(errors) > before:
         return None
     postal = _text(raw, "postal_code", 10)
     return (station.pk, service_date, tracking, _text(raw, "recipient_name", 200), line1[:200], _text(raw, "city", 100),
             state, postal, lat.quantize(SIX), lng.quantize(SIX),
             address_key(latitude=lat, longitude=lng, address_line1=line1, postal_code=postal), size, volume, weight,
-            start, end, signature in _YES)
+            start, end, signature in _YES, email, phone)
 
 
 Progress = Callable[..., object]  # progress(phase=None, **counts): a job's reporter

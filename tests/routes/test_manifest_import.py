@@ -85,8 +85,10 @@ def test_copy_and_the_portable_insert_store_every_value_as_checked(station, day,
     if vendor == "portable":
         monkeypatch.setattr(manifests, "connection", type("Sqlite", (), {"vendor": "sqlite"})())
     rows = [_row(tracking_id="T1", recipient_name="Tab\there \\ back\nslash", window_start="09:00",
-                 window_end="11:30", signature_required="yes", weight_kg="", volume_l="12.5"),
-            _row(tracking_id="T2", recipient_name="", city="", size="", postal_code="")]
+                 window_end="11:30", signature_required="yes", weight_kg="", volume_l="12.5",
+                 recipient_email="  o'neil+{tag}|~`#$%&*=?^@exämple.com ", recipient_phone="２０６．５５５．０１４２"),
+            _row(tracking_id="T2", recipient_name="", city="", size="", postal_code=""),
+            _row(tracking_id="T3", recipient_email="", recipient_phone="+1 (206) 555-0100")]
     expected = manifest_check(station=station, service_date=day, rows=rows).packages
     manifest_import(station=station, service_date=day, rows=rows)
     fields = [f.attname for f in Package._meta.concrete_fields if f.attname not in ("id", "created_at")]
@@ -95,3 +97,40 @@ def test_copy_and_the_portable_insert_store_every_value_as_checked(station, day,
         [getattr(p, f) for f in fields] for p in expected]
     assert stored["T1"].recipient_name == "Tab\there \\ back\nslash" and stored["T2"].weight_kg == Decimal("1.5")
     assert stored["T1"].weight_kg is None and stored["T1"].status == "pending" and stored["T1"].created_at
+    assert stored["T1"].recipient_email == "o'neil+{tag}|~`#$%&*=?^@exämple.com"
+    assert [stored[t].recipient_phone for t in ("T1", "T2", "T3")] == ["+12065550142", "", "+12065550100"]
+    assert stored["T2"].recipient_email == "" and stored["T1"].age_check_required is False
+    assert stored["T1"].delivery_pin == "" and stored["T1"].stop_id is None
+
+
+@pytest.mark.parametrize(("over", "field", "sentence"), [
+    ({"recipient_email": "ann@"}, "recipient_email", "“ann@” is not an e-mail address (like name@example.com)."),
+    ({"recipient_email": "ann smith@example.com"}, "recipient_email", "is not an e-mail address"),
+    ({"recipient_email": "a" * 250 + "@example.com"}, "recipient_email", "longer than 254 characters"),
+    ({"recipient_phone": "555-0100"}, "recipient_phone",
+     "“555-0100” is not a US phone number (like 206-555-0100 or +1 206 555 0100)."),
+    ({"recipient_phone": "+44 20 7946 0958"}, "recipient_phone", "is not a US phone number"),
+    ({"recipient_phone": "call the front desk"}, "recipient_phone", "is not a US phone number"),
+    ({"recipient_phone": "206-555-0100 ext. 12"}, "recipient_phone", "has an extension"),
+])
+def test_a_bad_recipient_e_mail_or_phone_is_a_row_error_with_a_sentence_and_imports_nothing(station, day, over,
+                                                                                          field, sentence):
+    rows = [_row(tracking_id="OK1", recipient_email="ann@example.com", recipient_phone="2065550100"),
+            _row(tracking_id="BAD2", **over)]
+    check = manifest_check(station=station, service_date=day, rows=rows)
+    assert [(e.row, e.field, sentence in e.message) for e in check.errors] == [(2, field, True)]
+    with pytest.raises(ValidationFailed) as exc:
+        manifest_import(station=station, service_date=day, rows=rows)
+    assert any(sentence in line for line in exc.value.fields["rows"])
+    assert not Package.objects.exists()
+
+
+def test_recipient_columns_from_a_csv_are_stored_normalised(station, day):
+    from routes.services import manifest_rows_from_csv
+
+    data = (b"tracking_id,address_line1,state,latitude,longitude,recipient_email,recipient_phone\n"
+            b"C1,1 Pike St,WA,47.6,-122.33, Ann@Example.com ,(206) 555-0199\n"
+            b"C2,2 Pike St,WA,47.6,-122.33,,\n")
+    manifest_import(station=station, service_date=day, rows=manifest_rows_from_csv(data))
+    assert sorted(Package.objects.values_list("tracking_id", "recipient_email", "recipient_phone")) == [
+        ("C1", "Ann@Example.com", "+12065550199"), ("C2", "", "")]

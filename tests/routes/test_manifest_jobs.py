@@ -176,3 +176,20 @@ def test_a_manifest_too_large_or_with_both_rows_and_a_file_is_refused_with_a_sen
     assert big.status_code == 400 and big.json()["code"] == "file_too_large"
     assert "split it into smaller files" in big.json()["detail"]
     assert not Job.objects.exists() and not ManifestUpload.objects.exists()
+
+
+def test_api_rows_with_a_bad_recipient_e_mail_or_phone_fail_the_job_with_sentences_and_write_nothing(integrator,
+                                                                                                     station, day):
+    data = rows(3)
+    data[0].update(recipient_email="ann@example.com", recipient_phone="+1 206 555 0100")
+    data[1].update(recipient_email="ann at example dot com")
+    data[2].update(recipient_phone="12345")
+    started = integrator.post(api_url(station), {"service_date": day.isoformat(), "rows": data}, format="json")
+
+    assert started.status_code == 202
+    job = integrator.get(started.json()["url"]).json()
+    assert job["status"] == "failed" and job["error"] == "2 row(s) have errors; nothing was imported."
+    assert job["result"]["fields"]["rows"] == [
+        "row 2, recipient_email: “ann at example dot com” is not an e-mail address (like name@example.com).",
+        "row 3, recipient_phone: “12345” is not a US phone number (like 206-555-0100 or +1 206 555 0100)."]
+    assert not Package.objects.exists()

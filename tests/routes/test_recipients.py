@@ -167,3 +167,44 @@ def test_a_forged_or_altered_link_is_404(world, client):
     assert client.get(reverse("track_photo", args=[token])).status_code == 404  # not delivered: no proof
     with pytest.raises(NotFound):
         package_for_token(token=forged)
+
+
+@freeze_time(NOW)
+def test_recipients_from_an_imported_manifest_hear_that_the_route_started(world, token_client, make_user,
+                                                                          django_capture_on_commit_callbacks):
+    """The contacts come in through the manifest (a CSV sent to the API), as a shipper sends them; once the
+    packages are on a route, its start notifies them at the normalised addresses."""
+    import csv
+    import io
+
+    from accounts.models import Role
+
+    route = world.routes[0]
+    stops = list(route.stops.order_by("sequence"))
+    Package.objects.filter(stop__route=route).delete()
+    phones = ["(206) 555-0141", "206.555.0142", "+1 206 555 0143", "", "1-206-555-0145"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["tracking_id", "recipient_name", "address_line1", "state", "latitude",
+                                             "longitude", "recipient_email", "recipient_phone"])
+    writer.writeheader()
+    writer.writerows({"tracking_id": f"IMP{k}", "recipient_name": s.recipient, "address_line1": s.address,
+                      "state": "WA", "latitude": s.latitude, "longitude": s.longitude,
+                      "recipient_email": f"shipper.{k}@example.com" if k != 3 else "", "recipient_phone": phones[k]}
+                     for k, s in enumerate(stops))
+    integrator = token_client(make_user(role=Role.INTEGRATOR))
+    answer = integrator.post(f"/api/v1/routes/stations/{world.station.code}/manifests/", {
+        "service_date": world.plan.service_date.isoformat(),
+        "file": SimpleUploadedFile("m.csv", out.getvalue().encode(), content_type="text/csv")}, format="multipart")
+    assert answer.status_code == 202
+    assert integrator.get(answer.json()["url"]).json()["status"] == "done"
+    for k, stop in enumerate(stops):  # what planning does: each package on its stop
+        Package.objects.filter(tracking_id=f"IMP{k}").update(stop=stop, status="routed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        route_start(route=route, by=world.driver_users[0])
+    started = RecipientNotification.objects.filter(trigger="route_started", sent_at__isnull=False)
+    assert sorted(started.values_list("channel", "package__tracking_id", "to")) == sorted(
+        [("email", f"IMP{k}", f"shipper.{k}@example.com") for k in (0, 1, 2, 4)]
+        + [("sms", f"IMP{k}", f"+1206555014{k + 1}") for k in (0, 1, 2, 4)])
+    assert {m.to[0] for m in mail.outbox} == {f"shipper.{k}@example.com" for k in (0, 1, 2, 4)}
+    assert {m["to"] for m in sms.outbox} == {"+12065550141", "+12065550142", "+12065550143", "+12065550145"}
