@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from fleet.upkeep.services import inspection_record
 from integrations import signing
 from integrations.services import webhook_subscription_create
 from routes.models import Package, Plan, PlanStatus, Route, RouteStop, StopStatus
@@ -101,6 +102,8 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
 
     # The driver of the first route, on a phone: load-out scans, start, one stop at a time, offline for a while.
     route = Route.objects.filter(plan=plan).order_by("sequence").select_related("driver__user").first()
+    # the van's pre-trip inspection first (a route does not start without it; fleet's own journey walks that page)
+    inspection_record(vehicle=route.vehicle, driver=route.driver, by=route.driver.user, on_date=route.service_date)
     login(phone_page, route.driver.user.email)
     phone_page.goto("/routes/today/")
     steps.wait_offline_ready(phone_page)
