@@ -9,7 +9,7 @@ from core.models import Job
 from routes.models import Plan, PlanEvent, PlanningNight, PlanningRun, PlanStatus
 from routes.services import PLAN_JOB, manifest_import, plan_build, plan_publish
 from routes.services.nightly import NightBusy, night_run_plan, night_start, night_sweep
-from routes.services.planning import _move, plan_for_day
+from routes.services.planning import plan_for_day, plan_move
 from routes.tasks import plan_tomorrow_all
 from tests.routes.factories import StationFactory
 
@@ -114,7 +114,7 @@ def _running_run(station, *, heard_ago: timedelta):
     """A night's run a worker claimed and was planning when last heard from `heard_ago`."""
     now = timezone.now()
     the_night, _ = PlanningNight.objects.get_or_create(night_of=TOMORROW - timedelta(days=1))
-    plan = _move(plan_for_day(station=station, service_date=TOMORROW), PlanStatus.OPTIMIZING)
+    plan = plan_move(plan_for_day(station=station, service_date=TOMORROW), PlanStatus.OPTIMIZING)
     job = job_open(kind=PLAN_JOB, subject=plan)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, created_at=now - heard_ago,
                                          heartbeat_at=now - heard_ago)
