@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import OutboxEmail
+from core.taskqueue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,6 @@ def mail_queue(*, to, subject: str, body: str, html: str = "", from_email: str =
 
     None when there is nobody to send to. With `dedupe_key`, a second call with the same key (a re-run batch)
     returns the first row and queues nothing."""
-    from core.tasks import enqueue_on_commit, mail_send  # core.tasks imports this module
-
     recipients = list(dict.fromkeys(addr for addr in to if addr))
     if not recipients:
         return None
@@ -52,7 +51,7 @@ def mail_queue(*, to, subject: str, body: str, html: str = "", from_email: str =
             return email
     else:
         email = OutboxEmail.objects.create(**fields)
-    enqueue_on_commit(mail_send, email.pk)
+    enqueue_on_commit("core.tasks.mail_send", email.pk)
     return email
 
 

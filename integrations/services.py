@@ -26,7 +26,7 @@ from core.errors import Conflict, DomainError, PermissionDenied, ValidationFaile
 from core.events import EVENT_AUDIENCES, EVENT_TYPES
 from core.mail import mail_queue
 from core.models import OutboxEvent
-from core.tasks import enqueue_on_commit
+from core.taskqueue import enqueue_on_commit
 from integrations import crypto, signing
 from integrations.audience import area_scope, event_types_receivable, subscriptions_reading
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -334,9 +334,8 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
         d.status, d.next_attempt_at = WebhookDelivery.Status.PENDING, now
         d.retry_until = now + settings.WEBHOOKS_RETRY_WINDOW
         d.save(update_fields=["status", "next_attempt_at", "retry_until"])
-        from integrations.tasks import webhook_deliver  # tasks import this module
-
-        enqueue_on_commit(webhook_deliver, d.pk)  # with the broker down, webhooks_sweep sends it (it is due now)
+        # with the broker down, webhooks_sweep sends it (it is due now)
+        enqueue_on_commit("integrations.tasks.webhook_deliver", d.pk)
     return d
 
 

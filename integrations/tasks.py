@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from core.tasks import enqueue
+from core.taskqueue import enqueue
 from integrations import services
 
 logger = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.models import Job
-from routes.jobs_view import job_progress_view
 from routes.models import Plan, PlanningNight, PlanningRun
 from routes.services.planning import PLAN_JOB
+from routes.views.jobs import job_progress_view
 
 R = PlanningRun.Result
 DONE = (R.PLANNED, R.SKIPPED, R.FAILED)

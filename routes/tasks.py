@@ -7,7 +7,8 @@ never a matrix) with `routes.sectors_stitch` as the callback, then one chord per
 (`routes.sector_solve` per job, `routes.border_round_merge` as the callback): the whole-day search on a day
 that fits one, border repairs of groups of routes on a bigger one. The tasks only carry JSON between those
 functions. With eager Celery (tests, `make run`) it all runs in-process. Note: a chord needs a result
-backend in production (CELERY_RESULT_BACKEND).
+backend in production (CELERY_RESULT_BACKEND). The first chord is built by name in
+`routes.services.chords` (services start it without importing this module).
 """
 
 import os
@@ -18,16 +19,7 @@ from celery import chord, shared_task
 from core.jobs import job_progress_add, job_report, job_run
 from routes.services.engine import chord_workers, solver_limits
 from routes.solver import Limits, Problem, Solution, solve_single
-from routes.solver.decompose import (
-    VANS_PER_SECTOR,
-    Round,
-    apply_round,
-    combine,
-    improve_share,
-    next_round,
-    sector_jobs,
-    split,
-)
+from routes.solver.decompose import Round, apply_round, combine, next_round
 
 
 @shared_task(name="routes.sector_solve")
@@ -75,30 +67,6 @@ def _round_next(task, parent: Problem, problem: dict, plan: Solution, round_: in
               in step.jobs]
     body = border_round_merge.s(problem, plan.to_dict(), step.to_dict(), round_, deadline, seed, limits)
     return task.replace(chord(header, body))
-
-
-def solve_in_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
-                   vans_per_sector: int = VANS_PER_SECTOR, job_id: int | None = None):
-    """Start the sector chord; `then` (a signature) receives the stitched solution dict. With `job_id`, the
-    sectors and the stitch report progress on that job."""
-    return sector_chord(problem, seconds=seconds, seed=seed, then=then, vans_per_sector=vans_per_sector,
-                        job_id=job_id)()
-
-
-def sector_chord(problem: Problem, *, seconds: float, seed: int = 0, then=None,
-                 vans_per_sector: int = VANS_PER_SECTOR, job_id: int | None = None):
-    """The chord signature. Sectors run side by side on ROUTES_CHORD_WORKERS workers (0: one each) and share
-    the sector part of the budget accordingly (`sector_jobs`)."""
-    limits = solver_limits()
-    sectors = split(problem, vans_per_sector=vans_per_sector)
-    jobs = sector_jobs(problem, sectors, seconds=seconds, seed=seed, workers=chord_workers() or len(sectors),
-                       limits=limits)
-    if job_id is not None:
-        job_report(job_id=job_id, phase="solving", sectors=len(sectors), sectors_done=0, left_s=round(seconds, 1))
-    header = [sector_solve.s(sub.to_dict(), each, job_seed, None, job_id) for sub, each, job_seed in jobs]
-    body = sectors_stitch.s(problem.to_dict(), [s.stops for s in sectors], [s.types for s in sectors],
-                            seconds * improve_share(problem, limits), seed, job_id, limits.to_dict())
-    return chord(header, body | then if then is not None else body)
 
 
 # -- the plan's life -------------------------------------------------------------------------------

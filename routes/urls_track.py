@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from routes import views_track
+from routes.views import track
 
 urlpatterns = [
-    path("<str:token>/", views_track.track, name="track"),
-    path("<str:token>/rate/", views_track.track_feedback, name="track_feedback"),
-    path("<str:token>/photo/", views_track.track_photo, name="track_photo"),
+    path("<str:token>/", track.track, name="track"),
+    path("<str:token>/rate/", track.track_feedback, name="track_feedback"),
+    path("<str:token>/photo/", track.track_photo, name="track_photo"),
 ]

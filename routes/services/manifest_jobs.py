@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict, ValidationFailed
 from core.jobs import job_active, job_dispatch, job_open, job_progress
 from core.models import Job
+from core.taskqueue import task_named
 from routes.models import ManifestUpload, Package, Station
 from routes.services.manifests import (
     MAX_ROWS,
@@ -117,8 +118,6 @@ def _busy(*, plan) -> Conflict:
 def manifest_import_start(*, upload: ManifestUpload, by=None) -> Job:
     """Import a stored upload as a task and return its job at once (the page and the API poll it). A second
     import for the same station-day while one runs is refused with a sentence (code `import_busy`)."""
-    from routes import tasks
-
     if not _kept(upload):
         raise ValidationFailed(_("This file was already imported or refused; upload it again."),
                                code="upload_used")
@@ -132,7 +131,8 @@ def manifest_import_start(*, upload: ManifestUpload, by=None) -> Job:
             raise _busy(plan=plan) from exc
         ManifestUpload.objects.filter(pk=upload.pk).update(job=job)
     upload.job = job
-    job_dispatch(job=job, task=tasks.manifest_import_job)  # after the link is committed: the task reads it
+    # after the link is committed: the task reads it
+    job_dispatch(job=job, task=task_named("routes.manifest_import_job"))
     return job
 
 

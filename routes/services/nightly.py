@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, DomainError
 from core.servicedays import service_today
+from core.taskqueue import task_named
 from routes.models import Package, Plan, PlanningNight, PlanningRun, PlanStatus, Station
 from routes.services.notify import partners_dealt_notify
 from routes.services.planning import plan_build, plan_for_day, plan_live_job
@@ -83,10 +84,9 @@ def _send_all(pairs) -> None:
 
 
 def _send(station_id: int, run_id: int, countdown: int | None = None) -> None:
-    from routes import tasks
-
     try:
-        tasks.station_plan_night.apply_async(args=[station_id], kwargs={"run_id": run_id}, countdown=countdown)
+        task_named("routes.station_plan_night").apply_async(args=[station_id], kwargs={"run_id": run_id},
+                                                            countdown=countdown)
     except Exception:  # the broker is down: the run stays queued and says so; the next start re-sends it
         logger.exception("could not queue the night's run %s", run_id)
         PlanningRun.objects.filter(pk=run_id, result=R.QUEUED).update(detail=str(_NOT_SENT))

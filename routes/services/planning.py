@@ -14,6 +14,7 @@ import logging
 from collections import Counter, defaultdict
 from datetime import date
 
+from celery import signature
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from core.jobs import (
     job_still_running,
 )
 from core.models import Job
+from core.taskqueue import task_named
 from core.workflow import lock, transition
 from routes.models import (
     PLAN_WORKFLOW,
@@ -47,6 +49,7 @@ from routes.models import (
     Unassigned,
 )
 from routes.services.breaks import Placed, place_break, solver_window, station_break_rule
+from routes.services.chords import solve_in_chord
 from routes.services.engine import default_provider_spec, solver_limits
 from routes.services.fleetday import fleet_for_day
 from routes.services.hubsplit import hub_split
@@ -185,11 +188,9 @@ def _open_plan(*, station: Station, service_date: date, by=None) -> Plan:
 def plan_build_start(*, station: Station, service_date: date, by=None) -> Job:
     """Start planning a station-day as a task and return its job at once (the page and the API poll it).
     A second start while one runs is refused with a sentence (code `plan_busy`)."""
-    from routes import tasks
-
     plan = _open_plan(station=station, service_date=service_date, by=by)
     try:
-        return job_start(kind=PLAN_JOB, subject=plan, task=tasks.plan_build_job, by=by)
+        return job_start(kind=PLAN_JOB, subject=plan, task=task_named("routes.plan_build_job"), by=by)
     except Conflict as exc:
         if exc.code != "job_running":
             raise
@@ -266,12 +267,10 @@ def _build(plan: Plan, *, job: Job, by=None, seconds: float | None = None, seed:
             raise DomainError(_("No partner committed routes with compliant vans for this day."), code="no_fleet")
         report(stops=len(problem.stops))
         if _use_chord(problem):
-            from routes import tasks
-
             Plan.objects.filter(pk=plan.pk).update(context=context)
             job_continues(job)
-            tasks.solve_in_chord(problem, seconds=seconds, seed=seed, job_id=job.pk,
-                                 then=tasks.plan_solution_save.s(plan.pk, job.pk))
+            solve_in_chord(problem, seconds=seconds, seed=seed, job_id=job.pk,
+                           then=signature("routes.plan_solution_save", args=(plan.pk, job.pk)))
             return plan
         solution = solve(problem, seconds=seconds, seed=seed, processes=settings.ROUTES_SOLVER_PROCESSES,
                          progress=report, limits=solver_limits())

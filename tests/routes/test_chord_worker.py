@@ -8,8 +8,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from dsp_portal.celery import app
+from routes.services.chords import solve_in_chord
 from routes.solver import Solution, synthetic
-from routes.tasks import solve_in_chord
 from tests.routes.evaluator import violations
 
 # Run alone, in `make test`'s serial pass: a Celery worker thread inside the test process solving for a fixed time

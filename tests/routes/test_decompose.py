@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
+from routes.services.chords import solve_in_chord
 from routes.solver import Limits, Solution, synthetic
 from routes.solver.decompose import solve_decomposed, split
-from routes.tasks import solve_in_chord
 from tests.routes.evaluator import violations
 
 
@@ -127,8 +127,8 @@ def test_a_day_that_fits_one_search_is_polished_whole_from_the_stitched_plan():
 
 @pytest.mark.parametrize(("workers", "expected_share"), [(0, 1.0), (2, None)])
 def test_sector_tasks_share_the_budget_among_the_chord_workers(settings, workers, expected_share):
+    from routes.services.chords import sector_chord
     from routes.solver.decompose import improve_share
-    from routes.tasks import sector_chord
 
     settings.ROUTES_CHORD_WORKERS = workers
     problem = _station_day(1200)

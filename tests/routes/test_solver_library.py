@@ -1,14 +1,15 @@
 """The solver is a library: importable and usable without Django settings, and its modules import one way."""
 
-import ast
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests import importgraph
+from tests.importgraph import cycles
+
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "routes" / "solver"
 
 # A plain script, no Django: a small day in one piece, and a day split into sectors, stitched and improved.
 SCRIPT = """
@@ -42,56 +43,8 @@ def test_the_solver_plans_a_day_in_a_process_with_no_django_settings():
     assert out["django"] == []
 
 
-def _imports(path: Path, package: str, modules: set[str]) -> set[str]:
-    """The routes.solver modules `path` imports anywhere in it (top level or inside functions)."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            base = node.module
-            names = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
-        else:
-            continue
-        found.update(n for n in names if n in modules)
-    return found
-
-
 def import_graph() -> dict[str, set[str]]:
-    files = {("routes.solver" if p.stem == "__init__" else f"routes.solver.{p.stem}"): p for p in PACKAGE.glob("*.py")}
-    return {name: _imports(path, "routes.solver", set(files)) - {name} for name, path in files.items()}
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Every strongly connected component of more than one module (each holds at least one cycle)."""
-    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
-
-    def visit(v):
-        index[v] = low[v] = counter[0]
-        counter[0] += 1
-        stack.append(v)
-        on.add(v)
-        for w in graph.get(v, ()):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                component.append(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                out.append(sorted(component))
-
-    for v in sorted(graph):
-        if v not in index:
-            visit(v)
-    return out
+    return importgraph.import_graph("routes.solver")
 
 
 def test_the_cycle_finder_finds_a_loop_through_a_function_level_import():

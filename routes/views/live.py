@@ -18,7 +18,7 @@ from routes.map import live_svg, route_colour
 from routes.models import PlanStatus, Route, Station, StopStatus
 from routes.services.live import local_seconds
 from routes.services.rescue import route_callout, stops_rescue
-from routes.views import hms, or_404
+from routes.views.common import hms, or_404
 
 
 def clock(seconds: int) -> str:

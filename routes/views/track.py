@@ -17,7 +17,7 @@ from routes.services.recipients import (
     tracking_photo,
     tracking_view,
 )
-from routes.views import or_404
+from routes.views.common import or_404
 
 
 @require_GET

@@ -24,7 +24,7 @@ from fleet.services.hours import driver_rule
 from routes import selectors
 from routes.forms_roster import ExceptionForm, ShiftForm, SwapForm, TimeOffForm
 from routes.services.fleetday import roster_variance
-from routes.views_ops import _partner
+from routes.views.common import partner_or_404
 
 
 def _found(fn, **kwargs):
@@ -72,7 +72,7 @@ def _availability_rows(partner, drivers) -> list:
 
 @permission_required("routes.dispatch")
 def roster_page(request):
-    partner = _partner(request)
+    partner = partner_or_404(request)
     station = selectors.partner_station(partner=partner)
     return render(request, "routes/roster.html", _context(request, partner, station))
 
@@ -80,7 +80,7 @@ def roster_page(request):
 @require_POST
 @permission_required("routes.dispatch")
 def roster_shift_add(request):
-    partner = _partner(request)
+    partner = partner_or_404(request)
     station = selectors.partner_station(partner=partner)
     context = _context(request, partner, station)
     form = ShiftForm(request.POST, drivers=context["week"].drivers, days=context["week"].days,
@@ -122,7 +122,7 @@ def roster_shift_delete(request, pk):
 @require_POST
 @permission_required("routes.dispatch")
 def roster_copy_week(request):
-    partner = _partner(request)
+    partner = partner_or_404(request)
     station = selectors.partner_station(partner=partner)
     day = page_day(request, default=service_today(station))
     if day is None:

@@ -20,7 +20,6 @@ from core.parsers import JSONParser
 from fleet.models import Driver, Vehicle
 from onboarding.selectors import partner_for_user
 from routes import selectors, services
-from routes.jobs_view import job_progress_view
 from routes.models import Package, Plan, PlanStatus, Route, RouteStop, Station
 from routes.serializers import (
     AssignmentSerializer,
@@ -35,6 +34,7 @@ from routes.serializers import (
     StationSerializer,
     StopSerializer,
 )
+from routes.views.jobs import job_progress_view
 
 ROUTE_READERS = ("routes.plan", "routes.dispatch", "routes.drive")
 

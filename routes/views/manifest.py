@@ -14,9 +14,9 @@ from accounts.permissions import permission_required
 from core.errors import DomainError
 from routes import selectors, services
 from routes.forms import ManifestUploadForm
-from routes.jobs_view import job_progress_view
 from routes.services.manifest_jobs import PREVIEW_ROWS
-from routes.views import or_404
+from routes.views.common import or_404
+from routes.views.jobs import job_progress_view
 
 
 @permission_required("routes.plan")

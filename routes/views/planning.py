@@ -1,9 +1,9 @@
-"""Planner pages (admins): stations, a station's plan with its map, planning runs (manifests: views_manifest)."""
+"""Planner pages (admins): stations, a station's plan with its map (manifests: `routes.views.manifest`)."""
 
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,29 +11,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import permission_required
 from core.dates import page_day
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from routes import selectors, services
-from routes.jobs_view import job_progress_view
 from routes.map import plan_svg, route_colour
 from routes.models import Package, PlanStatus, RouteStop
+from routes.views.common import hms, or_404
+from routes.views.jobs import job_progress_view
 
 
 def _day(request, station):
     """The page's day (tomorrow by default); None for a POST whose date is not a real day (a message says so)."""
     return page_day(request, default=station.local_today() + timedelta(days=1))
-
-
-def or_404(fn, **kwargs):
-    """Call a selector that raises NotFound; answer an HTML 404 instead."""
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def hms(seconds) -> str:
-    seconds = int(seconds or 0)
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 @permission_required("routes.plan")

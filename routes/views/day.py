@@ -21,19 +21,11 @@ from core.servicedays import service_today, service_tomorrow
 from fleet.models import Driver, Vehicle
 from fleet.selectors import drivers_assignable, pretrip_block_reason, vehicles_assignable, vehicles_fitting
 from hubs.models import AttemptReason
-from onboarding.selectors import partner_for_user
 from routes import selectors, services
 from routes.forms import AssignForm, AttemptForm
 from routes.map import route_colour
 from routes.models import ProofRule, RouteStatus, StopStatus
-from routes.views import hms, or_404
-
-
-def _partner(request):
-    partner = partner_for_user(user=request.user)
-    if partner is None:
-        raise Http404
-    return partner
+from routes.views.common import hms, or_404, partner_or_404
 
 
 def _dispatch_day(request, partner):
@@ -44,7 +36,7 @@ def _dispatch_day(request, partner):
 
 @permission_required("routes.dispatch")
 def dispatch(request):
-    partner = _partner(request)
+    partner = partner_or_404(request)
     day = _dispatch_day(request, partner)
     routes = list(selectors.routes_for_partner(partner=partner, service_date=day))
     drivers = list(drivers_assignable(partner=partner, on_date=day))
@@ -83,7 +75,7 @@ def route_assign(request, pk):
 @require_POST
 @permission_required("routes.dispatch")
 def auto_assign(request):
-    partner = _partner(request)
+    partner = partner_or_404(request)
     day = _dispatch_day(request, partner)
     if day is None:
         return redirect("routes:dispatch")
