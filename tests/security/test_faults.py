@@ -127,7 +127,7 @@ def test_with_redis_gone_the_site_answers_and_the_emails_go_out_once_when_it_ret
 
     cache_warnings = [r for r in caplog.records if r.name == "core.cache" and r.levelno == logging.WARNING]
     assert len(cache_warnings) == 1, "one line for the outage, not one per request"
-    assert any(r.name == "core.tasks" and "not queued" in r.getMessage() for r in caplog.records)
+    assert any(r.name == "core.taskqueue" and "not queued" in r.getMessage() for r in caplog.records)
     waiting = {e.to[0]: e for e in OutboxEmail.objects.filter(sent_at__isnull=True)}
     assert set(waiting) == {application.applicant.email, owner.email}
     assert mail.outbox == []
