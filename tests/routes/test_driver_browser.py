@@ -142,6 +142,8 @@ def test_the_returns_flow_ends_the_day_at_the_station(phone_page, published, scr
     assert "Scan the packages you bring back first" in page.locator("#scan-msg").inner_text()
     for code in back:
         steps.scan(page, code)
+    # the page marks a package returned once its scan is handled (asynchronously): wait for it, then look
+    page.wait_for_selector(f"[data-return='{back[0]}'][data-returned='1']", timeout=10_000)
     assert page.locator(f"[data-return='{back[0]}']").get_attribute("data-returned") == "1"
     screenshot(page, "driver-returns")
     page.click("#btn-complete")
