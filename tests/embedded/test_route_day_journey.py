@@ -113,6 +113,9 @@ def test_a_route_day_from_manifest_to_driver_outcomes(page, phone_page, make_use
     loaded = list(Package.objects.filter(stop__route=route).values_list("tracking_id", flat=True))
     for code in loaded:
         steps.scan(phone_page, code)
+    # each scan is handled asynchronously: wait for the last one to count, then look
+    phone_page.wait_for_function("([id, text]) => document.getElementById(id).innerText === text",
+                                 arg=["load-count", f"{len(loaded)}/{len(loaded)}"], timeout=10_000)
     assert phone_page.locator("#load-count").inner_text() == f"{len(loaded)}/{len(loaded)}"
     phone_page.click("#btn-start")
     phone_page.wait_for_selector("#phase-stop:not([hidden])")
