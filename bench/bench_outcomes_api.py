@@ -27,15 +27,14 @@ PARCELS = 30
 
 
 def _setup(url: str):
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "dsp_portal.settings"
-    os.environ["THROTTLE_USER"] = "100000000/min"
+    # Production settings, as the service runs (DEBUG off: no query log), requests arriving over HTTPS.
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="dsp_portal.settings", DJANGO_ENV="production",
+                      SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="testserver", THROTTLE_USER="100000000/min",
+                      LOG_LEVEL="WARNING")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     import django
 
     django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
 
 
 def _seed(hubs: int) -> tuple[list, str]:
@@ -88,12 +87,12 @@ def _writer(url: str, work: list, day: str, start, out):
 
     client = Client()
     bodies = [(raw, json.dumps(_body(hub_id, day))) for hub_id, raw in work]
-    client.post("/api/v1/hubs/outcomes/batch/", "{}", content_type="application/json")  # imports, connection
+    client.post("/api/v1/hubs/outcomes/batch/", "{}", content_type="application/json", secure=True)  # imports
     start.wait()
     latencies, applied, cpu = [], 0, time.process_time()
     for raw, body in bodies:
         t0 = time.perf_counter()
-        response = client.post("/api/v1/hubs/outcomes/batch/", body, content_type="application/json",
+        response = client.post("/api/v1/hubs/outcomes/batch/", body, content_type="application/json", secure=True,
                                HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
         latencies.append(time.perf_counter() - t0)
         assert response.status_code == 200, response.content[:300]

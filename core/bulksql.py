@@ -7,13 +7,33 @@ it (STYLE 24): callers choose by `connection.vendor`.
 """
 
 from collections.abc import Sequence
+from datetime import date
 
 
 def values_sql(casts: Sequence[str], rows: Sequence[Sequence]) -> tuple[str, list]:
-    """`VALUES (%s::c1, %s::c2), (...)` for `rows` (tuples in `casts` order) and the flat parameters."""
-    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-    params = [value for values in rows for value in values]
-    return "VALUES " + ", ".join([row] * len(rows)), params
+    """`SELECT * FROM unnest(%s::c1[], %s::c2[], ...)` for `rows` (tuples in `casts` order): a relation of the
+    rows, like `VALUES`, with one parameter per column, each an array literal (`array_literal`). PostgreSQL parses
+    and plans it in a fraction of the time a `VALUES` list of one cast parameter per cell takes, and the driver
+    adapts one string per column instead of a value per cell (a datetime costs it ~3 microseconds)."""
+    columns = zip(*rows, strict=True) if rows else [() for _ in casts]
+    return ("SELECT * FROM unnest(" + ", ".join(f"%s::{cast}[]" for cast in casts) + ")",
+            [array_literal(column) for column in columns])
+
+
+def array_literal(values) -> str:
+    """A one-dimensional PostgreSQL array literal (`{"a","b",NULL}`) of str, int, bool, UUID, date or datetime
+    values and None: every element quoted and escaped (backslash and double quote), None as NULL."""
+    return "{" + ",".join("NULL" if v is None else _element(v) for v in values) + "}"
+
+
+def _element(value) -> str:
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, date):  # datetime too: isoformat keeps the offset
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def insert_cte(name: str, table: str, columns: Sequence[str], casts: Sequence[str], rows: Sequence[Sequence]

@@ -29,6 +29,7 @@ from hubs.serializers import (
     ParcelSerializer,
     SingleOutcomeSerializer,
     StatementSerializer,
+    outcome_items_validated,
 )
 from hubs.services import OutcomeItem
 
@@ -124,12 +125,10 @@ class OutcomeBatchView(APIView):
     permission_required = "hubs.operate"
 
     @extend_schema(request=OutcomeBatchSerializer, responses=OutcomeResultSerializer(many=True))
-    @idempotent
+    @idempotent(atomic=True)
     def post(self, request):
         hub = selectors.hub_get_for_owner(user=request.user)
-        data = OutcomeBatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        items = [OutcomeItem(**item) for item in data.validated_data["items"]]
+        items = [OutcomeItem(**item) for item in outcome_items_validated(request.data)]
         results = services.parcel_outcomes_record(hub=hub, items=items, actor=request.user)
         return Response({"results": [dict(vars(r)) for r in results]})  # flat dataclasses: no deep asdict
 

@@ -1,5 +1,9 @@
 """REST input and output shapes."""
 
+import re
+import uuid
+
+from django.utils.dateparse import parse_date
 from rest_framework import serializers
 
 from hubs.models import AttemptReason, BusinessKind, DeliveryMeans, Hub, Parcel, Statement
@@ -86,6 +90,67 @@ class SingleOutcomeSerializer(OutcomeItemSerializer):
 
 class OutcomeBatchSerializer(serializers.Serializer):
     items = OutcomeItemSerializer(many=True, max_length=MAX_BATCH, allow_empty=False)
+
+
+def outcome_items_validated(data) -> list[dict]:
+    """A batch's items as `OutcomeBatchSerializer` would validate them.
+
+    The batches phones send (every field a plain string of the right shape, no `occurred_at`) are checked
+    here in one pass, a tenth of the serializer's cost; anything else goes through the serializer, which words
+    every error. Both give the same dictionaries."""
+    items = _plain_items(data)
+    if items is None:
+        serializer = OutcomeBatchSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        items = serializer.validated_data["items"]
+    return items
+
+
+_TEXT_LIMITS = {"recipient_name": 200, "note": 500}
+_OUTCOME_VALUES = frozenset(OUTCOMES)
+_REASON_VALUES = frozenset(AttemptReason.values) | {""}
+_ITEM_FIELDS = frozenset(OutcomeItemSerializer._declared_fields)
+# What DRF's CharField refuses besides length: NUL and lone surrogates.
+_REFUSED_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+def _plain_items(data) -> list[dict] | None:
+    """The items if each is plainly valid, else None (the serializer then finds and words what is wrong)."""
+    raw = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(raw, list) or not 0 < len(raw) <= MAX_BATCH:
+        return None
+    items = []
+    for item in raw:
+        if type(item) is not dict or item.get("occurred_at") is not None or not item.keys() <= _ITEM_FIELDS:
+            return None
+        client_id, tracking_id, outcome = item.get("client_id"), item.get("tracking_id"), item.get("outcome")
+        if type(client_id) is not str or type(tracking_id) is not str or type(outcome) is not str:
+            return None
+        if outcome not in _OUTCOME_VALUES or _REFUSED_CHARACTERS.search(tracking_id):
+            return None
+        tracking_id = tracking_id.strip()
+        if not tracking_id or len(tracking_id) > 64:
+            return None
+        try:
+            client_id = uuid.UUID(client_id)
+            service_date = item.get("service_date")
+            if service_date is not None and (type(service_date) is not str
+                                             or (service_date := parse_date(service_date)) is None):
+                return None
+        except ValueError:
+            return None
+        texts = {}
+        for name, limit in _TEXT_LIMITS.items():
+            value = item.get(name, "")
+            if type(value) is not str or len(value := value.strip()) > limit or _REFUSED_CHARACTERS.search(value):
+                return None
+            texts[name] = value
+        reason = item.get("reason", "")
+        if type(reason) is not str or reason not in _REASON_VALUES:
+            return None
+        items.append({"client_id": client_id, "tracking_id": tracking_id, "outcome": outcome,
+                      "service_date": service_date, "reason": reason, "occurred_at": None, **texts})
+    return items
 
 
 class OutcomeResultSerializer(serializers.Serializer):

@@ -179,7 +179,9 @@ def parcel_outcomes_record(*, hub: Hub, items: Sequence[OutcomeItem], actor=None
     keys = [(i.tracking_id, i.service_date or today) for i in items]
     now = timezone.now()
     results, changed, events, outbox = [], {}, [], []
-    with transaction.atomic():
+    # No savepoint of its own: inside a request's transaction (the idempotent batch view) a failure here fails the
+    # whole request anyway, and a savepoint is two more round trips.
+    with transaction.atomic(savepoint=False):
         # Lock first, then look for already-applied client ids: a concurrent resend waits here and then
         # sees the first one's rows.
         parcels = Parcel.objects.select_for_update().filter(
