@@ -185,3 +185,91 @@ def test_the_same_json_with_other_spacing_and_key_order_replays(user, token_clie
     assert first.status_code == again.status_code == 201
     assert again["Idempotent-Replayed"] == "true"
     assert OutboxEvent.objects.count() == 1
+
+
+# --- idempotent(atomic=True): the view and its record in one transaction ----------------------------------------
+
+@pytest.mark.django_db
+def test_atomic_same_key_and_body_replays_and_creates_once(user, token_client):
+    client = token_client(user)
+    first = client.post("/create-atomic/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="a-1")
+    second = client.post("/create-atomic/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="a-1")
+    assert first.status_code == second.status_code == 201
+    assert "Idempotent-Replayed" not in first
+    assert second["Idempotent-Replayed"] == "true" and second.json() == first.json()
+    assert OutboxEvent.objects.count() == 1
+    record = IdempotencyRecord.objects.get(key="a-1")
+    assert record.state == IdempotencyRecord.State.DONE and record.response_status == 201
+    assert record.response_body == first.json()
+
+
+@pytest.mark.django_db
+def test_atomic_same_key_with_a_different_body_is_422_and_changes_nothing(user, token_client):
+    client = token_client(user)
+    client.post("/create-atomic/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="a-2")
+    response = client.post("/create-atomic/", {"n": 2}, format="json", HTTP_IDEMPOTENCY_KEY="a-2")
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_key_reused"
+    assert OutboxEvent.objects.count() == 1  # the second run's row was rolled back with it
+
+
+@pytest.mark.django_db
+def test_atomic_a_refused_or_failed_request_leaves_no_record_and_no_change(user, token_client):
+    client = token_client(user)
+    refused = client.post("/create-atomic/", {"invalid": True}, format="json", HTTP_IDEMPOTENCY_KEY="a-3")
+    failed = client.post("/create-atomic/", {"fail": True}, format="json", HTTP_IDEMPOTENCY_KEY="a-4")
+    assert refused.status_code == 400 and failed.status_code == 502
+    assert not IdempotencyRecord.objects.filter(key__in=["a-3", "a-4"]).exists()
+    assert OutboxEvent.objects.count() == 0  # the 5xx answer's row was rolled back
+    retry = client.post("/create-atomic/", {"n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="a-3")
+    assert retry.status_code == 201 and OutboxEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_atomic_a_duplicate_while_the_first_runs_waits_and_replays_it(user, token_client):
+    """Both run the view; the second's record INSERT waits on the first's uncommitted row (the key's unique
+    index), then finds the key taken, rolls its own work back and answers with the first's response."""
+    client_a, client_b = token_client(user), token_client(user)
+    urls_idempotency.entered.clear()
+    urls_idempotency.release.clear()
+    results = {}
+
+    def post(name, client):
+        try:
+            results[name] = client.post("/create-atomic/", {"wait": True}, format="json",
+                                        HTTP_IDEMPOTENCY_KEY="a-9")
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post, args=("first", client_a))
+    first.start()
+    assert urls_idempotency.entered.wait(timeout=10)
+    second = threading.Thread(target=post, args=("second", client_b))
+    second.start()
+    urls_idempotency.release.set()
+    first.join(timeout=15)
+    second.join(timeout=15)
+
+    assert results["first"].status_code == results["second"].status_code == 201
+    assert results["first"].json() == results["second"].json()
+    assert OutboxEvent.objects.count() == 1
+    assert IdempotencyRecord.objects.filter(key="a-9").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_atomic_a_burst_of_duplicates_creates_once_and_all_answer_alike(user):
+    _token, raw = api_token_create(user=user, created_by=user, name="burst", scopes=["account:write"])
+    bodies = []
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        response = client.post("/create-atomic/", {"n": 7}, format="json", HTTP_IDEMPOTENCY_KEY="a-burst")
+        bodies.append(response.json())
+        return SimpleNamespace(status=response.status_code)
+
+    outcomes = run_at_once([post] * 20)
+
+    assert outcomes == [("ok", 201)] * 20
+    assert OutboxEvent.objects.count() == 1
+    assert len({body["id"] for body in bodies}) == 1

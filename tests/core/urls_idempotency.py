@@ -42,4 +42,24 @@ class Upload(APIView):
         return Response({"id": str(row.id), **payload}, status=201)
 
 
-urlpatterns = [path("create/", Create.as_view()), path("upload/", Upload.as_view())]
+class CreateAtomic(APIView):
+    """The same creation, run in one transaction with its record (`idempotent(atomic=True)`)."""
+
+    api_area = "account"
+
+    @idempotent(atomic=True)
+    def post(self, request):
+        if request.data.get("wait"):
+            entered.set()
+            release.wait(timeout=10)
+        if request.data.get("invalid"):
+            raise ValidationFailed("n must be a number.", fields={"n": ["Must be a number."]})
+        row = OutboxEvent.objects.create(type="test.created", subject_type="test", subject_id="1",
+                                         payload=request.data)
+        if request.data.get("fail"):
+            return Response({"detail": "upstream failed"}, status=502)
+        return Response({"id": str(row.id), "echo": request.data}, status=201)
+
+
+urlpatterns = [path("create/", Create.as_view()), path("upload/", Upload.as_view()),
+               path("create-atomic/", CreateAtomic.as_view())]
