@@ -44,13 +44,18 @@ def test_an_approved_hub_logs_a_day_of_outcomes_and_sets_up_payouts(phone_page, 
     received = api.post("/api/v1/hubs/outcomes/batch/", {"items": [item(p, "received") for p in parcels]},
                         format="json")
     assert received.status_code == 200, received.content
-    outcomes = api.post("/api/v1/hubs/outcomes/batch/", {"items": [
+    batch = {"items": [
         item(parcels[0], "delivered", recipient_name="Ann Lee"),
         item(parcels[1], "delivered", recipient_name="Front desk"),
         item(parcels[2], "attempted", reason="nobody_home"),
-    ]}, format="json")
+    ]}
+    outcomes = api.post("/api/v1/hubs/outcomes/batch/", batch, format="json", HTTP_IDEMPOTENCY_KEY="evening-1")
     assert outcomes.status_code == 200, outcomes.content
     assert [r["result"] for r in outcomes.json()["results"]] == ["applied"] * 3
+    # The phone resends the same batch with the same key (its answer was lost): SQLite replays it too.
+    resent = api.post("/api/v1/hubs/outcomes/batch/", batch, format="json", HTTP_IDEMPOTENCY_KEY="evening-1")
+    assert (resent.status_code, resent["Idempotent-Replayed"]) == (200, "true")
+    assert resent.json() == outcomes.json()
     single = api.post(f"/api/v1/hubs/parcels/{parcels[3].pk}/outcome/",
                       {"client_id": str(uuid.uuid4()), "outcome": "delivered", "recipient_name": "Bo"}, format="json")
     assert single.status_code in (200, 201), single.content
