@@ -7,6 +7,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 from rest_framework.test import APIClient
 
+from accounts.authentication import token_for_request
 from accounts.models import ApiToken, Role
 from accounts.services import api_token_create, api_token_revoke
 from core.errors import PermissionDenied
@@ -85,6 +86,31 @@ def test_last_used_time_is_recorded(user):
     _client(raw).get("/api/v1/me/")
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_the_token_and_its_user_come_back_whole_and_a_refused_token_is_not_stamped(user, make_user):
+    """The one-statement lookup (PostgreSQL) builds token and user as the ORM would: scopes a list, times aware."""
+    token, raw = api_token_create(user=user, created_by=user, name="sync", scopes=["account:read", "hubs:read"])
+    found = token_for_request(ApiToken.hash(raw), now=timezone.now())
+    assert (found.pk, found.scopes, found.user.pk, found.user.email) == (token.pk, token.scopes, user.pk, user.email)
+    assert found.created_at == token.created_at and found.user.is_active is True
+    token.refresh_from_db()
+    stamped = token.last_used_at
+    assert stamped is not None
+    again = token_for_request(ApiToken.hash(raw), now=timezone.now())  # within the resolution: no write
+    token.refresh_from_db()
+    assert token.last_used_at == stamped == again.last_used_at
+
+    revoked, raw_revoked = api_token_create(user=user, created_by=user, name="old", scopes=["account:read"])
+    ApiToken.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
+    idle = make_user()
+    disabled, raw_disabled = api_token_create(user=idle, created_by=idle, name="idle", scopes=["account:read"])
+    type(idle).objects.filter(pk=idle.pk).update(is_active=False)
+    for refused, raw_refused in ((revoked, raw_revoked), (disabled, raw_disabled)):
+        assert _client(raw_refused).get("/api/v1/me/").status_code == 401
+        refused.refresh_from_db()
+        assert refused.last_used_at is None
+    assert token_for_request(ApiToken.hash("dsp_nothing"), now=timezone.now()) is None
 
 
 def test_token_created_over_the_api_is_shown_once(user, token_client):
