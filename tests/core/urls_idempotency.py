@@ -14,19 +14,24 @@ entered = threading.Event()
 release = threading.Event()
 
 
+def _create(request):
+    if request.data.get("wait"):
+        entered.set()
+        release.wait(timeout=10)
+    if request.data.get("invalid"):
+        raise ValidationFailed("n must be a number.", fields={"n": ["Must be a number."]})
+    row = OutboxEvent.objects.create(type="test.created", subject_type="test", subject_id="1", payload=request.data)
+    if request.data.get("fail"):
+        return Response({"detail": "upstream failed"}, status=502)
+    return Response({"id": str(row.id), "echo": request.data}, status=201)
+
+
 class Create(APIView):
     api_area = "account"
 
     @idempotent
     def post(self, request):
-        if request.data.get("wait"):
-            entered.set()
-            release.wait(timeout=10)
-        if request.data.get("invalid"):
-            raise ValidationFailed("n must be a number.", fields={"n": ["Must be a number."]})
-        row = OutboxEvent.objects.create(type="test.created", subject_type="test", subject_id="1",
-                                         payload=request.data)
-        return Response({"id": str(row.id), "echo": request.data}, status=201)
+        return _create(request)
 
 
 class Upload(APIView):
@@ -49,16 +54,7 @@ class CreateAtomic(APIView):
 
     @idempotent(atomic=True)
     def post(self, request):
-        if request.data.get("wait"):
-            entered.set()
-            release.wait(timeout=10)
-        if request.data.get("invalid"):
-            raise ValidationFailed("n must be a number.", fields={"n": ["Must be a number."]})
-        row = OutboxEvent.objects.create(type="test.created", subject_type="test", subject_id="1",
-                                         payload=request.data)
-        if request.data.get("fail"):
-            return Response({"detail": "upstream failed"}, status=502)
-        return Response({"id": str(row.id), "echo": request.data}, status=201)
+        return _create(request)
 
 
 urlpatterns = [path("create/", Create.as_view()), path("upload/", Upload.as_view()),
