@@ -106,7 +106,8 @@ EVENT_AUDIENCES: dict[str, EventAudience] = {
     "order.fulfilled": EventAudience(kinds=frozenset({PARTNER}), area="procurement"),
     "parcel.delivered": EventAudience(kinds=frozenset({HUB}), area="hubs"),
     "parcel.attempted": EventAudience(kinds=frozenset({HUB}), area="hubs"),
-    "statement.paid": EventAudience(kinds=frozenset({HUB}), area="hubs"),
+    # A hub's money: its owner and the program only (the API shows a hub's statements to its owner alone).
+    "statement.paid": EventAudience(kinds=frozenset({HUB}), area=None),
     "route.published": EventAudience(kinds=frozenset({PARTNER}), area="routes"),
     "payout.paid": EventAudience(kinds=frozenset({PARTNER, HUB}), area=None),
     # A partner's scores and money: its members and the program only, never integrators program-wide.

@@ -24,8 +24,9 @@ from tests.routes.factories import StationFactory
 
 pytestmark = pytest.mark.django_db
 
+# statement.paid is not among them: a hub's money goes to its owner and the program only, as a partner's does
 INTEGRATOR_TYPES = {"application.submitted", "application.decided", "parcel.delivered", "parcel.attempted",
-                    "statement.paid", "route.published"}
+                    "route.published"}
 # the driver's phone (routes): what happened on a route, for integrators with routes:read
 INTEGRATOR_TYPES |= {"stop.delivered", "stop.attempted", "stop.reopened", "route.started", "route.completed"}
 # live dispatch (routes): rescues, call-outs and what recipients were told, for integrators with routes:read
