@@ -159,10 +159,11 @@ _EVENT_COLUMNS = ["id", "type", "subject_type", "subject_id", "payload", "create
 _EVENT_CASTS = ["uuid", "varchar", "varchar", "varchar", "jsonb", "timestamptz", "bigint", "bigint", "boolean"]
 
 
-def events_insert_ctes(events, *, now) -> list[tuple[str, list]]:
+def events_insert_ctes(events, *, now, ids: list | None = None) -> list[tuple[str, list]]:
     """PostgreSQL: the outbox rows of `events` as data-modifying CTEs (core.bulksql), so a batch service writes its
     change, the events and their partner audiences in one round trip. Same checks and the same rows as
-    `events_record_bulk`; `events` is an iterable of `(type, subject, payload, audience)`."""
+    `events_record_bulk`; `events` is an iterable of `(type, subject, payload, audience)`. The new events' ids are
+    appended to `ids` when given (for `events_on_commit`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_insert_ctes must run inside the transaction that makes the change")
     from core.bulksql import insert_cte
@@ -174,6 +175,8 @@ def events_insert_ctes(events, *, now) -> list[tuple[str, list]]:
         rows.append((str(event_id), type_, f"{meta.app_label}.{meta.model_name}", str(subject.pk), encode(payload),
                      now, audience.hub_id, audience.applicant_id, bool(audience.partner_ids)))
         partners.extend((str(event_id), p) for p in sorted(audience.partner_ids))
+        if ids is not None:
+            ids.append(event_id)
     if not rows:
         return []
     ctes = [insert_cte("outbox_events", OutboxEvent._meta.db_table, _EVENT_COLUMNS, _EVENT_CASTS, rows)]
@@ -196,6 +199,14 @@ def event_record(*, type: str, subject, payload: dict, audience: Audience) -> Ou
     for fn in event_committed.functions():
         transaction.on_commit(functools.partial(fn, event.pk), robust=True)
     return event
+
+
+def events_on_commit(ids) -> None:
+    """After commit, what `event_record` does for each event it writes (`event_committed`: webhook dispatch now, not
+    at the next sweep), for events a batch service wrote in bulk."""
+    for event_id in ids:
+        for fn in event_committed.functions():
+            transaction.on_commit(functools.partial(fn, event_id), robust=True)
 
 
 def events_record_bulk(events) -> list[OutboxEvent]:
