@@ -23,6 +23,9 @@ from core.models import OutboxEvent, OutboxEventPartner
 # dispatch; core never imports it). A failing one is logged, never raised: the periodic sweep picks up any
 # event whose dispatch did not happen.
 event_committed = Hook("core.event_committed")
+# Functions `fn(event_ids)` run once after commit for the events a batch service wrote together
+# (`events_on_commit`): one dispatch for them all instead of one per event.
+events_committed = Hook("core.events_committed")
 
 # type -> (description, payload fields)
 EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
@@ -202,11 +205,12 @@ def event_record(*, type: str, subject, payload: dict, audience: Audience) -> Ou
 
 
 def events_on_commit(ids) -> None:
-    """After commit, what `event_record` does for each event it writes (`event_committed`: webhook dispatch now, not
-    at the next sweep), for events a batch service wrote in bulk."""
-    for event_id in ids:
-        for fn in event_committed.functions():
-            transaction.on_commit(functools.partial(fn, event_id), robust=True)
+    """For events a batch service wrote in bulk, what `event_record` does for each event it writes (webhooks
+    dispatched after commit, not at the next sweep), once for the batch: `events_committed`."""
+    ids = list(ids)
+    if ids:
+        for fn in events_committed.functions():
+            transaction.on_commit(functools.partial(fn, ids), robust=True)
 
 
 def events_record_bulk(events) -> list[OutboxEvent]:

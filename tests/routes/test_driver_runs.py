@@ -144,3 +144,17 @@ def test_one_run_sent_twice_at_once_is_applied_once(published):
     assert StopEvent.objects.filter(stop__in=stops).count() == 3
     assert OutboxEvent.objects.filter(type="stop.delivered").count() == 3
     assert OfflineReceipt.objects.filter(client_id__in=[uuid.UUID(t["client_id"]) for t in taps]).count() == 3
+
+
+def test_a_runs_events_go_to_the_webhooks_after_commit_in_one_task(driver, quiet, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    import integrations.tasks
+
+    sent = []
+    monkeypatch.setattr(integrations.tasks, "enqueue", lambda task, *args: sent.append((task.name, args)))
+    stops = stops_of(quiet["route"])[:3]
+    with django_capture_on_commit_callbacks(execute=True):
+        post(driver, *[item("delivered", stop=s.pk) for s in stops])
+    ids = {str(pk) for pk in OutboxEvent.objects.filter(type="stop.delivered").values_list("pk", flat=True)}
+    assert len(ids) == 3
+    assert [(name, set(args[0])) for name, args in sent] == [("integrations.tasks.events_dispatch", ids)]
