@@ -95,9 +95,10 @@ def _body(hub_id: int, day: str) -> dict:
 # -- drivers' stop outcomes (--kind driver) ------------------------------------------------------------------------
 
 
-def _seed_driver(routes: int, stops: int) -> tuple[list, str]:
+def _seed_driver(routes: int, stops: int, contacts: bool = False) -> tuple[list, str]:
     """`routes` started routes of `stops` stops (one package each) on one published plan, each with its own driver,
-    van and token; in bulk, so a few thousand stops seed in seconds."""
+    van and token; in bulk, so a few thousand stops seed in seconds. With `contacts`, every recipient gave an
+    e-mail address (they hear of each outcome: the batch is then applied item by item)."""
     from datetime import time as clock
 
     from django.utils import timezone
@@ -138,7 +139,8 @@ def _seed_driver(routes: int, stops: int) -> tuple[list, str]:
     Package.objects.bulk_create([
         Package(station=station, service_date=day, tracking_id=f"D{s.route_id:06d}{s.sequence:04d}",
                 recipient_name="R", address_line1=s.address, latitude=s.latitude, longitude=s.longitude,
-                address_key=f"{s.route_id}:{s.sequence}", stop=s, status="routed") for s in stop_rows],
+                address_key=f"{s.route_id}:{s.sequence}", stop=s, status="routed",
+                recipient_email=f"r{s.pk}@bench.example" if contacts else "") for s in stop_rows],
         batch_size=10_000)
     tokens, raws = [], []
     for u in users:
@@ -245,6 +247,8 @@ def main():
     parser.add_argument("--hubs", type=int, default=1000, help="hubs per round; each posts one batch of 30")
     parser.add_argument("--routes", type=int, default=100, help="--kind driver: started routes per round")
     parser.add_argument("--stops", type=int, default=60, help="--kind driver: stops a route (batches of 30)")
+    parser.add_argument("--contacts", action="store_true",
+                        help="--kind driver: recipients with an e-mail address (told of each outcome)")
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -260,7 +264,7 @@ def main():
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0)
         t1 = time.perf_counter()
-        hubs, day = _seed_driver(args.routes * args.rounds, args.stops)
+        hubs, day = _seed_driver(args.routes * args.rounds, args.stops, args.contacts)
         print(f"migrated in {t1 - t0:.1f} s, seeded in {time.perf_counter() - t1:.1f} s", flush=True)
         per_round, expected = args.routes, args.routes * args.stops
     else:
@@ -275,13 +279,13 @@ def main():
         figures = _round(url, hubs[k * per_round:(k + 1) * per_round], day, args.writers, args.kind)
         head = {"round": k + 1, "writers": args.writers, "batch": PARCELS}
         if args.kind == "driver":
-            head = {"kind": "driver", **head}
+            head = {"kind": "driver", "contacts": args.contacts, **head}
         print(json.dumps({**head, **figures}), flush=True)
         rounds.append(figures)
     best = max(rounds, key=lambda r: r["outcomes_per_s"])
     app, db = (round(statistics.median(r[name] for r in rounds), 1)
                for name in ("app_cpu_ms_per_batch", "db_cpu_ms_per_batch"))
-    head = {"kind": "driver"} if args.kind == "driver" else {}
+    head = {"kind": "driver", "contacts": args.contacts} if args.kind == "driver" else {}
     print(json.dumps({**head, "writers": args.writers, "batch": PARCELS, "rounds": args.rounds,
                       "outcomes_per_s_median": round(statistics.median(r["outcomes_per_s"] for r in rounds)),
                       "outcomes_per_s_best": best["outcomes_per_s"],
