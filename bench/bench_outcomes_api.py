@@ -9,8 +9,14 @@ the load average. Goal (issue #20): >= 5,000 outcomes/s on this machine.
 Uses its own database (dsp_bench_outcomes on the DATABASE_URL server), recreated here.
 
     python bench/bench_outcomes_api.py [--hubs 1000] [--writers 2] [--rounds 3]
+    python bench/bench_outcomes_api.py --kind driver [--routes 100] [--stops 60] [--writers 2] [--rounds 3]
 
-Each round: fresh hubs, the writers started, one batch per hub. Also prints the PostgreSQL backends' CPU per batch
+Each round: fresh hubs, the writers started, one batch per hub.
+`--kind driver`: drivers' stop outcomes instead, as their phones send them (issue #20: "the same path serves drivers'
+stop outcomes"): fresh started routes each round (a driver with a token, a van, one package a stop, proof rules that
+ask nothing of a plain package), each writer posting, route after route, batches of 30 `delivered` items (one in ten
+`attempted` with a reason) to `POST /api/v1/routes/driver/batch/`. Its own database, dsp_bench_driver_outcomes.
+Also prints the PostgreSQL backends' CPU per batch
 (the writers' own connections, read from /proc), so the two sides of the cost are both in view.
 """
 
@@ -84,18 +90,106 @@ def _body(hub_id: int, day: str) -> dict:
     return {"items": items}
 
 
-def _writer(url: str, work: list, day: str, start, out):
+
+
+# -- drivers' stop outcomes (--kind driver) ------------------------------------------------------------------------
+
+
+def _seed_driver(routes: int, stops: int, contacts: bool = False) -> tuple[list, str]:
+    """`routes` started routes of `stops` stops (one package each) on one published plan, each with its own driver,
+    van and token; in bulk, so a few thousand stops seed in seconds. With `contacts`, every recipient gave an
+    e-mail address (they hear of each outcome: the batch is then applied item by item)."""
+    from datetime import time as clock
+
+    from django.utils import timezone
+
+    from accounts.models import ApiToken, Role, User
+    from core.servicedays import service_today
+    from fleet.models import Driver, Vehicle
+    from routes.models import Package, Plan, PlanStatus, Route, RouteStatus, RouteStop, Station
+    from tests.onboarding.factories import partner_with_owner
+
+    now = timezone.now()
+    partner, _owner = partner_with_owner()
+    partner.status = "active"
+    partner.save(update_fields=["status"])
+    station = Station.objects.create(code="bench", name="Bench station", latitude="47.548000",
+                                     longitude="-122.323000", time_zone="America/Los_Angeles",
+                                     dispatch_start=clock(8, 0), shift_minutes=660, speed_kmh=25.0, circuity=1.3)
+    day = service_today(station)
+    plan = Plan.objects.create(station=station, service_date=day, status=PlanStatus.PUBLISHED, published_at=now)
+    users = User.objects.bulk_create([User(email=f"driver{i}@bench.example", role=Role.DRIVER)
+                                      for i in range(routes)], batch_size=5000)
+    drivers = Driver.objects.bulk_create([
+        Driver(partner=partner, user=u, first_name="Bench", last_name=f"Driver {i}", email=u.email,
+               licence_number=f"B{i:08d}", licence_state="WA", licence_expires_on=day.replace(year=day.year + 2),
+               status=Driver.Status.ACTIVE) for i, u in enumerate(users)], batch_size=5000)
+    vans = Vehicle.objects.bulk_create([
+        Vehicle(partner=partner, vin=f"BENCH{i:012d}", plate=f"BN{i:05d}", plate_state="WA", make="Ford",
+                model="Transit 250", year=2023, package_capacity=250, status=Vehicle.Status.ACTIVE)
+        for i in range(routes)], batch_size=5000)
+    made = Route.objects.bulk_create([
+        Route(plan=plan, service_date=day, sequence=i + 1, partner=partner, driver=d, vehicle=v, capacity=250,
+              stop_count=stops, load=stops, start_s=8 * 3600, end_s=18 * 3600, status=RouteStatus.STARTED,
+              started_at=now) for i, (d, v) in enumerate(zip(drivers, vans, strict=True))], batch_size=5000)
+    stop_rows = RouteStop.objects.bulk_create([
+        RouteStop(route=r, sequence=j + 1, latitude="47.600000", longitude="-122.300000", address=f"{j} Pine St",
+                  recipient="R", planned_arrival_s=8 * 3600 + 600 * j) for r in made for j in range(stops)],
+        batch_size=10_000)
+    Package.objects.bulk_create([
+        Package(station=station, service_date=day, tracking_id=f"D{s.route_id:06d}{s.sequence:04d}",
+                recipient_name="R", address_line1=s.address, latitude=s.latitude, longitude=s.longitude,
+                address_key=f"{s.route_id}:{s.sequence}", stop=s, status="routed",
+                recipient_email=f"r{s.pk}@bench.example" if contacts else "") for s in stop_rows],
+        batch_size=10_000)
+    tokens, raws = [], []
+    for u in users:
+        raw, prefix = ApiToken.generate()
+        raws.append(raw)
+        tokens.append(ApiToken(user=u, created_by=u, name="bench", key_prefix=prefix, key_hash=ApiToken.hash(raw),
+                               scopes=["routes:write"]))
+    ApiToken.objects.bulk_create(tokens, batch_size=5000)
+    by_route = {}
+    for s in stop_rows:
+        by_route.setdefault(s.route_id, []).append(s.pk)
+    return [(by_route[r.pk], raw) for r, raw in zip(made, raws, strict=True)], day.isoformat()
+
+
+def _driver_bodies(stop_ids: list) -> list[str]:
+    """The route's stops in batches of PARCELS items, one in ten attempted (nobody home)."""
+    from django.utils import timezone
+
+    now = timezone.now().isoformat()
+    items = []
+    for j, stop_id in enumerate(stop_ids):
+        item = {"client_id": str(uuid.uuid4()), "stop": stop_id, "occurred_at": now}
+        if j % 10 == 9:
+            item.update(kind="attempted", reason="nobody_home")
+        else:
+            item.update(kind="delivered", note="Front desk")
+        items.append(item)
+    return [json.dumps({"items": items[k:k + PARCELS]}) for k in range(0, len(items), PARCELS)]
+
+
+PATHS = {"hub": "/api/v1/hubs/outcomes/batch/", "driver": "/api/v1/routes/driver/batch/"}
+
+
+def _writer(url: str, work: list, day: str, start, out, kind: str = "hub"):
     _setup(url)
     from django.test import Client
 
     client = Client()
-    bodies = [(raw, json.dumps(_body(hub_id, day))) for hub_id, raw in work]
-    client.post("/api/v1/hubs/outcomes/batch/", "{}", content_type="application/json", secure=True)  # imports
+    if kind == "driver":
+        bodies = [(raw, body) for stop_ids, raw in work for body in _driver_bodies(stop_ids)]
+    else:
+        bodies = [(raw, json.dumps(_body(hub_id, day))) for hub_id, raw in work]
+    path = PATHS[kind]
+    client.post(path, "{}", content_type="application/json", secure=True)  # imports
     start.wait()
     latencies, applied, cpu = [], 0, time.process_time()
     for raw, body in bodies:
         t0 = time.perf_counter()
-        response = client.post("/api/v1/hubs/outcomes/batch/", body, content_type="application/json", secure=True,
+        response = client.post(path, body, content_type="application/json", secure=True,
                                HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
         latencies.append(time.perf_counter() - t0)
         assert response.status_code == 200, response.content[:300]
@@ -120,10 +214,11 @@ def _backend_ticks(database: str) -> int:
     return total
 
 
-def _round(url: str, hubs: list, day: str, writers: int) -> dict:
+def _round(url: str, hubs: list, day: str, writers: int, kind: str = "hub") -> dict:
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Barrier(writers + 1), ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(url, hubs[k::writers], day, start, out)) for k in range(writers)]
+    procs = [ctx.Process(target=_writer, args=(url, hubs[k::writers], day, start, out, kind))
+             for k in range(writers)]
     for p in procs:
         p.start()
     start.wait()
@@ -147,35 +242,57 @@ def _round(url: str, hubs: list, day: str, writers: int) -> dict:
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--kind", choices=["hub", "driver"], default="hub",
+                        help="hub parcel outcomes, or drivers' stop outcomes through the phone's batch")
     parser.add_argument("--hubs", type=int, default=1000, help="hubs per round; each posts one batch of 30")
+    parser.add_argument("--routes", type=int, default=100, help="--kind driver: started routes per round")
+    parser.add_argument("--stops", type=int, default=60, help="--kind driver: stops a route (batches of 30)")
+    parser.add_argument("--contacts", action="store_true",
+                        help="--kind driver: recipients with an e-mail address (told of each outcome)")
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     from bench.bench_hubs import _database_url, _recreate
 
-    url = _database_url("dsp_bench_outcomes")
+    url = _database_url("dsp_bench_driver_outcomes" if args.kind == "driver" else "dsp_bench_outcomes")
     _recreate(url)
     _setup(url)
-    print(f"seeding {args.hubs * args.rounds} hubs x {PARCELS} parcels ...", flush=True)
-    hubs, day = _seed(args.hubs * args.rounds)
+    if args.kind == "driver":
+        from django.core.management import call_command
+
+        print(f"seeding {args.routes * args.rounds} started routes x {args.stops} stops ...", flush=True)
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        t1 = time.perf_counter()
+        hubs, day = _seed_driver(args.routes * args.rounds, args.stops, args.contacts)
+        print(f"migrated in {t1 - t0:.1f} s, seeded in {time.perf_counter() - t1:.1f} s", flush=True)
+        per_round, expected = args.routes, args.routes * args.stops
+    else:
+        print(f"seeding {args.hubs * args.rounds} hubs x {PARCELS} parcels ...", flush=True)
+        hubs, day = _seed(args.hubs * args.rounds)
+        per_round, expected = args.hubs, args.hubs * PARCELS
     from django.db import connections
 
     connections.close_all()
     rounds = []
     for k in range(args.rounds):
-        figures = _round(url, hubs[k * args.hubs:(k + 1) * args.hubs], day, args.writers)
-        print(json.dumps({"round": k + 1, "writers": args.writers, "batch": PARCELS, **figures}), flush=True)
+        figures = _round(url, hubs[k * per_round:(k + 1) * per_round], day, args.writers, args.kind)
+        head = {"round": k + 1, "writers": args.writers, "batch": PARCELS}
+        if args.kind == "driver":
+            head = {"kind": "driver", "contacts": args.contacts, **head}
+        print(json.dumps({**head, **figures}), flush=True)
         rounds.append(figures)
     best = max(rounds, key=lambda r: r["outcomes_per_s"])
     app, db = (round(statistics.median(r[name] for r in rounds), 1)
                for name in ("app_cpu_ms_per_batch", "db_cpu_ms_per_batch"))
-    print(json.dumps({"writers": args.writers, "batch": PARCELS, "rounds": args.rounds,
+    head = {"kind": "driver", "contacts": args.contacts} if args.kind == "driver" else {}
+    print(json.dumps({**head, "writers": args.writers, "batch": PARCELS, "rounds": args.rounds,
                       "outcomes_per_s_median": round(statistics.median(r["outcomes_per_s"] for r in rounds)),
                       "outcomes_per_s_best": best["outcomes_per_s"],
                       "batch_p99_ms_median": round(statistics.median(r["batch_p99_ms"] for r in rounds), 1),
                       "cpu_ms_per_batch_app_db": [app, db],
                       "goal_outcomes_per_s": 5000}))
-    return 0 if all(r["applied"] == args.hubs * PARCELS for r in rounds) else 1
+    return 0 if all(r["applied"] == expected for r in rounds) else 1
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ from core.models import OutboxEvent, OutboxEventPartner
 # dispatch; core never imports it). A failing one is logged, never raised: the periodic sweep picks up any
 # event whose dispatch did not happen.
 event_committed = Hook("core.event_committed")
+# Functions `fn(event_ids)` run once after commit for the events a batch service wrote together
+# (`events_on_commit`): one dispatch for them all instead of one per event.
+events_committed = Hook("core.events_committed")
 
 # type -> (description, payload fields)
 EVENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {
@@ -160,10 +163,11 @@ _EVENT_COLUMNS = ["id", "type", "subject_type", "subject_id", "payload", "create
 _EVENT_CASTS = ["uuid", "varchar", "varchar", "varchar", "jsonb", "timestamptz", "bigint", "bigint", "boolean"]
 
 
-def events_insert_ctes(events, *, now) -> list[tuple[str, list]]:
+def events_insert_ctes(events, *, now, ids: list | None = None) -> list[tuple[str, list]]:
     """PostgreSQL: the outbox rows of `events` as data-modifying CTEs (core.bulksql), so a batch service writes its
     change, the events and their partner audiences in one round trip. Same checks and the same rows as
-    `events_record_bulk`; `events` is an iterable of `(type, subject, payload, audience)`."""
+    `events_record_bulk`; `events` is an iterable of `(type, subject, payload, audience)`. The new events' ids are
+    appended to `ids` when given (for `events_on_commit`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_insert_ctes must run inside the transaction that makes the change")
     from core.bulksql import insert_cte
@@ -175,6 +179,8 @@ def events_insert_ctes(events, *, now) -> list[tuple[str, list]]:
         rows.append((str(event_id), type_, f"{meta.app_label}.{meta.model_name}", str(subject.pk), encode(payload),
                      now, audience.hub_id, audience.applicant_id, bool(audience.partner_ids)))
         partners.extend((str(event_id), p) for p in sorted(audience.partner_ids))
+        if ids is not None:
+            ids.append(event_id)
     if not rows:
         return []
     ctes = [insert_cte("outbox_events", OutboxEvent._meta.db_table, _EVENT_COLUMNS, _EVENT_CASTS, rows)]
@@ -197,6 +203,15 @@ def event_record(*, type: str, subject, payload: dict, audience: Audience) -> Ou
     for fn in event_committed.functions():
         transaction.on_commit(functools.partial(fn, event.pk), robust=True)
     return event
+
+
+def events_on_commit(ids) -> None:
+    """For events a batch service wrote in bulk, what `event_record` does for each event it writes (webhooks
+    dispatched after commit, not at the next sweep), once for the batch: `events_committed`."""
+    ids = list(ids)
+    if ids:
+        for fn in events_committed.functions():
+            transaction.on_commit(functools.partial(fn, ids), robust=True)
 
 
 def events_record_bulk(events) -> list[OutboxEvent]:

@@ -22,6 +22,14 @@ unique per sender and client id) is written in the same savepoint as the change:
 concurrent sends of the same item, apply it once and answer "duplicate" with the first result.
 Files (photo, signature) come as ``data:`` URLs inside the item: `data_url_file` turns one into a checked
 upload for `core.files`.
+
+A page whose items come by the dozen (the driver's stop outcomes) may also pass a `BatchHandler`: a run of
+consecutive items it accepts is applied together, in one savepoint, and their receipts are written in one INSERT.
+Its `apply` gets ``[(client_id, item), ...]`` (none seen before, no client id twice) and answers, in order, the
+extra fields of each applied item or the `DomainError` that rejects it; it checks every item before it changes
+anything, so a rejected item changes nothing and blocks no other. It answers None to have the run applied item by
+item instead. A clash on a unique key (the same item sent twice at once) rolls the run back and applies it item by
+item, where the usual receipt rule answers "duplicate".
 """
 
 import base64
@@ -43,6 +51,15 @@ from core.models import OfflineReceipt
 MAX_ITEMS = 500
 
 Handler = Callable[[dict], Mapping | None]
+
+
+@dataclass(frozen=True)
+class BatchHandler:
+    """Applies a run of items of `kinds` together (see the module doc); `accepts(item)` says which may join one."""
+
+    kinds: frozenset
+    accepts: Callable[[dict], bool]
+    apply: Callable[[list], list | None]
 
 
 @dataclass
@@ -88,8 +105,9 @@ def _client_id(item) -> uuid.UUID:
 
 
 def offline_batch_apply(*, actor, items: Sequence[dict], handlers: Mapping[str, Handler],
-                        kind_field: str = "kind") -> list[ItemResult]:
-    """Apply a phone's batch, item by item, each at most once per sender and client id (see the module doc)."""
+                        kind_field: str = "kind", batch: BatchHandler | None = None) -> list[ItemResult]:
+    """Apply a phone's batch, item by item (runs of them with `batch`), each at most once per sender and client id
+    (see the module doc)."""
     if len(items) > MAX_ITEMS:
         raise ValidationFailed(_("At most %(n)s items per batch.") % {"n": MAX_ITEMS}, code="batch_too_large")
     scope = offline_scope(actor)
@@ -102,9 +120,56 @@ def offline_batch_apply(*, actor, items: Sequence[dict], handlers: Mapping[str, 
     seen = {r.client_id: r for r in OfflineReceipt.objects.filter(scope=scope, client_id__in=[i for i in ids if i])}
     results = []
     with transaction.atomic():
-        for item, client_id in zip(items, ids, strict=True):
-            results.append(_apply_one(scope, item, client_id, seen, handlers, kind_field))
+        k = 0
+        while k < len(items):
+            run = _run(items, ids, k, seen, batch, kind_field) if batch is not None else []
+            if len(run) > 1:
+                results.extend(_apply_run(scope, run, seen, batch, handlers, kind_field))
+                k += len(run)
+                continue
+            results.append(_apply_one(scope, items[k], ids[k], seen, handlers, kind_field))
+            k += 1
     return results
+
+
+def _run(items, ids, start, seen, batch, kind_field) -> list[tuple]:
+    """The consecutive items from `start` the batch handler may apply together: new client ids, none twice."""
+    run, taken = [], set()
+    for item, client_id in zip(items[start:], ids[start:], strict=True):
+        if (client_id is None or client_id in seen or client_id in taken
+                or str(item.get(kind_field, "")) not in batch.kinds or not batch.accepts(item)):
+            break
+        taken.add(client_id)
+        run.append((client_id, item))
+    return run
+
+
+def _apply_run(scope, run, seen, batch, handlers, kind_field) -> list[ItemResult]:
+    try:
+        with transaction.atomic():
+            answers = batch.apply(run)
+            if answers is None:
+                return [_apply_one(scope, item, client_id, seen, handlers, kind_field) for client_id, item in run]
+            receipts, results = [], []
+            for (client_id, item), answer in zip(run, answers, strict=True):
+                kind = str(item.get(kind_field, ""))
+                if isinstance(answer, DomainError):
+                    results.append(ItemResult(client_id=str(client_id), result="rejected", kind=kind,
+                                              code=answer.code, detail=answer.detail))
+                    continue
+                data = dict(answer or {})
+                receipts.append(OfflineReceipt(scope=scope, client_id=client_id, kind=kind, result=data,
+                                               occurred_at=_occurred(item)))
+                results.append(ItemResult(client_id=str(client_id), result="applied", kind=kind, data=data))
+            OfflineReceipt.objects.bulk_create(receipts)
+    except IntegrityError:  # sent twice at once: item by item, the receipts say which send applied each
+        return [_apply_one(scope, item, client_id, seen, handlers, kind_field) for client_id, item in run]
+    seen.update((r.client_id, r) for r in receipts)
+    return results
+
+
+def _occurred(item):
+    return parse_datetime(str(item.get("occurred_at") or "")) if item.get("occurred_at") else None
 
 
 def _apply_one(scope, item, client_id, seen, handlers, kind_field) -> ItemResult:
@@ -119,7 +184,7 @@ def _apply_one(scope, item, client_id, seen, handlers, kind_field) -> ItemResult
     if handler is None:
         return ItemResult(client_id=str(client_id), result="rejected", kind=kind, code="unknown_kind",
                           detail=_("This kind of item is not accepted here."))
-    occurred = parse_datetime(str(item.get("occurred_at") or "")) if item.get("occurred_at") else None
+    occurred = _occurred(item)
     try:
         with transaction.atomic():
             receipt = OfflineReceipt.objects.create(scope=scope, client_id=client_id, kind=kind, occurred_at=occurred)

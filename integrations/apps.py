@@ -6,7 +6,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations (webhooks)"
 
     def ready(self):
-        from core.events import event_committed
-        from integrations.tasks import enqueue_event_dispatch
+        from core.events import event_committed, events_committed
+        from integrations.tasks import enqueue_event_dispatch, enqueue_events_dispatch
 
         event_committed.register(enqueue_event_dispatch)
+        events_committed.register(enqueue_events_dispatch)

@@ -18,6 +18,13 @@ def event_dispatch(event_id: str):
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def events_dispatch(event_ids: list[str]):
+    """`event_dispatch` for the events a batch service wrote together (one task for them all)."""
+    for event_id in event_ids:
+        event_dispatch(event_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def webhook_deliver(delivery_id: int):
     services.webhook_delivery_attempt(delivery_id=delivery_id)
 
@@ -35,3 +42,8 @@ def enqueue_event_dispatch(event_id) -> None:
     """Registered on the hook core.events.event_committed: runs after the recording transaction commits.
     With the broker down this logs and returns; webhooks_sweep dispatches the event later."""
     enqueue(event_dispatch, str(event_id))
+
+
+def enqueue_events_dispatch(event_ids) -> None:
+    """Registered on core.events.events_committed: one task for the events a batch wrote (see above)."""
+    enqueue(events_dispatch, [str(i) for i in event_ids])

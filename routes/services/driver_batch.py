@@ -9,16 +9,18 @@ Item kinds (every item also has `client_id` and `occurred_at`, the phone's time)
   undo      {stop, undoes: the client id of the outcome to undo}
   contact   {stop, channel: call|text}
 A driver reaches only their own published routes: another's id is rejected as not found.
+Runs of delivered/attempted items without files or scans (most of a day's taps) are applied together
+(core.offline.BatchHandler, routes.services.outcomes.stop_outcomes_record); the others one by one.
 """
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound, ValidationFailed
-from core.offline import data_url_file, offline_batch_apply, offline_occurred_at
+from core.offline import BatchHandler, data_url_file, offline_batch_apply, offline_occurred_at
 from routes.models import PlanStatus, Route, RouteStop, ScanKind
 from routes.services.driving import package_scan, route_complete, route_start, scan_message, stop_contact_record
-from routes.services.outcomes import stop_outcome_record, stop_outcome_undo
+from routes.services.outcomes import OutcomeEntry, stop_outcome_record, stop_outcome_undo, stop_outcomes_record
 
 
 def _route(user, route_id) -> Route:
@@ -37,6 +39,32 @@ def _stop(user, stop_id) -> RouteStop:
     if stop is None:
         raise NotFound(_("No such stop on your route."))
     return stop
+
+
+def _plain_outcome(item) -> bool:
+    """A delivered/attempted item that carries no file and no scans: it may join a run applied together."""
+    return not (item.get("photo") or item.get("signature") or item.get("scans"))
+
+
+def _outcomes_batch(user) -> BatchHandler:
+    def apply(run):
+        entries = []
+        for client_id, item in run:
+            stop_id = item.get("stop")
+            entries.append(OutcomeEntry(
+                stop_id=int(str(stop_id)) if str(stop_id).isdigit() else None, outcome=str(item.get("kind")),
+                client_id=client_id, reason=_text(item, "reason", 20) if item.get("kind") == "attempted" else "",
+                note=_text(item, "note"), pin=_text(item, "pin", 8) if item.get("kind") == "delivered" else "",
+                age_checked=item.get("kind") == "delivered" and item.get("age_checked") is True,
+                occurred_at=_when(item)))
+        stops = RouteStop.objects.filter(route__driver__user=user, route__plan__status=PlanStatus.PUBLISHED)
+        answers = stop_outcomes_record(stops=stops, entries=entries, by=user,
+                                       not_found=NotFound(_("No such stop on your route.")))
+        if answers is None:
+            return None
+        return [a if isinstance(a, Exception) else {"stop": a.pk, "status": a.status} for a in answers]
+
+    return BatchHandler(kinds=frozenset({"delivered", "attempted"}), accepts=_plain_outcome, apply=apply)
 
 
 def _when(item):
@@ -106,4 +134,4 @@ def driver_batch_apply(*, user, items) -> list:
 
     handlers = {"start": start, "complete": complete, "scan": scan, "delivered": delivered, "attempted": attempted,
                 "undo": undo, "contact": contact}
-    return offline_batch_apply(actor=user, items=items, handlers=handlers)
+    return offline_batch_apply(actor=user, items=items, handlers=handlers, batch=_outcomes_batch(user))

@@ -4,29 +4,43 @@ reason), and the undo of the last tap for a short while.
 Idempotent by the client's id: a resend of the same outcome changes nothing."""
 
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
-from core.errors import Conflict, ValidationFailed
-from core.events import event_record
+from core.bulksql import insert_cte, run_ctes, values_sql
+from core.errors import Conflict, DomainError, ValidationFailed
+from core.events import event_record, events_insert_ctes, events_on_commit, events_record_bulk
 from hubs.models import AttemptReason
 from routes.models import (
     STOP_WORKFLOW,
     Package,
     PackageStatus,
+    ProofKind,
+    ProofRule,
     RouteStatus,
     RouteStop,
     StopEvent,
     StopKind,
+    StopProof,
     StopStatus,
 )
-from routes.services.proof import ProofGiven, ProofNeeds, proof_check, proof_needs_for_stop, proofs_save, proofs_void
-from routes.services.recipients import recipients_stop_outcome
+from routes.services.proof import (
+    ProofGiven,
+    ProofNeeds,
+    proof_check,
+    proof_needs,
+    proof_needs_for_stop,
+    proofs_save,
+    proofs_void,
+)
+from routes.services.recipients import recipients_reachable, recipients_stop_outcome
 
 
 def _client_uuid(client_id):
@@ -106,6 +120,157 @@ def stop_outcome_record(*, stop: RouteStop, outcome: str, reason: str = "", note
                          audience=_audience(row.route))
         recipients_stop_outcome(stop=row)  # live dispatch: delivered / attempted / "a few stops away", once each
     return row
+
+
+@dataclass
+class OutcomeEntry:
+    """One stop outcome of a batch without files (no photo, no signature, no scans): `stop_outcomes_record`."""
+
+    stop_id: int | None  # None: the phone sent something that is not a stop id
+    outcome: str
+    client_id: uuid.UUID
+    reason: str = ""
+    note: str = ""
+    pin: str = ""
+    age_checked: bool = False
+    occurred_at: datetime | None = None
+
+
+def stop_outcomes_record(*, stops, entries: list[OutcomeEntry], not_found: DomainError, by=None
+                         ) -> list | None:
+    """`stop_outcome_record` for a run of outcomes at once, in order: the same checks, rows and events, answering
+    for each entry its stop (applied, or already applied under that client id) or the `DomainError` that refuses
+    it. `stops` are the stops the sender may mark (any other is `not_found`). Every entry is checked before
+    anything is written, so a refused one changes nothing; the writes are one statement on PostgreSQL (CTEs), the
+    ORM's bulk calls elsewhere. Answers None, having changed nothing, when recipients on these routes may hear of
+    the outcomes: their messages ("delivered", "a few stops away") follow each outcome as it lands, so the caller
+    records them one by one with `stop_outcome_record`."""
+    ids = {e.stop_id for e in entries if e.stop_id is not None}
+    # Each stop and its route locked, as stop_outcome_record locks them; in one order, so two batches never deadlock.
+    rows = {r.pk: r for r in stops.select_for_update(of=("self", "route")).select_related("route__plan__station")
+            .filter(pk__in=ids).order_by("pk")}
+    if rows and recipients_reachable(route_ids={r.route_id for r in rows.values()}):
+        return None
+    used = dict(RouteStop.objects.filter(outcome_client_id__in=[e.client_id for e in entries])
+                .values_list("outcome_client_id", "pk"))
+    packages = defaultdict(list)
+    for package in Package.objects.filter(stop_id__in=list(rows)):
+        packages[package.stop_id].append(package)
+    rules = list(ProofRule.objects.filter(active=True))
+    now = timezone.now()
+    actor = by if by is not None and by.is_authenticated else None
+    out, changed, logs, proofs, outbox = [], [], [], [], []
+    for entry in entries:
+        row = rows.get(entry.stop_id)
+        if row is None:
+            out.append(not_found)
+            continue
+        try:
+            kinds = _outcome_checks(entry, row, used, packages[row.pk], rules)
+        except DomainError as exc:
+            out.append(exc)
+            continue
+        out.append(row)
+        if kinds is None:  # already applied under this client id: nothing changes
+            continue
+        outcome, when = entry.outcome, _stamp(entry.occurred_at, now)
+        row.status, row.outcome_at, row.outcome_client_id = outcome, now, entry.client_id
+        row.attempt_reason = entry.reason if outcome == StopStatus.ATTEMPTED else ""
+        row.note = entry.note.strip()[:300]
+        row.photo.name = ""
+        changed.append(row)
+        proofs.extend(StopProof(stop=row, kind=kind, required=required, detail=detail, taken_by=actor,
+                                client_id=entry.client_id) for kind, required, detail in kinds)
+        logs.append(StopEvent(stop=row, actor=actor, from_status=StopStatus.PENDING, to_status=outcome,
+                              note=row.attempt_reason, client_id=entry.client_id, occurred_at=when, created_at=now))
+        payload = {"route_id": row.route_id, "stop_id": row.pk, "sequence": row.sequence,
+                   "tracking_ids": [p.tracking_id for p in packages[row.pk]], "occurred_at": when.isoformat()}
+        if outcome == StopStatus.DELIVERED:
+            outbox.append(("stop.delivered", row, {**payload, "proof": [k for k, _r, _d in kinds]},
+                           _audience(row.route)))
+        else:
+            outbox.append(("stop.attempted", row, {**payload, "reason": entry.reason}, _audience(row.route)))
+    if changed:
+        _outcomes_write(changed, logs, proofs, outbox, now)
+    return out
+
+
+def _outcome_checks(entry: OutcomeEntry, row: RouteStop, used: dict, packages: list, rules: list) -> list | None:
+    """stop_outcome_record's checks, in its order, for one entry: the proof rows it will write (kind, required,
+    detail), or None when the stop already has this outcome (the same client id); raises DomainError to refuse."""
+    _check_outcome(entry.outcome, entry.reason)
+    if row.outcome_client_id == entry.client_id:
+        return None
+    if row.status != StopStatus.PENDING:
+        raise Conflict(_("Stop %(n)s is already marked %(s)s.")
+                       % {"n": row.sequence, "s": row.get_status_display()}, code="stop_done")
+    if row.route.status != RouteStatus.STARTED:
+        raise Conflict(_("Start the route before marking its stops."), code="route_not_started")
+    if entry.client_id in used:
+        raise Conflict(_("This client id was used for another stop."), code="client_id_reused")
+    STOP_WORKFLOW.check(row.status, entry.outcome)
+    if entry.outcome != StopStatus.DELIVERED:
+        return []  # an attempt carries no proof rule
+    needs = proof_needs(packages=packages, rules=rules)
+    given = ProofGiven(pin=str(entry.pin or ""), age_checked=bool(entry.age_checked))
+    proof_check(stop=row, needs=needs, given=given)
+    kinds = []  # as proofs_save writes them (no files here)
+    if needs.pin and given.pin.strip():
+        kinds.append((ProofKind.PIN, needs.pin, _("PIN matched")))
+    if given.age_checked:
+        kinds.append((ProofKind.AGE_CHECK, needs.age_check, _("ID seen: recipient of age")))
+    return kinds
+
+
+_STOP_FIELDS = ["status", "outcome_at", "outcome_client_id", "attempt_reason", "note", "photo"]
+_STOP_CASTS = ["bigint", "varchar", "timestamptz", "uuid", "varchar", "varchar", "varchar"]
+_LOG_COLUMNS = ["stop_id", "actor_id", "from_status", "to_status", "note", "client_id", "occurred_at", "created_at"]
+_LOG_CASTS = ["bigint", "bigint", "varchar", "varchar", "text", "uuid", "timestamptz", "timestamptz"]
+
+
+def _package_status(outcome: str) -> str:
+    return PackageStatus.DELIVERED if outcome == StopStatus.DELIVERED else PackageStatus.ATTEMPTED
+
+
+def _outcomes_write(rows: list[RouteStop], logs: list[StopEvent], proofs: list[StopProof], outbox: list, now):
+    """The run's changed stops, their log rows, their packages' status and the outbox events: one statement on
+    PostgreSQL, the ORM's bulk calls elsewhere (the embedded default's SQLite). Webhooks are told after commit,
+    as `event_record` tells them."""
+    addressed = [r for r in rows if r.kind == StopKind.ADDRESS]  # a hub's parcels are the hub's business
+    if proofs:
+        StopProof.objects.bulk_create(proofs)
+    if connection.vendor != "postgresql":
+        RouteStop.objects.bulk_update(rows, _STOP_FIELDS)
+        StopEvent.objects.bulk_create(logs)
+        for outcome in {r.status for r in addressed}:
+            Package.objects.filter(stop__in=[r for r in addressed if r.status == outcome]).update(
+                status=_package_status(outcome))
+        events_on_commit([e.pk for e in events_record_bulk(outbox)])
+        return
+    ids = []
+    ctes = [_update_cte("stop_updates", RouteStop._meta.db_table, "id", ["id", *_STOP_FIELDS], _STOP_CASTS,
+                        [(r.pk, r.status, r.outcome_at, r.outcome_client_id, r.attempt_reason, r.note, "")
+                         for r in rows]),
+            insert_cte("stop_events", StopEvent._meta.db_table, _LOG_COLUMNS, _LOG_CASTS,
+                       [(e.stop_id, e.actor_id, e.from_status, e.to_status, e.note, e.client_id, e.occurred_at,
+                         e.created_at) for e in logs]),
+            *events_insert_ctes(outbox, now=now, ids=ids)]
+    if addressed:
+        ctes.append(_update_cte("package_updates", Package._meta.db_table, "stop_id", ["stop_id", "status"],
+                                ["bigint", "varchar"], [(r.pk, _package_status(r.status)) for r in addressed]))
+    with connection.cursor() as cursor:
+        run_ctes(ctes, cursor)
+    events_on_commit(ids)
+
+
+def _update_cte(name: str, table: str, key: str, columns: list[str], casts: list[str], rows: list) -> tuple[str, list]:
+    """`name AS (UPDATE table SET ... FROM unnest(...) WHERE table.key = v.key)`: one statement for many rows."""
+    values, params = values_sql(casts, rows)
+    sets = ", ".join(f'"{c}" = v."{c}"' for c in columns if c != key)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    # Identifiers come from the models' metadata and this module; every value is a parameter.
+    return (f'{name} AS (UPDATE "{table}" AS t SET {sets} FROM ({values}) AS v({cols}) '  # noqa: S608
+            f'WHERE t."{key}" = v."{key}")'), params
 
 
 def stop_outcome_undo(*, stop: RouteStop, undone_client_id, occurred_at: datetime | None = None,

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -188,6 +189,18 @@ def recipients_route_started(*, route: Route, now: datetime | None = None) -> in
         packages = _address_packages(stops)
         sent = _notify(route, T.ROUTE_STARTED, packages, {p.pk: {"eta_s": arrival[p.stop_id]} for p in packages})
         return sent + _nearby(route, now)
+
+
+def recipients_reachable(*, route_ids) -> bool:
+    """Whether any recipient on these routes can be told anything (a package at an address stop with an e-mail or
+    a phone on a channel the program uses): when none can, `recipients_stop_outcome` writes and sends nothing."""
+    wanted = set(settings.RECIPIENT_NOTIFY_CHANNELS)
+    q = Q(pk__in=[])
+    if "email" in wanted:
+        q |= ~Q(recipient_email="")
+    if "sms" in wanted:
+        q |= ~Q(recipient_phone="")
+    return Package.objects.filter(q, stop__route_id__in=list(route_ids), stop__kind=StopKind.ADDRESS).exists()
 
 
 def recipients_stop_outcome(*, stop: RouteStop, now: datetime | None = None) -> int:

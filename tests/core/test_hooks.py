@@ -49,7 +49,7 @@ def test_unkeyed_hook_refuses_a_key_and_keyed_refuses_none():
 
 
 def test_the_project_wires_every_checklist_source_and_money_listener():
-    from core.events import event_committed
+    from core.events import event_committed, events_committed
     from onboarding.checklist import ITEM_KEYS, checklist_sources
     from payments.hooks import payment_changed, transfer_changed
 
@@ -58,3 +58,4 @@ def test_the_project_wires_every_checklist_source_and_money_listener():
     assert transfer_changed.functions("claim") and transfer_changed.functions("hub_statement")
     assert payment_changed.functions("order_deposit")
     assert [fn.__name__ for fn in event_committed.functions()] == ["enqueue_event_dispatch"]
+    assert [fn.__name__ for fn in events_committed.functions()] == ["enqueue_events_dispatch"]
