@@ -2,6 +2,7 @@
 saved exactly once when the network returns."""
 
 import pytest
+from playwright.sync_api import expect
 
 from hubs.models import Parcel, ParcelEvent
 from tests.conftest import login
@@ -37,9 +38,10 @@ def test_the_hub_page_works_offline_and_saves_each_outcome_once(phone_page, scre
 
     page.reload()  # offline: the service worker's copy, the taps replayed over it
     page.wait_for_function("() => document.querySelector('[data-offline-status]').dataset.waiting === '2'")
-    assert page.locator(f"[data-parcel='{parcels[0].pk}'] .badge").inner_text() == "Delivered"
-    assert page.locator(f"[data-parcel='{parcels[1].pk}'] .badge").inner_text() == "Attempted"
-    assert "offline" in page.locator("#sync-state").inner_text()
+    # the replayed taps redraw the rows asynchronously: wait for them (a busy machine lost this race once)
+    expect(page.locator(f"[data-parcel='{parcels[0].pk}'] .badge")).to_have_text("Delivered", timeout=15_000)
+    expect(page.locator(f"[data-parcel='{parcels[1].pk}'] .badge")).to_have_text("Attempted", timeout=15_000)
+    expect(page.locator("#sync-state")).to_contain_text("offline", timeout=15_000)
     assert Parcel.objects.get(pk=parcels[0].pk).status == "received"
     screenshot(page, "hubs-phone-offline-reloaded")
 
