@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.models import OfflineReceipt, OutboxEvent
 from routes.models import (
@@ -53,8 +54,9 @@ def test_offline_taps_survive_a_reload_and_are_saved_exactly_once_back_online(ph
     page.reload()  # no network: the service worker's copy, with the taps replayed over it
     page.wait_for_selector("#phase-stop:not([hidden])")
     page.wait_for_function("() => document.querySelector('[data-offline-status]').dataset.waiting === '2'")
-    assert page.locator("#progress").inner_text() == f"2/{total}"
-    assert page.locator(f"#stop-{first.pk}").get_attribute("data-status") == "delivered"
+    # the replayed taps redraw the page asynchronously: wait for them rather than read before they land
+    expect(page.locator("#progress")).to_have_text(f"2/{total}", timeout=15_000)
+    expect(page.locator(f"#stop-{first.pk}")).to_have_attribute("data-status", "delivered", timeout=15_000)
     assert RouteStop.objects.get(pk=first.pk).status == StopStatus.PENDING  # nothing reached the server yet
     screenshot(page, "driver-offline-reloaded")
 
@@ -72,7 +74,7 @@ def test_offline_taps_survive_a_reload_and_are_saved_exactly_once_back_online(ph
     page.reload()  # online again: nothing is sent twice
     steps.wait_offline_ready(page)
     steps.wait_all_saved(page)
-    assert page.locator("#progress").inner_text() == f"2/{total}"
+    expect(page.locator("#progress")).to_have_text(f"2/{total}", timeout=15_000)
     assert OfflineReceipt.objects.count() == receipts
     assert StopEvent.objects.filter(stop__route=route).count() == 2
     screenshot(page, "driver-back-online")
