@@ -102,6 +102,22 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 500
 
 
+class OldestFirstPagination(CursorPagination):
+    """A log read in the order it happened (an object's history): oldest first by primary key."""
+
+    ordering = "pk"
+
+
+class ComputedOrderPagination(pagination.PageNumberPagination):
+    """For the rare list ordered by something computed per request (the distance from a point the client gives),
+    which no stored column holds, so a cursor has no position to point at. Numbered pages of a list the selector
+    already bounds; the envelope (`results`, `next`, `previous`, `count`) is the cursor lists' plus a count."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 # --- fast read-only lists ------------------------------------------------------------------------
 
 FIELDS_PARAM_DESCRIPTION = "Comma-separated fields to return (default: all), e.g. `fields=id,status`."

@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import FIELDS_PARAM_DESCRIPTION, CursorPagination, ValuesListMixin
+from core.api import FIELDS_PARAM_DESCRIPTION, ComputedOrderPagination, CursorPagination, ValuesListMixin
 from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
@@ -195,11 +195,17 @@ class AllocationView(APIView):
         return Response(ParcelSerializer(parcels, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class CoverageView(APIView):
-    """Which active hubs cover a point on a day, and how much room they have."""
+class CoverageView(generics.GenericAPIView):
+    """Which active hubs cover a point on a day, and how much room they have: nearest first, in numbered pages.
+
+    Not cursor-paged: the order is the distance from the point the client gives, which no stored column holds, so a
+    cursor has no position to point at. The selector bounds the list (hubs whose own radius covers the point)."""
 
     api_area = "hubs"
     permission_required = "hubs.allocate"
+    pagination_class = ComputedOrderPagination
+    serializer_class = CoverageSerializer
+    queryset = Hub.objects.none()  # for the schema; the selector finds the hubs
 
     @extend_schema(parameters=[OpenApiParameter("latitude", float, required=True),
                                OpenApiParameter("longitude", float, required=True),
@@ -218,4 +224,5 @@ class CoverageView(APIView):
         if day is None:
             raise ValidationFailed("date is required.", fields={"date": ["required"]})
         found = selectors.hubs_active_near(latitude=lat, longitude=lng, service_date=day)
-        return Response(CoverageSerializer(found, many=True).data)
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(CoverageSerializer(page, many=True).data)

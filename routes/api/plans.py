@@ -82,14 +82,26 @@ def _plans():
         Prefetch("routes", queryset=Route.objects.order_by("sequence")))
 
 
-class StationPlansView(APIView):
+class StationPlanPagination(CursorPagination):
+    """A station's plans, newest service day first (one plan per station-day, so the day is unique); each plan
+    carries its routes, so a page holds at most 60 plans."""
+
+    ordering = "-service_date"
+    max_page_size = 60
+
+
+class StationPlansView(generics.GenericAPIView):
     api_area = "routes"
     permission_required = "routes.plan"
+    pagination_class = StationPlanPagination
+    serializer_class = PlanSerializer
+    queryset = Plan.objects.none()  # for the schema; requests read the station's plans
 
-    @extend_schema(responses=PlanSerializer(many=True), summary="A station's plans, newest first")
+    @extend_schema(responses=PlanSerializer(many=True), summary="A station's plans, newest first, a page at a time")
     def get(self, request, code):
         station = selectors.station_get(code=code)
-        return Response(PlanSerializer(_plans().filter(station=station)[:60], many=True).data)
+        page = self.paginate_queryset(_plans().filter(station=station))
+        return self.get_paginated_response(PlanSerializer(page, many=True).data)
 
     @extend_schema(request=PlanBuildSerializer, responses={202: JobSerializer},
                    summary="Start building (or re-building) the plan for a service date; poll the job's progress")
