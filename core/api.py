@@ -165,8 +165,12 @@ class ValuesListMixin:
                    for name, lookup in lookups.items() if name != lookup}
         rows = queryset.values(*plain, *extra, **renamed)
         page = self.paginate_queryset(rows)
-        if page is None:
+        paged = page is not None
+        if not paged:
             page = list(rows)
+        if not page:
+            self.list_empty()
+        if not paged:
             self.list_extend(page)
             return Response(_clean(page, extra))
         response = self.get_paginated_response(page)  # the cursor links read the ordering fields: then drop them
@@ -176,6 +180,10 @@ class ValuesListMixin:
 
     def list_extend(self, rows) -> None:
         """Add nested data to the page's rows in place (the ordering fields are still there)."""
+
+    def list_empty(self) -> None:
+        """Called when the page has no rows. A list scoped in its own statement (the caller's partner or hub as a
+        subquery) checks here that the caller has such a scope at all, so one who has none hears why (a 404)."""
 
 
 def _clean(rows: list[dict], extra: list[str]) -> list[dict]:

@@ -67,7 +67,12 @@ class VehicleViewSet(_PartnerScoped, ValuesListMixin, mixins.ListModelMixin, mix
         if self.request.query_params.get("assignable_on"):
             return selectors.vehicles_assignable(partner=self.partner,
                                                  on_date=_on_date(self.request, "assignable_on"))
-        return selectors.vehicle_list(partner=self.partner, filters=self.request.query_params)
+        # Scoped in the list's own statement: the partner costs no query of its own (checked if the page is empty).
+        return selectors.vehicle_list(partner=selectors.fleet_partner_scope(user=self.request.user),
+                                      filters=self.request.query_params)
+
+    def list_empty(self):
+        self.partner  # noqa: B018 - someone who acts for no partner gets 404 `no_partner`, not an empty list
 
     def get_object(self):
         return selectors.partner_vehicle_get(user=self.request.user, vehicle_id=self.kwargs["pk"])

@@ -27,7 +27,7 @@ from fleet.models import (
 )
 from fleet.models.insurance import VEHICLE_COVERAGES, Coverage
 from onboarding.models import Partner
-from onboarding.selectors import partner_for_user
+from onboarding.selectors import partner_for_user, partner_scope
 
 # --- Compliance ----------------------------------------------------------------------------------
 
@@ -381,6 +381,12 @@ def fleet_expiring(*, partner, on_date: date, within_days: int = 30) -> list[Exp
 # --- Tenant-scoped access -----------------------------------------------------------------------
 
 
+def fleet_partner_scope(*, user):
+    """`fleet_partner_for_user`'s partner as a subquery a list filters by in its own statement (no query of its
+    own); a user who acts for no partner matches nothing."""
+    return partner_scope(user=user)
+
+
 def fleet_partner_for_user(*, user) -> Partner:
     """The partner whose fleet the user manages; NotFound when they act for none."""
     partner = partner_for_user(user=user)
@@ -397,6 +403,7 @@ def _get(qs, object_id):
 
 
 def vehicle_list(*, partner, filters: dict | None = None) -> QuerySet[Vehicle]:
+    """A partner's vans; `partner` is a Partner or `fleet_partner_scope(user=...)`."""
     filters = filters or {}
     qs = Vehicle.objects.filter(partner=partner)
     if q := (filters.get("q") or "").strip():

@@ -20,11 +20,22 @@ EARTH_RADIUS_MILES = 3958.8
 
 # --- the hub owner's own things (tenancy: another hub's ids are 404) ---------------------------
 
+def _owned(user) -> QuerySet[Hub]:
+    return Hub.objects.filter(owner=user).order_by("-created_at", "-id")
+
+
 def hub_for_owner(*, user) -> Hub | None:
     """The owner's current hub (the most recent enrollment)."""
     if not user.is_authenticated:
         return None
-    return Hub.objects.filter(owner=user).order_by("-created_at", "-id").first()
+    return _owned(user).first()
+
+
+def hub_scope(*, user) -> Subquery:
+    """The id of the hub `hub_for_owner` finds, as a subquery a list filters by in its own statement (no query of
+    its own); someone who owns no hub matches nothing."""
+    hubs = _owned(user) if user.is_authenticated else Hub.objects.filter(owner__isnull=True)  # NOT NULL: nobody
+    return Subquery(hubs.values("pk")[:1])
 
 
 def hub_owner_ids(*, user_ids, object_ids) -> set[int]:
@@ -39,7 +50,8 @@ def hub_get_for_owner(*, user) -> Hub:
     return hub
 
 
-def parcels_for_day(*, hub: Hub, service_date: date) -> QuerySet[Parcel]:
+def parcels_for_day(*, hub, service_date: date) -> QuerySet[Parcel]:
+    """A hub's parcels of a day; `hub` is a Hub or `hub_scope(user=...)`."""
     return Parcel.objects.filter(hub=hub, service_date=service_date).order_by("status", "tracking_id")
 
 

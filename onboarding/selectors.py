@@ -3,7 +3,7 @@
 Other apps (fleet, procurement, claims, routes) call the Partner selectors here; keep their names
 and signatures stable."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Subquery
 
 from accounts.permissions import user_has_perm
 from core.calendar import business_days_before, business_days_between
@@ -40,13 +40,25 @@ def _is_admin(user) -> bool:
     return user_has_perm(user, "onboarding.review")
 
 
+def _memberships(user) -> QuerySet[PartnerMembership]:
+    return PartnerMembership.objects.filter(user=user).order_by("-role", "created_at")  # "owner" > "manager"
+
+
 def partner_for_user(*, user) -> Partner | None:
     """The Partner this person acts for (owners before managers), or None."""
     if user is None or not user.is_authenticated:
         return None
-    membership = (PartnerMembership.objects.select_related("partner", "partner__region").filter(user=user)
-                  .order_by("-role", "created_at").first())  # "owner" > "manager": owners first
+    membership = _memberships(user).select_related("partner", "partner__region").first()
     return membership.partner if membership else None
+
+
+def partner_scope(*, user) -> Subquery:
+    """The id of the Partner `partner_for_user` finds, as a subquery: a hot list filters by it in its own statement
+    (`partner_id = (SELECT ...)`, planned once), so being a tenant costs no query of its own. Someone who acts for no
+    partner, or is anonymous, matches nothing (NULL equals nothing), never the rows that have no partner."""
+    members = _memberships(user) if user is not None and user.is_authenticated else (
+        PartnerMembership.objects.filter(user__isnull=True))  # nobody: the column is NOT NULL
+    return Subquery(members.values("partner_id")[:1])
 
 
 def partner_get_for_user(*, user, partner_id) -> Partner:
