@@ -207,8 +207,8 @@ def _cpu_ticks(proc) -> int:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text).groups()  # wrk's units (minutes on a stalled run)
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
 
 
 def _wrk(url, headers, seconds, proc) -> dict:
@@ -220,11 +220,14 @@ def _wrk(url, headers, seconds, proc) -> dict:
     ticks = _cpu_ticks(proc) - before
     if "Non-2xx" in out:
         raise SystemExit(f"errors under load for {url}:\n{out}")
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "mean_ms": _ms(re.search(r"Latency\s+(\S+)", out).group(1)),
-            "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
-            "cpu_ms": ticks * 1000 / TICK / max(requests, 1)}
+    try:
+        requests = int(re.search(r"(\d+) requests in", out).group(1))
+        return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+                "mean_ms": _ms(re.search(r"Latency\s+(\S+)", out).group(1)),
+                "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+                "cpu_ms": ticks * 1000 / TICK / max(requests, 1)}
+    except (AttributeError, ValueError):
+        raise SystemExit(f"could not read wrk's figures for {url}:\n{out}") from None
 
 
 def _loadavg() -> str:
