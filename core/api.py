@@ -187,10 +187,16 @@ class ValuesListMixin:
 
 
 def _clean(rows: list[dict], extra: list[str]) -> list[dict]:
+    if not rows:
+        return rows
+    # A column holds one type (or None): only those the first row shows as Decimal or None can hold decimals, so
+    # the rest are never looked at again (a page of stops is thousands of values, two of them per row decimals).
+    maybe = [name for name, value in rows[0].items() if name not in extra and (value is None or type(value) is Decimal)]
     for row in rows:
         for name in extra:
             del row[name]
-        for name, value in row.items():
+        for name in maybe:
+            value = row[name]
             if type(value) is Decimal:
                 row[name] = str(value)
     return rows

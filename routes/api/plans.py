@@ -220,11 +220,13 @@ class RouteListView(ValuesListMixin, generics.ListAPIView):
         """`?expand=stops`: each route's stops as the route detail gives them, read with two more queries."""
         if not self.expand_stops:
             return
+        route_ids = [r["id"] for r in rows]
         stops = decimals_as_strings(list(
-            RouteStop.objects.filter(route_id__in=[r["id"] for r in rows]).order_by("route_id", "sequence")
+            RouteStop.objects.filter(route_id__in=route_ids).order_by("route_id", "sequence")
             .values("route_id", *STOP_FIELDS)))
         tracking: dict[int, list[str]] = {}
-        for stop_id, tracking_id in Package.objects.filter(stop_id__in=[s["id"] for s in stops]).order_by(
+        # By the page's route ids, not its (hundreds of) stop ids: a handful of parameters to send, not one a stop.
+        for stop_id, tracking_id in Package.objects.filter(stop__route_id__in=route_ids).order_by(
                 "service_date", "tracking_id").values_list("stop_id", "tracking_id"):
             tracking.setdefault(stop_id, []).append(tracking_id)
         by_route: dict[int, list[dict]] = {r["id"]: [] for r in rows}
