@@ -148,18 +148,21 @@ class ValuesListMixin:
     """A read-only list built from `values()`: no model instances, no serializer, rendered by orjson.
 
     `list_fields` are the output names, the same as the serializer's (which still documents the shape in the
-    OpenAPI schema); `list_values` maps an output name to another lookup or an expression when they differ.
-    `?fields=` selects.
+    OpenAPI schema); `list_values` maps an output name to another lookup or an expression when they differ;
+    `list_requires` names the columns `list_extend` needs to finish a field (read, then dropped). `?fields=` selects.
     Decimals leave as strings, as DRF's DecimalField (COERCE_DECIMAL_TO_STRING) gives them."""
 
     list_fields: tuple[str, ...] = ()
     list_values: dict = {}
+    list_requires: dict[str, tuple[str, ...]] = {}  # output name -> columns `list_extend` needs to finish it
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         names = fields_requested(request, self.list_fields)
         lookups = {name: self.list_values.get(name, name) for name in names}
         extra = [name for name in _ordering_names(self.paginator) if name not in lookups]
+        extra += [needed for name in names for needed in self.list_requires.get(name, ())
+                  if needed not in lookups and needed not in extra]
         plain = [lookup for name, lookup in lookups.items() if name == lookup]
         renamed = {name: F(lookup) if isinstance(lookup, str) else lookup
                    for name, lookup in lookups.items() if name != lookup}

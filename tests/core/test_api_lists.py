@@ -188,3 +188,16 @@ def test_a_dispatcher_without_a_partner_sees_no_routes_not_the_unassigned_ones(t
     page = manager.get("/api/v1/routes/routes/", {"date": DAY.isoformat()})
 
     assert page.status_code == 200 and page.json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_a_routes_code_reads_as_the_model_writes_it_even_when_only_the_code_is_asked_for(token_client):
+    partner, owner = partner_with_owner()
+    routes = _routes(partner, 11)
+    client = token_client(owner)
+
+    rows = client.get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "fields": "code"}).json()["results"]
+
+    assert rows == [{"code": route.code} for route in Route.objects.filter(pk__in=[r.pk for r in routes])
+                    .select_related("plan__station").order_by("id")]
+    assert rows[0] == {"code": "TST-01"} and rows[10] == {"code": "TST-11"}
