@@ -3,11 +3,12 @@
 Other apps (fleet, procurement, claims, routes) call the Partner selectors here; keep their names
 and signatures stable."""
 
-from django.db.models import Count, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.permissions import user_has_perm
 from core.calendar import business_days_before, business_days_between
 from core.errors import NotFound
+from core.scopes import scope_subquery
 from core.servicedays import day_of, service_today
 from onboarding.models import (
     Application,
@@ -40,25 +41,26 @@ def _is_admin(user) -> bool:
     return user_has_perm(user, "onboarding.review")
 
 
-def _memberships(user) -> QuerySet[PartnerMembership]:
-    return PartnerMembership.objects.filter(user=user).order_by("-role", "created_at")  # "owner" > "manager"
+def _memberships(user_id) -> QuerySet[PartnerMembership]:
+    return PartnerMembership.objects.filter(user_id=user_id).order_by("-role", "created_at")  # "owner" > "manager"
 
 
 def partner_for_user(*, user) -> Partner | None:
     """The Partner this person acts for (owners before managers), or None."""
     if user is None or not user.is_authenticated:
         return None
-    membership = _memberships(user).select_related("partner", "partner__region").first()
+    membership = _memberships(user.pk).select_related("partner", "partner__region").first()
     return membership.partner if membership else None
 
 
-def partner_scope(*, user) -> Subquery:
+_partner_scope = scope_subquery(lambda user_id: _memberships(user_id).values("partner_id")[:1])
+
+
+def partner_scope(*, user):
     """The id of the Partner `partner_for_user` finds, as a subquery: a hot list filters by it in its own statement
     (`partner_id = (SELECT ...)`, planned once), so being a tenant costs no query of its own. Someone who acts for no
     partner, or is anonymous, matches nothing (NULL equals nothing), never the rows that have no partner."""
-    members = _memberships(user) if user is not None and user.is_authenticated else (
-        PartnerMembership.objects.filter(user__isnull=True))  # nobody: the column is NOT NULL
-    return Subquery(members.values("partner_id")[:1])
+    return _partner_scope(user.pk if user is not None and user.is_authenticated else None)
 
 
 def partner_get_for_user(*, user, partner_id) -> Partner:
