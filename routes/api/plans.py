@@ -218,20 +218,22 @@ class RouteListView(ValuesListMixin, generics.ListAPIView):
             self._add_stops(rows)
 
     def _add_stops(self, rows):
-        """`?expand=stops`: each route's stops as the route detail gives them, read with two more queries."""
-        route_ids = [r["id"] for r in rows]
-        stops = decimals_as_strings(list(
-            RouteStop.objects.filter(route_id__in=route_ids).order_by("route_id", "sequence")
-            .values("route_id", *STOP_FIELDS)))
-        tracking: dict[int, list[str]] = {}
-        # By the page's route ids, not its (hundreds of) stop ids: a handful of parameters to send, not one a stop.
-        for stop_id, tracking_id in Package.objects.filter(stop__route_id__in=route_ids).order_by(
-                "service_date", "tracking_id").values_list("stop_id", "tracking_id"):
-            tracking.setdefault(stop_id, []).append(tracking_id)
+        """`?expand=stops`: each route's stops as the route detail gives them, read with one more query: the stops
+        joined to their packages (a row per package; a stop without any comes once, with none), grouped here."""
         by_route: dict[int, list[dict]] = {r["id"]: [] for r in rows}
-        for stop in stops:
-            stop["tracking_ids"] = tracking.get(stop["id"], [])
-            by_route[stop.pop("route_id")].append(stop)
+        stops, last = [], None
+        for row in (RouteStop.objects.filter(route_id__in=list(by_route))
+                    .order_by("route_id", "sequence", "packages__service_date", "packages__tracking_id")
+                    .values("route_id", *STOP_FIELDS, "packages__tracking_id")):
+            tracking_id = row.pop("packages__tracking_id")
+            if last is not None and row["id"] == last["id"]:
+                last["tracking_ids"].append(tracking_id)  # the same stop's next package
+                continue
+            row["tracking_ids"] = [] if tracking_id is None else [tracking_id]
+            by_route[row.pop("route_id")].append(row)
+            stops.append(row)
+            last = row
+        decimals_as_strings(stops)
         for row in rows:
             row["stops"] = by_route[row["id"]]
 
