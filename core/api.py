@@ -102,6 +102,22 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 500
 
 
+class OldestFirstPagination(CursorPagination):
+    """A log read in the order it happened (an object's history): oldest first by primary key."""
+
+    ordering = "pk"
+
+
+class ComputedOrderPagination(pagination.PageNumberPagination):
+    """For the rare list ordered by something computed per request (the distance from a point the client gives),
+    which no stored column holds, so a cursor has no position to point at. Numbered pages of a list the selector
+    already bounds; the envelope (`results`, `next`, `previous`, `count`) is the cursor lists' plus a count."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 # --- fast read-only lists ------------------------------------------------------------------------
 
 FIELDS_PARAM_DESCRIPTION = "Comma-separated fields to return (default: all), e.g. `fields=id,status`."
@@ -132,25 +148,32 @@ class ValuesListMixin:
     """A read-only list built from `values()`: no model instances, no serializer, rendered by orjson.
 
     `list_fields` are the output names, the same as the serializer's (which still documents the shape in the
-    OpenAPI schema); `list_values` maps an output name to another lookup or an expression when they differ.
-    `?fields=` selects.
+    OpenAPI schema); `list_values` maps an output name to another lookup or an expression when they differ;
+    `list_requires` names the columns `list_extend` needs to finish a field (read, then dropped). `?fields=` selects.
     Decimals leave as strings, as DRF's DecimalField (COERCE_DECIMAL_TO_STRING) gives them."""
 
     list_fields: tuple[str, ...] = ()
     list_values: dict = {}
+    list_requires: dict[str, tuple[str, ...]] = {}  # output name -> columns `list_extend` needs to finish it
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         names = fields_requested(request, self.list_fields)
         lookups = {name: self.list_values.get(name, name) for name in names}
         extra = [name for name in _ordering_names(self.paginator) if name not in lookups]
+        extra += [needed for name in names for needed in self.list_requires.get(name, ())
+                  if needed not in lookups and needed not in extra]
         plain = [lookup for name, lookup in lookups.items() if name == lookup]
         renamed = {name: F(lookup) if isinstance(lookup, str) else lookup
                    for name, lookup in lookups.items() if name != lookup}
         rows = queryset.values(*plain, *extra, **renamed)
         page = self.paginate_queryset(rows)
-        if page is None:
+        paged = page is not None
+        if not paged:
             page = list(rows)
+        if not page:
+            self.list_empty()
+        if not paged:
             self.list_extend(page)
             return Response(_clean(page, extra))
         response = self.get_paginated_response(page)  # the cursor links read the ordering fields: then drop them
@@ -161,12 +184,22 @@ class ValuesListMixin:
     def list_extend(self, rows) -> None:
         """Add nested data to the page's rows in place (the ordering fields are still there)."""
 
+    def list_empty(self) -> None:
+        """Called when the page has no rows. A list scoped in its own statement (the caller's partner or hub as a
+        subquery) checks here that the caller has such a scope at all, so one who has none hears why (a 404)."""
+
 
 def _clean(rows: list[dict], extra: list[str]) -> list[dict]:
+    if not rows:
+        return rows
+    # A column holds one type (or None): only those the first row shows as Decimal or None can hold decimals, so
+    # the rest are never looked at again (a page of stops is thousands of values, two of them per row decimals).
+    maybe = [name for name, value in rows[0].items() if name not in extra and (value is None or type(value) is Decimal)]
     for row in rows:
         for name in extra:
             del row[name]
-        for name, value in row.items():
+        for name in maybe:
+            value = row[name]
             if type(value) is Decimal:
                 row[name] = str(value)
     return rows

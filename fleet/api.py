@@ -4,7 +4,7 @@ from datetime import date
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +28,7 @@ from fleet.serializers import (
     VehicleInputSerializer,
     VehicleSerializer,
 )
+from onboarding.models import Partner
 
 ON_PARAM = OpenApiParameter("on", str, description="A date (YYYY-MM-DD); today by default.")
 
@@ -66,7 +67,12 @@ class VehicleViewSet(_PartnerScoped, ValuesListMixin, mixins.ListModelMixin, mix
         if self.request.query_params.get("assignable_on"):
             return selectors.vehicles_assignable(partner=self.partner,
                                                  on_date=_on_date(self.request, "assignable_on"))
-        return selectors.vehicle_list(partner=self.partner, filters=self.request.query_params)
+        # Scoped in the list's own statement: the partner costs no query of its own (checked if the page is empty).
+        return selectors.vehicle_list(partner=selectors.fleet_partner_scope(user=self.request.user),
+                                      filters=self.request.query_params)
+
+    def list_empty(self):
+        self.partner  # noqa: B018 - someone who acts for no partner gets 404 `no_partner`, not an empty list
 
     def get_object(self):
         return selectors.partner_vehicle_get(user=self.request.user, vehicle_id=self.kwargs["pk"])
@@ -257,15 +263,26 @@ class ComplianceOverviewRowSerializer(serializers.Serializer):
     report = serializers.DictField(help_text="The partner's compliance report, as /fleet/compliance/ returns it.")
 
 
-class ComplianceOverviewView(APIView):
+class ComplianceOverviewView(generics.GenericAPIView):
+    """Every partner with a fleet, a page at a time (by partner id, as they joined): thousands of partners make a
+    list that grows, so it is cursor-paged like every other; each page's reports are computed for that page only."""
+
     api_area = "fleet"
     permission_required = "fleet.oversee"
+    pagination_class = CursorPagination
+    serializer_class = ComplianceOverviewRowSerializer
+    queryset = Partner.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        return selectors.partners_with_fleet()
 
     @extend_schema(parameters=[ON_PARAM], responses=ComplianceOverviewRowSerializer(many=True),
-                   summary="Every partner's fleet compliance (program admins)")
+                   summary="Every partner's fleet compliance (program admins), a page at a time")
     def get(self, request):
-        rows = selectors.fleet_compliance_overview(on_date=_on_date(request))
+        page = self.paginate_queryset(self.get_queryset())
+        rows = selectors.fleet_compliance_rows(partners=page, on_date=_on_date(request))
         # The counts and the full report sit side by side: the report has its own "drivers" list.
-        return Response([{"partner_id": r["partner"].pk, "partner": r["partner"].legal_name, "vans": r["vans"],
-                          "drivers": r["drivers"], "compliant": r["report"].is_compliant,
-                          "report": r["report"].as_dict()} for r in rows])
+        return self.get_paginated_response([
+            {"partner_id": r["partner"].pk, "partner": r["partner"].legal_name, "vans": r["vans"],
+             "drivers": r["drivers"], "compliant": r["report"].is_compliant, "report": r["report"].as_dict()}
+            for r in rows])

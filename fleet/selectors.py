@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
@@ -27,7 +27,7 @@ from fleet.models import (
 )
 from fleet.models.insurance import VEHICLE_COVERAGES, Coverage
 from onboarding.models import Partner
-from onboarding.selectors import partner_for_user
+from onboarding.selectors import partner_for_user, partner_scope
 
 # --- Compliance ----------------------------------------------------------------------------------
 
@@ -285,13 +285,20 @@ def driver_choice_labels(drivers) -> dict[int, str]:
     return labels
 
 
-def fleet_compliance_overview(*, on_date: date) -> list[dict]:
-    """Every partner with a fleet, least compliant first (the admin overview)."""
-    partners = list(Partner.objects.filter(Q(vehicles__isnull=False) | Q(drivers__isnull=False)
-                                           | Q(insurance_policies__isnull=False)).distinct().order_by("legal_name"))
-    reports = fleet_compliance_many(partner_ids=[p.pk for p in partners], on_date=on_date)
-    vans = _counts(Vehicle, [p.pk for p in partners])
-    drivers = _counts(Driver, [p.pk for p in partners])
+def partners_with_fleet() -> QuerySet[Partner]:
+    """Partners with at least one van, driver or policy: the ones a compliance overview is about."""
+    return Partner.objects.filter(Q(Exists(Vehicle.objects.filter(partner=OuterRef("pk"))))
+                                  | Q(Exists(Driver.objects.filter(partner=OuterRef("pk"))))
+                                  | Q(Exists(InsurancePolicy.objects.filter(partner=OuterRef("pk")))))
+
+
+def fleet_compliance_rows(*, partners, on_date: date) -> list[dict]:
+    """Each given partner's compliance report and van and driver counts, in the order given (a page of them)."""
+    partners = list(partners)
+    ids = [p.pk for p in partners]
+    reports = fleet_compliance_many(partner_ids=ids, on_date=on_date)
+    vans = _counts(Vehicle, ids)
+    drivers = _counts(Driver, ids)
     rows = []
     for partner in partners:
         report = reports[partner.pk]
@@ -299,6 +306,12 @@ def fleet_compliance_overview(*, on_date: date) -> list[dict]:
                      "drivers": drivers.get(partner.pk, {}), "problem_count": len(report.problems),
                      "company_ok": not report.company, "vans_with_problems": len(report.vehicles),
                      "drivers_with_problems": len(report.drivers)})
+    return rows
+
+
+def fleet_compliance_overview(*, on_date: date) -> list[dict]:
+    """Every partner with a fleet, least compliant first (the admin overview page)."""
+    rows = fleet_compliance_rows(partners=partners_with_fleet().order_by("legal_name"), on_date=on_date)
     rows.sort(key=lambda r: (r["company_ok"], -r["problem_count"], r["partner"].legal_name))
     return rows
 
@@ -368,6 +381,12 @@ def fleet_expiring(*, partner, on_date: date, within_days: int = 30) -> list[Exp
 # --- Tenant-scoped access -----------------------------------------------------------------------
 
 
+def fleet_partner_scope(*, user):
+    """`fleet_partner_for_user`'s partner as a subquery a list filters by in its own statement (no query of its
+    own); a user who acts for no partner matches nothing."""
+    return partner_scope(user=user)
+
+
 def fleet_partner_for_user(*, user) -> Partner:
     """The partner whose fleet the user manages; NotFound when they act for none."""
     partner = partner_for_user(user=user)
@@ -384,6 +403,7 @@ def _get(qs, object_id):
 
 
 def vehicle_list(*, partner, filters: dict | None = None) -> QuerySet[Vehicle]:
+    """A partner's vans; `partner` is a Partner or `fleet_partner_scope(user=...)`."""
     filters = filters or {}
     qs = Vehicle.objects.filter(partner=partner)
     if q := (filters.get("q") or "").strip():

@@ -2,7 +2,6 @@
 
 from dataclasses import asdict
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -10,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import FIELDS_PARAM_DESCRIPTION, CursorPagination, ValuesListMixin
+from core.api import FIELDS_PARAM_DESCRIPTION, ComputedOrderPagination, CursorPagination, ValuesListMixin
 from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
@@ -71,7 +70,9 @@ class ParcelListView(ValuesListMixin, generics.ListAPIView):
     serializer_class = ParcelSerializer
     pagination_class = ParcelPagination
     list_fields = tuple(ParcelSerializer.Meta.fields)
-    list_values = {"has_photo": ExpressionWrapper(~Q(proof_photo=""), output_field=BooleanField())}
+    # `has_photo` is finished in Python from the file's name (empty when there is none): the SQL expression for it
+    # cost a third more to compile than the rest of the query.
+    list_values = {"has_photo": "proof_photo"}
 
     @extend_schema(parameters=[OpenApiParameter("date", str, description="Service date; default: the hub's today"),
                                OpenApiParameter("fields", str, description=FIELDS_PARAM_DESCRIPTION)])
@@ -81,9 +82,20 @@ class ParcelListView(ValuesListMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ParcelSerializer.Meta.model.objects.none()
-        hub = selectors.hub_get_for_owner(user=self.request.user)
-        day = _date(self.request.query_params.get("date"), default=hub.local_today())
-        return selectors.parcels_for_day(hub=hub, service_date=day)
+        day = _date(self.request.query_params.get("date"))
+        if day is None:  # the hub's own today: its time zone says which day that is
+            hub = selectors.hub_get_for_owner(user=self.request.user)
+            return selectors.parcels_for_day(hub=hub, service_date=hub.local_today())
+        # Scoped in the list's own statement: the hub costs no query of its own (checked if the page is empty).
+        return selectors.parcels_for_day(hub=selectors.hub_scope(user=self.request.user), service_date=day)
+
+    def list_extend(self, rows):
+        if rows and "has_photo" in rows[0]:
+            for row in rows:
+                row["has_photo"] = bool(row["has_photo"])
+
+    def list_empty(self):
+        selectors.hub_get_for_owner(user=self.request.user)  # someone with no hub gets a 404, not an empty list
 
 
 class ParcelDetailView(APIView):
@@ -195,11 +207,17 @@ class AllocationView(APIView):
         return Response(ParcelSerializer(parcels, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class CoverageView(APIView):
-    """Which active hubs cover a point on a day, and how much room they have."""
+class CoverageView(generics.GenericAPIView):
+    """Which active hubs cover a point on a day, and how much room they have: nearest first, in numbered pages.
+
+    Not cursor-paged: the order is the distance from the point the client gives, which no stored column holds, so a
+    cursor has no position to point at. The selector bounds the list (hubs whose own radius covers the point)."""
 
     api_area = "hubs"
     permission_required = "hubs.allocate"
+    pagination_class = ComputedOrderPagination
+    serializer_class = CoverageSerializer
+    queryset = Hub.objects.none()  # for the schema; the selector finds the hubs
 
     @extend_schema(parameters=[OpenApiParameter("latitude", float, required=True),
                                OpenApiParameter("longitude", float, required=True),
@@ -218,4 +236,5 @@ class CoverageView(APIView):
         if day is None:
             raise ValidationFailed("date is required.", fields={"date": ["required"]})
         found = selectors.hubs_active_near(latitude=lat, longitude=lng, service_date=day)
-        return Response(CoverageSerializer(found, many=True).data)
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(CoverageSerializer(page, many=True).data)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from core.calendar import closed_reason
 from core.errors import NotFound
+from core.scopes import scope_subquery
 from core.servicedays import local_day_filter, service_today
 from hubs.models import Hub, HubStatus, Parcel, ParcelStatus, Statement
 
@@ -20,11 +21,24 @@ EARTH_RADIUS_MILES = 3958.8
 
 # --- the hub owner's own things (tenancy: another hub's ids are 404) ---------------------------
 
+def _owned(user_id) -> QuerySet[Hub]:
+    return Hub.objects.filter(owner_id=user_id).order_by("-created_at", "-id")
+
+
 def hub_for_owner(*, user) -> Hub | None:
     """The owner's current hub (the most recent enrollment)."""
     if not user.is_authenticated:
         return None
-    return Hub.objects.filter(owner=user).order_by("-created_at", "-id").first()
+    return _owned(user.pk).first()
+
+
+_hub_scope = scope_subquery(lambda user_id: _owned(user_id).values("pk")[:1])
+
+
+def hub_scope(*, user):
+    """The id of the hub `hub_for_owner` finds, as a subquery a list filters by in its own statement (no query of
+    its own); someone who owns no hub matches nothing."""
+    return _hub_scope(user.pk if user.is_authenticated else None)
 
 
 def hub_owner_ids(*, user_ids, object_ids) -> set[int]:
@@ -39,7 +53,8 @@ def hub_get_for_owner(*, user) -> Hub:
     return hub
 
 
-def parcels_for_day(*, hub: Hub, service_date: date) -> QuerySet[Parcel]:
+def parcels_for_day(*, hub, service_date: date) -> QuerySet[Parcel]:
+    """A hub's parcels of a day; `hub` is a Hub or `hub_scope(user=...)`."""
     return Parcel.objects.filter(hub=hub, service_date=service_date).order_by("status", "tracking_id")
 
 

@@ -6,6 +6,7 @@ from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import OldestFirstPagination
 from core.files import private_file_response
 from core.idempotency import idempotent
 from core.parsers import JSONParser
@@ -143,9 +144,11 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                                                   **data.validated_data))
 
     @extend_schema(responses=EventSerializer(many=True), summary="Every status move and decision, oldest first")
-    @action(detail=True, methods=["get"], pagination_class=None)  # one application's moves: one array
+    @action(detail=True, methods=["get"], pagination_class=OldestFirstPagination, filterset_class=None)
     def history(self, request, pk=None):
-        return Response(EventSerializer(application_events(application=self.get_object()), many=True).data)
+        # Paged: an application asked for information again and again keeps adding moves.
+        page = self.paginate_queryset(application_events(application=self.get_object()))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
 
     @extend_schema(methods=["GET"], responses=CheckSerializer(many=True))
     @extend_schema(methods=["POST"], request=CheckRecordSerializer, responses={201: CheckSerializer},

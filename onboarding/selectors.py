@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from accounts.permissions import user_has_perm
 from core.calendar import business_days_before, business_days_between
 from core.errors import NotFound
+from core.scopes import scope_subquery
 from core.servicedays import day_of, service_today
 from onboarding.models import (
     Application,
@@ -40,13 +41,26 @@ def _is_admin(user) -> bool:
     return user_has_perm(user, "onboarding.review")
 
 
+def _memberships(user_id) -> QuerySet[PartnerMembership]:
+    return PartnerMembership.objects.filter(user_id=user_id).order_by("-role", "created_at")  # "owner" > "manager"
+
+
 def partner_for_user(*, user) -> Partner | None:
     """The Partner this person acts for (owners before managers), or None."""
     if user is None or not user.is_authenticated:
         return None
-    membership = (PartnerMembership.objects.select_related("partner", "partner__region").filter(user=user)
-                  .order_by("-role", "created_at").first())  # "owner" > "manager": owners first
+    membership = _memberships(user.pk).select_related("partner", "partner__region").first()
     return membership.partner if membership else None
+
+
+_partner_scope = scope_subquery(lambda user_id: _memberships(user_id).values("partner_id")[:1])
+
+
+def partner_scope(*, user):
+    """The id of the Partner `partner_for_user` finds, as a subquery: a hot list filters by it in its own statement
+    (`partner_id = (SELECT ...)`, planned once), so being a tenant costs no query of its own. Someone who acts for no
+    partner, or is anonymous, matches nothing (NULL equals nothing), never the rows that have no partner."""
+    return _partner_scope(user.pk if user is not None and user.is_authenticated else None)
 
 
 def partner_get_for_user(*, user, partner_id) -> Partner:

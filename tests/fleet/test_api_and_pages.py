@@ -168,11 +168,33 @@ def test_admin_overview_api_lists_counts_and_reports(admin_user, partner_and_own
 
     partner, _owner = partner_and_owner
     VehicleFactory(partner=partner)
-    rows = token_client(admin_user).get("/api/v1/fleet/compliance/overview/").json()
+    rows = token_client(admin_user).get("/api/v1/fleet/compliance/overview/").json()["results"]
     row = next(r for r in rows if r["partner_id"] == partner.pk)
     assert row["vans"] == {"active": 1} and row["drivers"] == {}
     assert row["compliant"] is False  # no company cover yet
     assert row["report"]["partner_id"] == partner.pk
+
+
+def test_admin_overview_api_pages_through_partners_with_a_fleet_and_skips_those_without(admin_user, token_client):
+    from tests.onboarding.factories import partner_with_owner
+
+    with_vans = [partner_with_owner()[0] for _ in range(3)]
+    for partner in with_vans:
+        VehicleFactory(partner=partner)
+    with_a_driver = partner_with_owner()[0]
+    DriverFactory(partner=with_a_driver)
+    without_fleet = partner_with_owner()[0]
+    api = token_client(admin_user)
+
+    seen, url, params = [], "/api/v1/fleet/compliance/overview/", {"page_size": 2}
+    while url:
+        page = api.get(url, params).json()
+        assert len(page["results"]) <= 2
+        seen += [row["partner_id"] for row in page["results"]]
+        url, params = page["next"], None
+
+    assert sorted(seen) == sorted(p.pk for p in [*with_vans, with_a_driver])
+    assert without_fleet.pk not in seen
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 import io
 import uuid
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -130,7 +131,7 @@ def test_allocation_endpoint_needs_the_allocate_permission(token_client, hub, ad
     assert (response.status_code, response.json()["code"]) == (409, "hub_not_active")
     coverage = token_client(admin_user).get("/api/v1/hubs/coverage/",
                                             {"latitude": "47.61", "longitude": "-122.34", "date": str(DAY)})
-    assert coverage.json() == []
+    assert coverage.json()["results"] == []
 
 
 @pytest.mark.parametrize("bad", ["2026-02-30", "x", "-1", "9999-99-99", "10000-01-01"])
@@ -145,3 +146,17 @@ def test_an_impossible_date_on_the_parcels_and_coverage_apis_is_a_400_on_the_fie
         assert response.json()["code"] == "invalid_date"
         assert "2026-03-15" in response.json()["fields"]["date"][0]
 
+
+
+def test_coverage_comes_nearest_first_in_numbered_pages(token_client, admin_user):
+    far, near, middle = (HubFactory(latitude=lat) for lat in (Decimal("47.6300"), Decimal("47.6100"),
+                                                              Decimal("47.6200")))
+    api = token_client(admin_user)
+
+    first = api.get("/api/v1/hubs/coverage/", {"latitude": "47.61", "longitude": "-122.3422", "date": str(DAY),
+                                               "page_size": 2}).json()
+    second = api.get(first["next"]).json()
+
+    assert [row["hub"] for row in first["results"]] == [near.pk, middle.pk]
+    assert [row["hub"] for row in second["results"]] == [far.pk]
+    assert (first["count"], second["next"]) == (3, None)

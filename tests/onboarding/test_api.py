@@ -82,7 +82,7 @@ def test_the_whole_journey_over_the_api(make_user, admin_user, token_client, dja
     assert applicant.role == Role.PARTNER_OWNER
     assert OutboxEvent.objects.get(type="application.decided").payload["status"] == "approved"
 
-    history = me.get(f"/api/v1/applications/{app_id}/history/").json()
+    history = me.get(f"/api/v1/applications/{app_id}/history/").json()["results"]
     moves = [(e["from_status"], e["to_status"]) for e in history if e["from_status"] != e["to_status"]]
     assert moves == [("", "draft"), ("draft", "submitted"), ("submitted", "in_review"), ("in_review", "approved"),
                      ("approved", "onboarded")]

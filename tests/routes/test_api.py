@@ -89,3 +89,20 @@ def test_the_routes_list_with_an_impossible_date_is_a_400_on_the_field(token_cli
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_date" and "date" in response.json()["fields"]
+
+
+def test_a_stations_plans_come_newest_day_first_a_page_at_a_time(token_client, make_user, station, day):
+    from datetime import timedelta
+
+    from routes.models import Plan
+
+    days = [day - timedelta(days=k) for k in range(3)]
+    for d in days:
+        Plan.objects.create(station=station, service_date=d, status=PlanStatus.PUBLISHED)
+    client = token_client(make_user(role=Role.INTEGRATOR))
+
+    first = client.get(f"/api/v1/routes/stations/{station.code}/plans/", {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+
+    assert [p["service_date"] for p in first["results"] + second["results"]] == [d.isoformat() for d in days]
+    assert second["next"] is None
