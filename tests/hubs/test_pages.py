@@ -85,8 +85,14 @@ def test_phone_page_logs_a_delivery_by_scanning(phone_page, screenshot):
     phone_page.fill("#scan", target.tracking_id.lower())
     phone_page.press("#scan", "Enter")
     phone_page.wait_for_selector("#sheet:not([hidden])")
+    phone_page.fill("#recipient", "")  # nobody named: refused on the phone with a sentence, nothing sent
+    phone_page.click("#btn-delivered")
+    phone_page.wait_for_selector("#recipient-needed:visible:has-text('Who received the parcel?')")
+    target.refresh_from_db()
+    assert target.status == "received"
     phone_page.fill("#recipient", "Front desk")
     phone_page.click("#btn-delivered")
+    phone_page.wait_for_selector("#recipient-needed", state="hidden")
     phone_page.wait_for_selector("#sync-state:has-text('All synced')")
     phone_page.wait_for_selector(f"[data-parcel='{target.pk}'] .badge:has-text('Delivered')")
     target.refresh_from_db()
