@@ -50,7 +50,7 @@ def _seed(hubs: int) -> tuple[list, str]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from accounts.models import ApiToken, Role, User
+    from accounts.models import Role, User
     from hubs.models import Hub, Parcel, ParcelStatus
 
     call_command("migrate", verbosity=0)
@@ -67,27 +67,33 @@ def _seed(hubs: int) -> tuple[list, str]:
         Parcel(hub=h, service_date=day, tracking_id=f"B{h.pk:06d}{j:03d}", recipient_name="R",
                recipient_address="1 Pine St", status=ParcelStatus.RECEIVED, allocated_at=now, updated_at=now)
         for h in made for j in range(PARCELS)], batch_size=10_000)
+    raws = _tokens(users, "hubs:write")
+    return [(h.pk, raw) for h, raw in zip(made, raws, strict=True)], day.isoformat()
+
+
+def _tokens(users, scope: str) -> list[str]:
+    """One API token per user, with `scope`, in bulk; their raw values in the users' order."""
+    from accounts.models import ApiToken
+
     tokens, raws = [], []
     for u in users:
         raw, prefix = ApiToken.generate()
         raws.append(raw)
         tokens.append(ApiToken(user=u, created_by=u, name="bench", key_prefix=prefix, key_hash=ApiToken.hash(raw),
-                               scopes=["hubs:write"]))
+                               scopes=[scope]))
     ApiToken.objects.bulk_create(tokens, batch_size=5000)
-    return [(h.pk, raw) for h, raw in zip(made, raws, strict=True)], day.isoformat()
+    return raws
 
 
 def _body(hub_id: int, day: str) -> dict:
-    items = []
-    for j in range(PARCELS):
-        tid = f"B{hub_id:06d}{j:03d}"
-        item = {"client_id": str(uuid.uuid4()), "tracking_id": tid, "service_date": day}
-        if j % 10 == 9:
-            item.update(outcome="attempted", reason="nobody_home")
-        else:
-            item.update(outcome="delivered", recipient_name="Front desk")
-        items.append(item)
-    return {"items": items}
+    return {"items": [_one_in_ten_attempted(
+        j, {"client_id": str(uuid.uuid4()), "tracking_id": f"B{hub_id:06d}{j:03d}", "service_date": day},
+        attempted={"outcome": "attempted", "reason": "nobody_home"},
+        delivered={"outcome": "delivered", "recipient_name": "Front desk"}) for j in range(PARCELS)]}
+
+
+def _one_in_ten_attempted(j: int, item: dict, *, attempted: dict, delivered: dict) -> dict:
+    return {**item, **(attempted if j % 10 == 9 else delivered)}
 
 
 
@@ -103,7 +109,7 @@ def _seed_driver(routes: int, stops: int, contacts: bool = False) -> tuple[list,
 
     from django.utils import timezone
 
-    from accounts.models import ApiToken, Role, User
+    from accounts.models import Role, User
     from core.servicedays import service_today
     from fleet.models import Driver, Vehicle
     from routes.models import Package, Plan, PlanStatus, Route, RouteStatus, RouteStop, Station
@@ -142,13 +148,7 @@ def _seed_driver(routes: int, stops: int, contacts: bool = False) -> tuple[list,
                 address_key=f"{s.route_id}:{s.sequence}", stop=s, status="routed",
                 recipient_email=f"r{s.pk}@bench.example" if contacts else "") for s in stop_rows],
         batch_size=10_000)
-    tokens, raws = [], []
-    for u in users:
-        raw, prefix = ApiToken.generate()
-        raws.append(raw)
-        tokens.append(ApiToken(user=u, created_by=u, name="bench", key_prefix=prefix, key_hash=ApiToken.hash(raw),
-                               scopes=["routes:write"]))
-    ApiToken.objects.bulk_create(tokens, batch_size=5000)
+    raws = _tokens(users, "routes:write")
     by_route = {}
     for s in stop_rows:
         by_route.setdefault(s.route_id, []).append(s.pk)
@@ -160,14 +160,10 @@ def _driver_bodies(stop_ids: list) -> list[str]:
     from django.utils import timezone
 
     now = timezone.now().isoformat()
-    items = []
-    for j, stop_id in enumerate(stop_ids):
-        item = {"client_id": str(uuid.uuid4()), "stop": stop_id, "occurred_at": now}
-        if j % 10 == 9:
-            item.update(kind="attempted", reason="nobody_home")
-        else:
-            item.update(kind="delivered", note="Front desk")
-        items.append(item)
+    items = [_one_in_ten_attempted(j, {"client_id": str(uuid.uuid4()), "stop": stop_id, "occurred_at": now},
+                                   attempted={"kind": "attempted", "reason": "nobody_home"},
+                                   delivered={"kind": "delivered", "note": "Front desk"})
+             for j, stop_id in enumerate(stop_ids)]
     return [json.dumps({"items": items[k:k + PARCELS]}) for k in range(0, len(items), PARCELS)]
 
 

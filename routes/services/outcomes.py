@@ -81,11 +81,7 @@ def stop_outcome_record(*, stop: RouteStop, outcome: str, reason: str = "", note
         row = RouteStop.objects.select_for_update().select_related("route__plan__station").get(pk=stop.pk)
         if row.outcome_client_id == client_id:
             return row
-        if row.status != StopStatus.PENDING:
-            raise Conflict(_("Stop %(n)s is already marked %(s)s.")
-                           % {"n": row.sequence, "s": row.get_status_display()}, code="stop_done")
-        if row.route.status != RouteStatus.STARTED:
-            raise Conflict(_("Start the route before marking its stops."), code="route_not_started")
+        _check_open(row)
         if RouteStop.objects.filter(outcome_client_id=client_id).exists():
             raise Conflict(_("This client id was used for another stop."), code="client_id_reused")
         needs = proof_needs_for_stop(row)
@@ -195,17 +191,22 @@ def stop_outcomes_record(*, stops, entries: list[OutcomeEntry], not_found: Domai
     return out
 
 
+def _check_open(row: RouteStop) -> None:
+    """A stop takes an outcome only while it is pending on a started route."""
+    if row.status != StopStatus.PENDING:
+        raise Conflict(_("Stop %(n)s is already marked %(s)s.")
+                       % {"n": row.sequence, "s": row.get_status_display()}, code="stop_done")
+    if row.route.status != RouteStatus.STARTED:
+        raise Conflict(_("Start the route before marking its stops."), code="route_not_started")
+
+
 def _outcome_checks(entry: OutcomeEntry, row: RouteStop, used: dict, packages: list, rules: list) -> list | None:
     """stop_outcome_record's checks, in its order, for one entry: the proof rows it will write (kind, required,
     detail), or None when the stop already has this outcome (the same client id); raises DomainError to refuse."""
     _check_outcome(entry.outcome, entry.reason)
     if row.outcome_client_id == entry.client_id:
         return None
-    if row.status != StopStatus.PENDING:
-        raise Conflict(_("Stop %(n)s is already marked %(s)s.")
-                       % {"n": row.sequence, "s": row.get_status_display()}, code="stop_done")
-    if row.route.status != RouteStatus.STARTED:
-        raise Conflict(_("Start the route before marking its stops."), code="route_not_started")
+    _check_open(row)
     if entry.client_id in used:
         raise Conflict(_("This client id was used for another stop."), code="client_id_reused")
     STOP_WORKFLOW.check(row.status, entry.outcome)
