@@ -5,6 +5,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken, User
+from core.compiled import model_instance
 
 # last_used_at is written at most this often per token, so reads do not turn into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -56,8 +57,8 @@ def token_for_request(key_hash: str, *, now) -> ApiToken | None:
     if row is None:
         return None
     split = len(ApiToken._meta.concrete_fields)
-    token = _instance(ApiToken, row[:split])
-    token.user = _instance(User, row[split:])
+    token = model_instance(ApiToken, row[:split])
+    token.user = model_instance(User, row[split:])
     return token
 
 
@@ -78,14 +79,3 @@ def _token_sql() -> str:
 
 
 _TOKEN_SQL = None
-
-
-def _instance(model, values):
-    """A model instance from a raw row in `concrete_fields` order, with the field converters the ORM would run
-    (a JSONField's text becomes its value)."""
-    converted = []
-    for field, value in zip(model._meta.concrete_fields, values, strict=True):
-        for converter in field.get_db_converters(connection):
-            value = converter(value, field.get_col(model._meta.db_table), connection)
-        converted.append(value)
-    return model.from_db(connection.alias, None, converted)

@@ -170,14 +170,15 @@ def events_insert_ctes(events, *, now, ids: list | None = None) -> list[tuple[st
     appended to `ids` when given (for `events_on_commit`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_insert_ctes must run inside the transaction that makes the change")
-    from core.bulksql import insert_cte
+    from core.bulksql import insert_cte, json_value
 
     rows, partners, encode = [], [], DjangoJSONEncoder().encode
     for type_, subject, payload, audience in events:
         _check(type_, audience)
         meta, event_id = subject._meta, uuid.uuid4()
-        rows.append((str(event_id), type_, f"{meta.app_label}.{meta.model_name}", str(subject.pk), encode(payload),
-                     now, audience.hub_id, audience.applicant_id, bool(audience.partner_ids)))
+        rows.append((event_id, type_, f"{meta.app_label}.{meta.model_name}", str(subject.pk),
+                     json_value(encode(payload)), now, audience.hub_id, audience.applicant_id,
+                     bool(audience.partner_ids)))
         partners.extend((str(event_id), p) for p in sorted(audience.partner_ids))
         if ids is not None:
             ids.append(event_id)

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import BigIntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
-_PROBE = -7_340_001  # a user id no row has: it must come back as the compiled query's only parameter
+from core.compiled import PROBE_ID
 
 
 def scope_subquery(build: Callable[[int], QuerySet]) -> Callable[[int | None], RawSQL]:
@@ -22,8 +22,8 @@ def scope_subquery(build: Callable[[int], QuerySet]) -> Callable[[int | None], R
 
     @functools.cache
     def sql() -> str:
-        compiled, params = build(_PROBE).query.sql_with_params()
-        if list(params) != [_PROBE]:
+        compiled, params = build(PROBE_ID).query.sql_with_params()
+        if list(params) != [PROBE_ID]:
             raise ImproperlyConfigured(f"A scope must take the user id as its only parameter, not {params!r}.")
         return compiled
 

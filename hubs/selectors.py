@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 
 from core.calendar import closed_reason
+from core.compiled import PROBE_ID, compiled_query
 from core.errors import NotFound
 from core.scopes import scope_subquery
 from core.servicedays import local_day_filter, service_today
@@ -26,10 +27,14 @@ def _owned(user_id) -> QuerySet[Hub]:
 
 
 def hub_for_owner(*, user) -> Hub | None:
-    """The owner's current hub (the most recent enrollment)."""
+    """The owner's current hub (the most recent enrollment). Every hub API request asks it: its SQL is compiled
+    once (core.compiled)."""
     if not user.is_authenticated:
         return None
-    return _owned(user.pk).first()
+    return next(iter(_owned_hub(user.pk)), None)
+
+
+_owned_hub = compiled_query(lambda user_id: _owned(user_id)[:1], PROBE_ID)
 
 
 _hub_scope = scope_subquery(lambda user_id: _owned(user_id).values("pk")[:1])

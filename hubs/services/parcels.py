@@ -7,6 +7,7 @@ so a resent batch changes nothing) and one bulk INSERT into the outbox. The numb
 not depend on the size of the batch.
 """
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
-from core.bulksql import insert_cte, run_ctes, values_sql
+from core.bulksql import insert_cte, run_ctes, update_cte
 from core.calendar import closed_reason
+from core.compiled import rows_as_instances, select_sql
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.events import events_insert_ctes, events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
@@ -184,11 +186,8 @@ def parcel_outcomes_record(*, hub: Hub, items: Sequence[OutcomeItem], actor=None
     with transaction.atomic(savepoint=False):
         # Lock first, then look for already-applied client ids: a concurrent resend waits here and then
         # sees the first one's rows.
-        parcels = Parcel.objects.select_for_update().filter(
-            hub=hub, tracking_id__in={k[0] for k in keys}, service_date__in={k[1] for k in keys})
-        by_key = {(p.tracking_id, p.service_date): p for p in parcels}
-        seen = set(ParcelEvent.objects.filter(hub=hub, client_id__in=[i.client_id for i in items])
-                   .values_list("client_id", flat=True))
+        by_key = {(p.tracking_id, p.service_date): p for p in _lock(hub, keys)}
+        seen = _seen(hub, [i.client_id for i in items])
         for item, key in zip(items, keys, strict=True):
             parcel = by_key.get(key)
             result = OutcomeResult(client_id=str(item.client_id), tracking_id=item.tracking_id, result="applied",
@@ -216,6 +215,31 @@ def parcel_outcomes_record(*, hub: Hub, items: Sequence[OutcomeItem], actor=None
         if changed:
             _write(list(changed.values()), events, outbox, now)
     return results
+
+
+def _lock(hub: Hub, keys: list[tuple[str, date]]) -> list[Parcel]:
+    """The hub's parcels among `keys` (tracking id, day), locked until the transaction ends. On PostgreSQL one
+    statement whose SQL is built once (arrays, so its text does not change with the batch); the ORM elsewhere."""
+    tracking_ids, days = sorted({k[0] for k in keys}), sorted({k[1] for k in keys})
+    if connection.vendor != "postgresql":
+        return list(Parcel.objects.select_for_update().filter(hub=hub, tracking_id__in=tracking_ids,
+                                                              service_date__in=days))
+    return rows_as_instances(Parcel, _LOCK_SQL(), [hub.pk, tracking_ids, days])
+
+
+def _seen(hub: Hub, client_ids: list) -> set:
+    """Which of `client_ids` the hub has already applied (their events are logged)."""
+    if connection.vendor != "postgresql":
+        return set(ParcelEvent.objects.filter(hub=hub, client_id__in=client_ids).values_list("client_id", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_SEEN_SQL(), [hub.pk, [str(c) for c in client_ids]])
+        return {row[0] for row in cursor.fetchall()}
+
+
+_LOCK_SQL = functools.cache(lambda: select_sql(Parcel, '"hub_id" = %s AND "tracking_id" = ANY(%s::varchar[]) '
+                                                       'AND "service_date" = ANY(%s::date[])', for_update=True))
+_SEEN_SQL = functools.cache(lambda: f'SELECT "client_id" FROM "{ParcelEvent._meta.db_table}" '  # noqa: S608
+                                    'WHERE "hub_id" = %s AND "client_id" = ANY(%s::uuid[])')
 
 
 # ParcelEvent's columns, in the order `parcel_outcomes_record` builds its log rows.
@@ -252,18 +276,10 @@ _CASTS = {"status": "varchar", "delivered_to": "varchar", "attempt_reason": "var
 
 
 def _update_cte(parcels: list[Parcel]) -> tuple[str, list]:
-    """One `UPDATE ... FROM (VALUES ...)` as a CTE: Django's bulk_update builds a CASE per field and row, which
-    costs more in Python than the database spends on the whole batch."""
-    table = Parcel._meta.db_table
     casts = ["bigint"] + [_CASTS.get(name, "timestamptz") for name in UPDATE_FIELDS]
     rows = [(p.pk, *(getattr(p, name).name or "" if name == "proof_photo" else getattr(p, name)
                      for name in UPDATE_FIELDS)) for p in parcels]
-    values, params = values_sql(casts, rows)
-    sets = ", ".join(f'"{name}" = v."{name}"' for name in UPDATE_FIELDS)
-    columns = ", ".join(f'"{name}"' for name in ["id", *UPDATE_FIELDS])
-    # Identifiers come from the model's metadata; every value is a parameter.
-    return (f'parcel_updates AS (UPDATE "{table}" AS p SET {sets} FROM ({values}) AS v({columns}) '  # noqa: S608
-            f'WHERE p.id = v.id)'), params
+    return update_cte("parcel_updates", Parcel._meta.db_table, "id", ["id", *UPDATE_FIELDS], casts, rows)
 
 
 CLOSE_NAMESPACE = uuid.UUID("6f1c3f0e-5b7a-4c1e-9a57-0d2b9f6f1a11")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
-from core.bulksql import insert_cte, run_ctes, values_sql
+from core.bulksql import insert_cte, run_ctes, update_cte
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.events import event_record, events_insert_ctes, events_on_commit, events_record_bulk
 from hubs.models import AttemptReason
@@ -249,7 +249,7 @@ def _outcomes_write(rows: list[RouteStop], logs: list[StopEvent], proofs: list[S
         events_on_commit([e.pk for e in events_record_bulk(outbox)])
         return
     ids = []
-    ctes = [_update_cte("stop_updates", RouteStop._meta.db_table, "id", ["id", *_STOP_FIELDS], _STOP_CASTS,
+    ctes = [update_cte("stop_updates", RouteStop._meta.db_table, "id", ["id", *_STOP_FIELDS], _STOP_CASTS,
                         [(r.pk, r.status, r.outcome_at, r.outcome_client_id, r.attempt_reason, r.note, "")
                          for r in rows]),
             insert_cte("stop_events", StopEvent._meta.db_table, _LOG_COLUMNS, _LOG_CASTS,
@@ -257,21 +257,11 @@ def _outcomes_write(rows: list[RouteStop], logs: list[StopEvent], proofs: list[S
                          e.created_at) for e in logs]),
             *events_insert_ctes(outbox, now=now, ids=ids)]
     if addressed:
-        ctes.append(_update_cte("package_updates", Package._meta.db_table, "stop_id", ["stop_id", "status"],
+        ctes.append(update_cte("package_updates", Package._meta.db_table, "stop_id", ["stop_id", "status"],
                                 ["bigint", "varchar"], [(r.pk, _package_status(r.status)) for r in addressed]))
     with connection.cursor() as cursor:
         run_ctes(ctes, cursor)
     events_on_commit(ids)
-
-
-def _update_cte(name: str, table: str, key: str, columns: list[str], casts: list[str], rows: list) -> tuple[str, list]:
-    """`name AS (UPDATE table SET ... FROM unnest(...) WHERE table.key = v.key)`: one statement for many rows."""
-    values, params = values_sql(casts, rows)
-    sets = ", ".join(f'"{c}" = v."{c}"' for c in columns if c != key)
-    cols = ", ".join(f'"{c}"' for c in columns)
-    # Identifiers come from the models' metadata and this module; every value is a parameter.
-    return (f'{name} AS (UPDATE "{table}" AS t SET {sets} FROM ({values}) AS v({cols}) '  # noqa: S608
-            f'WHERE t."{key}" = v."{key}")'), params
 
 
 def stop_outcome_undo(*, stop: RouteStop, undone_client_id, occurred_at: datetime | None = None,
