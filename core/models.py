@@ -39,7 +39,7 @@ class OutboxEvent(models.Model):
     Delivery (webhooks) reads from here after commit; a rolled-back change leaves no event."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    type = models.CharField(max_length=64, db_index=True)
+    type = models.CharField(max_length=64)
     subject_type = models.CharField(max_length=64, help_text="app_label.model of the affected object")
     subject_id = models.CharField(max_length=64)
     payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
@@ -47,13 +47,21 @@ class OutboxEvent(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The audience (core.audience): who besides program admins may read the object. Partners are rows
     # of OutboxEventPartner (a published plan names several); none of the three set means program-only.
-    audience_hub_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
-    audience_applicant_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    audience_hub_id = models.PositiveBigIntegerField(null=True, blank=True)
+    audience_applicant_id = models.PositiveBigIntegerField(null=True, blank=True)
     audience_has_partners = models.BooleanField(default=False, help_text="Spares fan-out a query when False.")
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="outbox_subject_idx")]
+        # Every batch of outcomes writes a row per outcome here, and each index is a write more: the type's is a
+        # plain one (no second index for LIKE), and an audience's only holds the rows that name one.
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="outbox_subject_idx"),
+                   models.Index(fields=["type"], name="outbox_type_idx"),
+                   models.Index(fields=["audience_hub_id"], condition=models.Q(audience_hub_id__isnull=False),
+                                name="outbox_audience_hub_idx"),
+                   models.Index(fields=["audience_applicant_id"],
+                                condition=models.Q(audience_applicant_id__isnull=False),
+                                name="outbox_audience_applicant_idx")]
 
     def __str__(self):
         return f"{self.type} {self.subject_type}:{self.subject_id}"

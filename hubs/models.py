@@ -238,7 +238,8 @@ class ParcelEvent(TransitionLog):
     phone can never make another hub's outcome look like a resend."""
 
     parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="events")
-    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (hub, client_id) below leads with the hub.
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="+", db_index=False)
     client_id = models.UUIDField(default=uuid.uuid4)
 
     class Meta(TransitionLog.Meta):
