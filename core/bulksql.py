@@ -27,13 +27,17 @@ def json_value(encoded: str) -> orjson.Fragment:
 
 def rows_relation(columns: Sequence[str], casts: Sequence[str], rows: Sequence[Sequence], alias: str = "v"
                   ) -> tuple[str, list]:
-    """`json_to_recordset(%s::json) AS v("c1" type1, ...)`: a FROM item of `rows` (tuples in `columns` order),
-    with one parameter for the whole batch. Values are str, int, bool, float, Decimal, UUID, date, datetime (a
-    datetime keeps its offset), None, or `json_value`s for json/jsonb columns."""
+    """`(SELECT * FROM json_to_recordset(%s::json) AS r("c1" type1, ...) LIMIT n) AS v`: a FROM item of `rows`
+    (tuples in `columns` order), with one parameter for the whole batch. Values are str, int, bool, float,
+    Decimal, UUID, date, datetime (a datetime keeps its offset), None, or `json_value`s for json/jsonb columns."""
     # The column names and casts come from model metadata and the caller's code, never input.
     definition = ", ".join(f'"{c}" {cast}' for c, cast in zip(columns, casts, strict=True))
     payload = orjson.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=_default)
-    return f"json_to_recordset(%s::json) AS {alias}({definition})", [payload.decode()]
+    # The LIMIT tells the planner how many rows there are (it guesses 100 for any set-returning function, and for
+    # an UPDATE joined to a small table a hash join over a scan of the whole table then looks cheaper than an
+    # index lookup per row).
+    return (f"(SELECT * FROM json_to_recordset(%s::json) AS r({definition}) "  # noqa: S608 - see above
+            f"LIMIT {len(rows)}) AS {alias}", [payload.decode()])
 
 
 def _default(value):
