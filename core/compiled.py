@@ -8,33 +8,66 @@ instances as the ORM would (its field converters included). The SQL stays the OR
 """
 
 import functools
+import inspect
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model, QuerySet, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 
 PROBE_ID = -7_340_001  # an id no row has: a compiled query's stand-in for the request's id
 
 
-def model_instance(model: type[Model], values) -> Model:
+def model_instance(model: type[Model], values, *, db=None) -> Model:
     """A model instance from a raw row in `concrete_fields` order, with the converters the ORM would run (a
     JSONField's text becomes its value; on SQLite a datetime's text becomes a datetime)."""
+    db = db or connections[DEFAULT_DB_ALIAS]
     values = list(values)
-    for index, converters, column in _converters(model, connection.vendor):
+    for index, converters, column in _converters(model, db.vendor):
         for converter in converters:
-            values[index] = converter(values[index], column, connection)
-    return model.from_db(connection.alias, None, values)
+            values[index] = converter(values[index], column, db)
+    if not _plain(model):
+        return model.from_db(db.alias, None, values)
+    # What `from_db` and `Model.__init__` end with for a plain model (below), without their loop of setattr calls
+    # and signal sends: a hot path builds tens of instances a request.
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(_attnames(model), values, strict=True))
+    state = instance._state = ModelState()
+    state.adding, state.db = False, db.alias
+    return instance
+
+
+@functools.cache
+def _attnames(model: type[Model]) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields)
+
+
+@functools.cache
+def _plain(model: type[Model]) -> bool:
+    """True when building `model` from a row is only storing its values: neither `__init__` nor `from_db`
+    overridden, no pre_init/post_init receivers, and each field's attribute either a plain value or a descriptor
+    whose setter only stores it (a foreign key's id, a file's name)."""
+    if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:
+        return False
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return False
+    storing = {None, ForeignKeyDeferredAttribute.__set__, FileDescriptor.__set__}
+    return all(getattr(type(inspect.getattr_static(model, f.attname, None)), "__set__", None) in storing
+               for f in model._meta.concrete_fields)
 
 
 @functools.cache
 def _converters(model: type[Model], vendor: str) -> list[tuple]:
     """The fields of `model` whose database values the ORM converts on this backend (most have none on
     PostgreSQL), with the converters the ORM's compiler would run: the backend's, then the field's."""
+    db = connections[DEFAULT_DB_ALIAS]
     found = []
     for index, field in enumerate(model._meta.concrete_fields):
         column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters = db.ops.get_db_converters(column) + column.get_db_converters(db)
         if converters:
             found.append((index, converters, column))
     return found
@@ -51,9 +84,10 @@ def select_sql(model: type[Model], where: str, *, for_update: bool = False) -> s
 
 def rows_as_instances(model: type[Model], sql: str, params) -> list[Model]:
     """Run `sql` (whose columns are `model`'s concrete fields, in order) and build the instances."""
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
-        return [model_instance(model, row) for row in cursor.fetchall()]
+        return [model_instance(model, row, db=db) for row in cursor.fetchall()]
 
 
 def compiled_query(build: Callable[..., QuerySet], *probes) -> Callable[..., list[Model]]:

@@ -12,6 +12,7 @@ every event carries an `Audience` (core.audience), and webhooks reach only those
 import functools
 import uuid
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
@@ -163,6 +164,15 @@ _EVENT_COLUMNS = ["id", "type", "subject_type", "subject_id", "payload", "create
 _EVENT_CASTS = ["uuid", "varchar", "varchar", "varchar", "jsonb", "timestamptz", "bigint", "bigint", "boolean"]
 
 
+_payload_default = DjangoJSONEncoder().default
+
+
+def payload_json(payload: dict) -> bytes:
+    """A payload as the outbox's JSONField stores it (its encoder's dates, times, decimals and UUIDs), written by
+    orjson: a batch service encodes a payload an outcome."""
+    return orjson.dumps(payload, default=_payload_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
 def events_insert_ctes(events, *, now, ids: list | None = None) -> list[tuple[str, list]]:
     """PostgreSQL: the outbox rows of `events` as data-modifying CTEs (core.bulksql), so a batch service writes its
     change, the events and their partner audiences in one round trip. Same checks and the same rows as
@@ -172,12 +182,12 @@ def events_insert_ctes(events, *, now, ids: list | None = None) -> list[tuple[st
         raise RuntimeError("events_insert_ctes must run inside the transaction that makes the change")
     from core.bulksql import insert_cte, json_value
 
-    rows, partners, encode = [], [], DjangoJSONEncoder().encode
+    rows, partners = [], []
     for type_, subject, payload, audience in events:
         _check(type_, audience)
         meta, event_id = subject._meta, uuid.uuid4()
         rows.append((event_id, type_, f"{meta.app_label}.{meta.model_name}", str(subject.pk),
-                     json_value(encode(payload)), now, audience.hub_id, audience.applicant_id,
+                     json_value(payload_json(payload)), now, audience.hub_id, audience.applicant_id,
                      bool(audience.partner_ids)))
         partners.extend((str(event_id), p) for p in sorted(audience.partner_ids))
         if ids is not None:

@@ -24,7 +24,6 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -33,6 +32,7 @@ from rest_framework.response import Response
 
 from core.errors import Conflict, Unprocessable
 from core.models import IdempotencyRecord
+from core.renderers import dumps as render_json
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -193,7 +193,7 @@ def _run_in_one_transaction(view_method, view, request, key, args, kwargs):
 def _record_done(user, scope, key, fingerprint, response) -> bool:
     """Insert the finished record unless the key is taken; True when this request's record went in."""
     table = IdempotencyRecord._meta.db_table
-    body = json.dumps(getattr(response, "data", None), cls=DjangoJSONEncoder)
+    body = render_json(getattr(response, "data", None)).decode()  # as the API renders it, so a replay matches
     with connection.cursor() as cursor:
         # PostgreSQL and SQLite (>= 3.35) both take ON CONFLICT ... RETURNING. Identifiers are the model's.
         cursor.execute(

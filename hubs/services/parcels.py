@@ -8,6 +8,7 @@ not depend on the size of the batch.
 """
 
 import functools
+import operator
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -273,13 +274,20 @@ def _write_portable(parcels: list[Parcel], events: list[tuple], outbox: list, no
 
 
 _CASTS = {"status": "varchar", "delivered_to": "varchar", "attempt_reason": "varchar", "proof_photo": "varchar"}
+# The photo's column last: its value is the stored file's name, read apart from the others.
+_UPDATE_COLUMNS = ["id", *(name for name in UPDATE_FIELDS if name != "proof_photo"), "proof_photo"]
+_UPDATE_CASTS = ["bigint", *(_CASTS.get(name, "timestamptz") for name in _UPDATE_COLUMNS[1:])]
+_update_values = operator.attrgetter(*_UPDATE_COLUMNS[:-1])
 
 
 def _update_cte(parcels: list[Parcel]) -> tuple[str, list]:
-    casts = ["bigint"] + [_CASTS.get(name, "timestamptz") for name in UPDATE_FIELDS]
-    rows = [(p.pk, *(getattr(p, name).name or "" if name == "proof_photo" else getattr(p, name)
-                     for name in UPDATE_FIELDS)) for p in parcels]
-    return update_cte("parcel_updates", Parcel._meta.db_table, "id", ["id", *UPDATE_FIELDS], casts, rows)
+    rows = [(*_update_values(p), _file_name(vars(p).get("proof_photo"))) for p in parcels]
+    return update_cte("parcel_updates", Parcel._meta.db_table, "id", _UPDATE_COLUMNS, _UPDATE_CASTS, rows)
+
+
+def _file_name(value) -> str:
+    """A file field's stored name, from the instance's raw value (a name, or the file once it was touched)."""
+    return getattr(value, "name", value) or ""
 
 
 CLOSE_NAMESPACE = uuid.UUID("6f1c3f0e-5b7a-4c1e-9a57-0d2b9f6f1a11")
