@@ -2,10 +2,10 @@
 
 W writer processes (default 2, this machine's cores), each posting batches of 30 outcomes for its own hubs to
 `POST /api/v1/hubs/outcomes/batch/` with a token and an `Idempotency-Key`, through Django's whole stack
-(middleware, authentication, throttle, idempotency, serializer, the service, the JSON answer) in process: no
-socket, so the figure is the application's and the database's, not the HTTP server's. Prints outcomes/s over the
-wall clock, p50/p99 per batch, the writers' CPU ms per batch (Django's share; PostgreSQL's is not in it) and
-the load average. Goal (issue #20): >= 5,000 outcomes/s on this machine.
+(middleware, authentication, throttle, idempotency, serializer, the service, the JSON answer) in process, called
+as a WSGI server calls it: no socket, so the figure is the application's and the database's, not the HTTP
+server's. Prints outcomes/s over the wall clock, p50/p99 per batch, the writers' CPU ms per batch (Django's
+share; PostgreSQL's is not in it) and the load average. Goal (issue #20): >= 5,000 outcomes/s on this machine.
 Uses its own database (dsp_bench_outcomes on the DATABASE_URL server), recreated here.
 
     python bench/bench_outcomes_api.py [--hubs 1000] [--writers 2] [--rounds 3]
@@ -172,25 +172,55 @@ PATHS = {"hub": "/api/v1/hubs/outcomes/batch/", "driver": "/api/v1/routes/driver
 
 def _writer(url: str, work: list, day: str, start, out, kind: str = "hub"):
     _setup(url)
-    from django.test import Client
+    from django.core.handlers.wsgi import WSGIHandler
 
-    client = Client()
+    post = _poster(WSGIHandler())
     if kind == "driver":
         bodies = [(raw, body) for stop_ids, raw in work for body in _driver_bodies(stop_ids)]
     else:
         bodies = [(raw, json.dumps(_body(hub_id, day))) for hub_id, raw in work]
     path = PATHS[kind]
-    client.post(path, "{}", content_type="application/json", secure=True)  # imports
+    post(path, "{}", {})  # imports
     start.wait()
     latencies, applied, cpu = [], 0, time.process_time()
     for raw, body in bodies:
         t0 = time.perf_counter()
-        response = client.post(path, body, content_type="application/json", secure=True,
-                               HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+        status, content = post(path, body, {"HTTP_AUTHORIZATION": f"Bearer {raw}",
+                                            "HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())})
         latencies.append(time.perf_counter() - t0)
-        assert response.status_code == 200, response.content[:300]
-        applied += sum(1 for r in response.json()["results"] if r["result"] == "applied")
+        assert status == 200, content[:300]
+        applied += sum(1 for r in json.loads(content)["results"] if r["result"] == "applied")
     out.put((applied, latencies, time.process_time() - cpu))
+
+
+def _poster(handler):
+    """POST a JSON body to the WSGI application as a server (gunicorn) calls it, over HTTPS behind the proxy:
+    the environ, the call, the body read and the response closed (Django's end-of-request work). Django's test
+    client does more (signals connected per request, the response decorated for assertions), which is not the
+    service's cost."""
+    import io
+
+    base = {"REQUEST_METHOD": "POST", "SCRIPT_NAME": "", "QUERY_STRING": "", "SERVER_NAME": "testserver",
+            "SERVER_PORT": "443", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": "application/json", "wsgi.version": (1, 0), "wsgi.url_scheme": "https",
+            "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False}
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(status.split(" ", 1)[0])
+
+    def post(path: str, body: str, headers: dict) -> tuple[int, bytes]:
+        data = body.encode()
+        environ = {**base, **headers, "PATH_INFO": path, "CONTENT_LENGTH": str(len(data)),
+                   "wsgi.input": io.BytesIO(data)}
+        response = handler(environ, start_response)
+        try:
+            content = b"".join(response)
+        finally:
+            response.close()
+        return answer["status"], content
+
+    return post
 
 
 def _backend_ticks(database: str) -> int:

@@ -13,6 +13,7 @@ admin.site.site_header = "DSP Portal administration"
 admin.site.site_title = "DSP Portal admin"
 
 urlpatterns = [
+    path("api/v1/", include("dsp_portal.api_urls")),  # first: the busiest paths, and no page shares its prefix
     path("", views.landing, name="landing"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("console/", views.console, name="console"),
@@ -33,7 +34,6 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("integrations/", include("integrations.urls")),
     path("t/", include("routes.urls_track")),  # the recipient's tracking link (public, signed)
-    path("api/v1/", include("dsp_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
          name="api-docs"),
