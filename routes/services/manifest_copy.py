@@ -25,7 +25,9 @@ PACKAGE_COLUMNS = ["station_id", "service_date", "tracking_id", "recipient_name"
                    "window_start", "window_end", "signature_required", "recipient_email", "recipient_phone"]
 _WRITTEN = [*PACKAGE_COLUMNS, "status", "created_at"]
 _AS_STR = (int, Decimal, date, time)  # str() is what PostgreSQL reads (a datetime is one of them)
-_TEXTABLE = (str, bool, int, float, Decimal, date, time, type(None))
+_NONE = type(None)
+_TEXTABLE = (str, bool, int, float, Decimal, date, time, _NONE)
+_BY_DISTINCT = {str, bool, int, date, time, _NONE}  # equal values of one of these kinds have the same text
 _SPECIAL = ("\\", "\t", "\n", "\r")
 
 
@@ -47,11 +49,14 @@ def _copy_column(values: tuple) -> list[str] | tuple:
         if any(c in joined for c in _SPECIAL):
             return [copy_field(v) for v in values]
         return values  # no tab, new line or backslash anywhere in the column: written as it is
-    if kinds == {type(None)}:
-        return ["\\N"] * len(values)
+    if len(kinds - {_NONE}) <= 1 and kinds <= _BY_DISTINCT:
+        # Once per distinct value (the day, the station, yes/no, a window's few times); one kind besides None, so
+        # no two equal values of different kinds (True == 1) share a text.
+        text = {value: copy_field(value) for value in set(values)}
+        return list(map(text.__getitem__, values))
     if all(issubclass(kind, _AS_STR) and kind is not bool for kind in kinds):
         return list(map(str, values))
-    return [copy_field(v) for v in values]  # NULLs among values, booleans
+    return [copy_field(v) for v in values]  # NULLs among decimals
 
 
 def copy_text(rows: list[tuple], tail: str) -> str:

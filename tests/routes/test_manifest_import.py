@@ -158,3 +158,14 @@ def test_a_tracking_id_another_import_stores_meanwhile_is_skipped_and_the_rest_w
     assert len(result.rows) == 3
     assert sorted(Package.objects.values_list("tracking_id", "station_id")) == [
         ("R1", station.pk), ("R2", other.pk), ("R3", station.pk)]
+
+
+def test_a_csv_is_read_as_pythons_dictreader_reads_it_blank_short_and_long_lines_included():
+    import csv
+    import io
+
+    from routes.services import manifest_rows_from_csv
+
+    text = ("tracking_id,address_line1,latitude,longitude\r\nA,1 Pike St,47.6,-122.33\r\n\r\nB,2 Pike St\r\n"
+            'C,3 Pike St,47.6,-122.33,extra,more\r\n"D","4 Pike St, ""Apt\n2""",47.6,-122.33\r\n')
+    assert manifest_rows_from_csv(("\ufeff" + text).encode()) == list(csv.DictReader(io.StringIO(text)))
