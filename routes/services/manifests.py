@@ -127,7 +127,7 @@ _BAD = object()  # a value that failed its check (cached like a good one)
 
 @functools.lru_cache(maxsize=4096)
 def _clock_parse(text: str):
-    """A window's end as a time, or _BAD; once per distinct text (a manifest has a few dozen)."""
+    """A window's start or end as a time, or _BAD; once per distinct text (a manifest has a few dozen)."""
     match = _CLOCK.fullmatch(text)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return _BAD
