@@ -2,6 +2,7 @@
 
 import codecs
 import json
+from itertools import chain
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -14,17 +15,26 @@ MAX_DEPTH = 32
 def json_depth_exceeds(value, limit: int = MAX_DEPTH) -> bool:
     """True when the parsed JSON `value`'s arrays/objects nest deeper than `limit` (the outermost counts 1).
 
-    Walks the containers only, after parsing: on a 4 MB manifest this costs a tenth of a scan of the text
-    (which must skip every string's brackets)."""
-    stack = [(value, 1)] if type(value) in (dict, list) else []
-    while stack:
-        container, depth = stack.pop()
+    Walks the containers only, after parsing, a level at a time: on a 4 MB manifest this costs a tenth of a scan
+    of the text (which must skip every string's brackets). A level's values are first asked their kinds in one C
+    pass, so a level without containers (10,000 manifest rows' 150,000 values) is not walked in Python."""
+    level = [value] if type(value) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        for child in container.values() if type(container) is dict else container:
-            if type(child) in (dict, list):
-                stack.append((child, depth + 1))
+        kinds = set(map(type, _children(level)))
+        level = [child for child in _children(level) if type(child) in _CONTAINERS] if kinds & _KINDS else []
     return False
+
+
+_CONTAINERS = (dict, list)
+_KINDS = set(_CONTAINERS)
+
+
+def _children(containers):
+    return chain.from_iterable(c.values() if type(c) is dict else c for c in containers)
 
 
 def invalid_json(message: str) -> ParseError:

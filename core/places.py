@@ -130,7 +130,8 @@ def zone_problem(*, state: str, time_zone: str) -> str:
 
 def point_problem(*, state: str, latitude, longitude) -> str:
     """'' when the point lies in (or just beside) the state's rough bounding box, else a sentence."""
-    lat, lng = Decimal(str(latitude)), Decimal(str(longitude))
+    lat = latitude if type(latitude) is Decimal else Decimal(str(latitude))  # a manifest's 10,000 are Decimals
+    lng = longitude if type(longitude) is Decimal else Decimal(str(longitude))
     if lat == 0 and lng == 0:
         return _("0, 0 is in the Atlantic Ocean: enter the address's real coordinates from your map app.")
     state = (state or "").upper()

@@ -623,7 +623,7 @@ class ManifestUpload(models.Model):
     service_date = models.DateField()
     format = models.CharField(max_length=8, choices=Format.choices, default=Format.CSV)
     name = models.CharField(max_length=200, blank=True, help_text="the file's name as uploaded (shown, never a path)")
-    content = models.BinaryField(null=True, blank=True, editable=False)
+    content = models.BinaryField(null=True, blank=True, editable=False)  # gzip-packed: manifest_jobs._packed
     size = models.PositiveIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

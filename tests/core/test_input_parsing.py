@@ -56,3 +56,22 @@ def test_a_body_that_is_not_json_is_a_400_invalid_json(token_client, body):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_json"
+
+
+def _nested(depth, leaf=None):
+    """A value `depth` containers deep, objects and arrays alternating."""
+    value = leaf
+    for k in range(depth):
+        value = {"k": value} if k % 2 else [1, "x", value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [1, 2, 31, 32, 33, 40])
+def test_the_nesting_limit_counts_every_container_wherever_it_sits(depth):
+    from core.parsers import MAX_DEPTH, json_depth_exceeds
+
+    deep = _nested(depth)
+    assert json_depth_exceeds(deep) is (depth > MAX_DEPTH)
+    # beside 10,000 flat rows (a manifest) and shallower siblings the deepest branch still decides
+    body = {"rows": [{"a": "b", "n": 1, "z": None} for _ in range(10_000)], "x": [_nested(3), {"y": deep}]}
+    assert json_depth_exceeds(body) is (depth + 3 > MAX_DEPTH)

@@ -134,3 +134,38 @@ def test_recipient_columns_from_a_csv_are_stored_normalised(station, day):
     manifest_import(station=station, service_date=day, rows=manifest_rows_from_csv(data))
     assert sorted(Package.objects.values_list("tracking_id", "recipient_email", "recipient_phone")) == [
         ("C1", "Ann@Example.com", "+12065550199"), ("C2", "", "")]
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "portable"])
+def test_a_tracking_id_another_import_stores_meanwhile_is_skipped_and_the_rest_written(station, day, monkeypatch,
+                                                                                   vendor):
+    """Between the check and the write another station's import stores one of the ids: the write skips it (as a
+    concurrent re-send stays a no-op) and stores the others, nothing failing, nothing written twice."""
+    from routes.services import manifests
+
+    real_check, other = manifests.manifest_check, StationFactory()
+
+    def check_then_the_other_import(**kwargs):
+        check = real_check(**kwargs)
+        manifests.package_rows_copy(real_check(station=other, service_date=day, rows=[_row(tracking_id="R2")]).rows)
+        return check
+
+    monkeypatch.setattr(manifests, "manifest_check", check_then_the_other_import)
+    if vendor == "portable":
+        monkeypatch.setattr(manifests, "connection", type("Sqlite", (), {"vendor": "sqlite"})())
+    result = manifest_import(station=station, service_date=day, rows=[_row(tracking_id=f"R{k}") for k in (1, 2, 3)])
+
+    assert len(result.rows) == 3
+    assert sorted(Package.objects.values_list("tracking_id", "station_id")) == [
+        ("R1", station.pk), ("R2", other.pk), ("R3", station.pk)]
+
+
+def test_a_csv_is_read_as_pythons_dictreader_reads_it_blank_short_and_long_lines_included():
+    import csv
+    import io
+
+    from routes.services import manifest_rows_from_csv
+
+    text = ("tracking_id,address_line1,latitude,longitude\r\nA,1 Pike St,47.6,-122.33\r\n\r\nB,2 Pike St\r\n"
+            'C,3 Pike St,47.6,-122.33,extra,more\r\n"D","4 Pike St, ""Apt\n2""",47.6,-122.33\r\n')
+    assert manifest_rows_from_csv(("\ufeff" + text).encode()) == list(csv.DictReader(io.StringIO(text)))

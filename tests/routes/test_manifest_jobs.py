@@ -193,3 +193,35 @@ def test_api_rows_with_a_bad_recipient_e_mail_or_phone_fail_the_job_with_sentenc
         "row 2, recipient_email: “ann at example dot com” is not an e-mail address (like name@example.com).",
         "row 3, recipient_phone: “12345” is not a US phone number (like 206-555-0100 or +1 206 555 0100)."]
     assert not Package.objects.exists()
+
+
+def test_an_upload_is_stored_packed_and_one_stored_plain_before_still_previews_and_imports(station, day):
+    """The bytes are kept gzip-packed (a fraction to write and read back); an upload kept plain by the version
+    before is read as it is."""
+    import orjson
+
+    from routes.services import manifest_preview
+
+    packed = manifest_upload_store(station=station, service_date=day, rows=rows(300))
+    stored = bytes(ManifestUpload.objects.get(pk=packed.pk).content)
+    assert stored[:2] == b"\x1f\x8b" and len(stored) < packed.size
+    assert len(manifest_preview(upload=packed).packages) == 15
+
+    plain = ManifestUpload.objects.create(station=station, service_date=day + timedelta(days=1),
+                                          format=ManifestUpload.Format.JSON, content=orjson.dumps(rows(20, "P")),
+                                          size=1, rows=20)
+    assert [p.tracking_id for p in manifest_preview(upload=plain).packages][:2] == ["P1", "P2"]
+    for upload in (packed, plain):
+        job = manifest_import_start(upload=upload)
+        job.refresh_from_db()
+        assert job.status == Job.Status.DONE, job.error
+    assert Package.objects.filter(service_date=day).count() == 300
+    assert Package.objects.filter(service_date=day + timedelta(days=1)).count() == 20
+
+
+def test_a_csv_file_is_stored_packed_and_imported_from_its_packed_bytes(integrator, station, day):
+    started = integrator.post(api_url(station), {"service_date": day.isoformat(), "file": csv_file(rows(40))},
+                              format="multipart")
+
+    assert started.status_code == 202 and integrator.get(started.json()["url"]).json()["status"] == "done"
+    assert Package.objects.filter(station=station, service_date=day).count() == 40
