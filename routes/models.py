@@ -119,7 +119,9 @@ class PackageStatus(models.TextChoices):
 
 
 class Package(models.Model):
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="packages")
+    # A manifest writes thousands of rows at once, and each index is a write more a row: the station's is the
+    # (station, day) index below; a returned or hub package is the exception, so those indexes hold only them.
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="packages", db_index=False)
     service_date = models.DateField()
     tracking_id = models.CharField(max_length=40)
     recipient_name = models.CharField(max_length=200, blank=True)
@@ -141,12 +143,14 @@ class Package(models.Model):
     delivery_pin = models.CharField(max_length=8, blank=True,
                                     help_text=_("A code the recipient was given; the driver enters it at the door."))
     returned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      db_index=False,
                                       help_text=_("The package returned the day before (a new attempt)."))
     # Where the recipient hears about the delivery (tracking link, "a few stops away", delivered); blank: nowhere.
     recipient_email = models.EmailField(_("recipient e-mail"), blank=True)
     recipient_phone = models.CharField(_("recipient phone"), max_length=20, blank=True)
     stop = models.ForeignKey("RouteStop", null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
-    hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                            db_index=False)
     status = models.CharField(max_length=16, choices=PackageStatus.choices, default=PackageStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -155,7 +159,10 @@ class Package(models.Model):
         constraints = [models.UniqueConstraint(fields=["service_date", "tracking_id"],
                                                name="routes_package_tracking_unique_per_day",
                 violation_error_message=_("A package with this tracking id is already on that day's manifest."))]
-        indexes = [models.Index(fields=["station", "service_date"], name="routes_package_station_day")]
+        indexes = [models.Index(fields=["station", "service_date"], name="routes_package_station_day"),
+                   models.Index(fields=["returned_from"], condition=models.Q(returned_from__isnull=False),
+                                name="routes_package_returned_from"),
+                   models.Index(fields=["hub"], condition=models.Q(hub__isnull=False), name="routes_package_hub")]
 
     def __str__(self):
         return self.tracking_id
