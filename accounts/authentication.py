@@ -5,7 +5,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken, User
-from core.compiled import model_instance
+from core.compiled import execute, model_instance
 
 # last_used_at is written at most this often per token, so reads do not turn into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -52,7 +52,7 @@ def token_for_request(key_hash: str, *, now) -> ApiToken | None:
             ApiToken.objects.active().filter(pk=token.pk, user__is_active=True).update(last_used_at=now)
         return token
     with connection.cursor() as cursor:
-        cursor.execute(_token_sql(), [now, key_hash, now - LAST_USED_RESOLUTION, now, key_hash])
+        execute(cursor, _token_sql(), [now, key_hash, now - LAST_USED_RESOLUTION, now, key_hash])
         row = cursor.fetchone()
     if row is None:
         return None

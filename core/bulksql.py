@@ -18,6 +18,8 @@ from uuid import UUID
 import orjson
 from django.utils.functional import Promise
 
+from core.compiled import execute
+
 
 def json_value(encoded: str) -> orjson.Fragment:
     """A value already encoded as JSON (an outbox payload), for a `jsonb` column: it travels as that JSON, not as
@@ -82,4 +84,4 @@ def run_ctes(ctes: Sequence[tuple[str, list]], cursor) -> None:
     if not ctes:
         return
     sql = "WITH " + ", ".join(c[0] for c in ctes) + " SELECT 1"
-    cursor.execute(sql, [p for c in ctes for p in c[1]])
+    execute(cursor, sql, [p for c in ctes for p in c[1]])  # prepared: its text is one per batch size and kind

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.audience import Audience
 from core.bulksql import insert_cte, run_ctes, update_cte
 from core.calendar import closed_reason
-from core.compiled import rows_as_instances, select_sql
+from core.compiled import execute, rows_as_instances, select_sql
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.events import events_insert_ctes, events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
@@ -233,7 +233,7 @@ def _seen(hub: Hub, client_ids: list) -> set:
     if connection.vendor != "postgresql":
         return set(ParcelEvent.objects.filter(hub=hub, client_id__in=client_ids).values_list("client_id", flat=True))
     with connection.cursor() as cursor:
-        cursor.execute(_SEEN_SQL(), [hub.pk, [str(c) for c in client_ids]])
+        execute(cursor, _SEEN_SQL(), [hub.pk, client_ids])
         return {row[0] for row in cursor.fetchall()}
 
 

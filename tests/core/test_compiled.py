@@ -3,10 +3,19 @@ and a query it cannot bind safely is refused when it is first compiled."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DataError, connection, transaction
 from django.db.models import signals
 
 from accounts.models import User
-from core.compiled import PROBE_ID, _plain, compiled_query, model_instance, rows_as_instances, select_sql
+from core.compiled import (
+    PROBE_ID,
+    _plain,
+    compiled_query,
+    execute,
+    model_instance,
+    rows_as_instances,
+    select_sql,
+)
 from hubs.models import Hub, Parcel
 from hubs.selectors import hub_for_owner
 from tests.factories import UserFactory
@@ -77,3 +86,45 @@ def test_a_query_that_would_not_return_whole_instances_or_binds_other_values_is_
         joined(1)
     with pytest.raises(ImproperlyConfigured):
         fixed(1)
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _run(sql, params):
+    with connection.cursor() as cursor:
+        execute(cursor, sql, params)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_is_prepared_once_a_connection_and_answers_like_the_plain_one():
+    sql = "SELECT %s::int + 1, '100%%' || %s::text"
+
+    first, second = _run(sql, [1, "x"]), _run(sql, [41, "y"])
+
+    assert first == [(2, "100%x")] and second == [(42, "100%y")]
+    assert sum("'100%' || $2::text" in s for s in _prepared_statements()) == 1
+    connection.close()  # a new connection has nothing prepared: it prepares again
+    assert _run(sql, [2, "z"]) == [(3, "100%z")]
+    assert sum("'100%' || $2::text" in s for s in _prepared_statements()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_whose_first_run_failed_still_runs_afterwards():
+    sql = "SELECT 10 / %s::int"
+    with pytest.raises(DataError), transaction.atomic():
+        _run(sql, [0])
+
+    assert _run(sql, [5]) == [(2,)]
+    assert _run(sql, [2]) == [(5,)]
+
+
+def test_past_the_limit_statements_run_unprepared(monkeypatch):
+    monkeypatch.setattr("core.compiled.MAX_PREPARED", 0)
+
+    assert _run("SELECT %s::int * 3", [3]) == [(9,)]
+    assert not any("$1::int * 3" in s for s in _prepared_statements())
