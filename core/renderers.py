@@ -15,11 +15,12 @@ _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
 class RawJSON:
-    """A value that is already JSON text (a well-formed one: it is not checked), rendered as that text."""
+    """A value that is already JSON text, str or UTF-8 bytes (a well-formed one: it is not checked), rendered as
+    that text."""
 
     __slots__ = ("text",)
 
-    def __init__(self, text: str):
+    def __init__(self, text: str | bytes):
         self.text = text
 
     def __repr__(self):

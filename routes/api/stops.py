@@ -12,6 +12,11 @@ from functools import cache
 
 from django.db import connection
 
+try:  # the JSON text as the server sends it, UTF-8 bytes: orjson copies them, with no str decoded and encoded again
+    from psycopg2.extensions import BYTES, register_type
+except ImportError:  # pragma: no cover - another PostgreSQL driver reads str
+    BYTES = register_type = None
+
 from core.api import decimals_as_strings
 from core.renderers import RawJSON
 from routes.models import Package, RouteStop
@@ -25,6 +30,8 @@ def stops_by_route(route_ids: list[int]) -> dict[int, list | RawJSON]:
     by_route: dict[int, list | RawJSON] = {route_id: [] for route_id in route_ids}
     if route_ids and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            if BYTES is not None:
+                register_type(BYTES, cursor.cursor)  # this cursor's text columns only
             cursor.execute(_stops_json_sql(), [route_ids])
             by_route.update((route_id, RawJSON(text)) for route_id, text in cursor.fetchall())
         return by_route
