@@ -257,7 +257,12 @@ def _queries(tokens) -> list[tuple]:
                                                                                   else {})}) for label in hub_days],
         "routes/routes": [("10", "small", {"date": DAY.isoformat()}),
                           ("50 of 1,000", "big", {"date": (DAY + timedelta(days=1)).isoformat()}),
-                          ("500 of 1,000", "big", {"date": (DAY + timedelta(days=1)).isoformat(), "page_size": 500})],
+                          ("500 of 1,000", "big", {"date": (DAY + timedelta(days=1)).isoformat(), "page_size": 500}),
+                          # ?expand=stops: one more query, whether the routes have no stops or 60 each
+                          ("10, expand=stops", "small", {"date": DAY.isoformat(), "expand": "stops"}),
+                          ("4 (240 stops), expand", "big", {"date": DAY.isoformat(), "expand": "stops"}),
+                          ("50 of 1,000, expand", "big", {"date": (DAY + timedelta(days=1)).isoformat(),
+                                                          "expand": "stops"})],
     }
     for path, runs in cases.items():
         for label, who, params in runs:
@@ -308,7 +313,7 @@ def main():
     print()
     print("queries per request (must not grow with the rows):")
     for path, label, count, queries in _queries(tokens):
-        print(f"  {path:<15} {label:>13} rows: {count:>4} returned, {queries} queries")
+        print(f"  {path:<15} {label:>22} rows: {count:>4} returned, {queries} queries")
     print()
     print(json.dumps(figures))
 
