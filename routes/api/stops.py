@@ -9,7 +9,8 @@ with `values()` and grouped in Python.
 
 Measured on the API bench (240 stops, gunicorn CPU per request): `values()` and dicts 10-12 ms, the same rows as
 raw tuples zipped into dicts 8-10 ms, this 5-7 ms; PostgreSQL spends about 3 ms more on it than on the plain join,
-and the request is still the cheaper of the three overall (bench_api's ratio 0.6-0.7 against 0.35-0.45 and ~0.5).
+and the request is still the cheapest of the three overall (bench_api's ratio 0.45-0.72, median 0.55, against
+0.35-0.43 for `values()` and 0.47-0.50 for the tuples, paired runs on a shared machine).
 """
 
 from functools import cache
