@@ -8,7 +8,11 @@ mean and p99 latency, CPU ms per request of the gunicorn processes and the ratio
 average beside each pair (the machine is shared; the ratio is the figure). Then queries per request at 10,
 50-of-1,000 and 500-of-1,000 rows (the page-size cap) for each list: constant.
 
-    python bench/bench_api.py [--seconds 8] [--rounds 3]
+    python bench/bench_api.py [--seconds 8] [--rounds 3] [--port 16385] [--only expand]
+
+The two databases are named after DATABASE_URL's (`dsp` gives dsp_bench_api and dsp_bench_bare), so benches of
+several checkouts on one server do not drop each other's; `--port` (and the next one, for the reference) likewise.
+`--only` runs the lists whose name holds that text (several times to run several).
 
 Needs `wrk` (Debian: apt-get install wrk) and Redis at REDIS_URL (the throttle's counters).
 """
@@ -31,17 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
-OURS_PORT, BARE_PORT = 16385, 16386
 DAY = date(2026, 3, 10)  # the routes' day; the hub's "today" is its local today
 TICK = os.sysconf("SC_CLK_TCK")
 THROTTLE_USER = "100000000/min"  # the bench measures the lists, not the rate limit (which still runs: one round trip)
 
 
-def _server() -> str:
+def _server() -> tuple[str, str]:
+    """The database server's URL and the name of DATABASE_URL's database (the prefix of the bench's own)."""
     import environ
 
     environ.Env.read_env(ROOT / ".env.example", overwrite=False)
-    return os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dsp").rsplit("/", 1)[0]
+    server, name = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dsp").rsplit("/", 1)
+    return server, name.split("?", 1)[0] or "dsp"
 
 
 def _recreate(server: str, name: str) -> str:
@@ -252,7 +257,12 @@ def _queries(tokens) -> list[tuple]:
                                                                                   else {})}) for label in hub_days],
         "routes/routes": [("10", "small", {"date": DAY.isoformat()}),
                           ("50 of 1,000", "big", {"date": (DAY + timedelta(days=1)).isoformat()}),
-                          ("500 of 1,000", "big", {"date": (DAY + timedelta(days=1)).isoformat(), "page_size": 500})],
+                          ("500 of 1,000", "big", {"date": (DAY + timedelta(days=1)).isoformat(), "page_size": 500}),
+                          # ?expand=stops: one more query, whether the routes have no stops or 60 each
+                          ("10, expand=stops", "small", {"date": DAY.isoformat(), "expand": "stops"}),
+                          ("4 (240 stops), expand", "big", {"date": DAY.isoformat(), "expand": "stops"}),
+                          ("50 of 1,000, expand", "big", {"date": (DAY + timedelta(days=1)).isoformat(),
+                                                          "expand": "stops"})],
     }
     for path, runs in cases.items():
         for label, who, params in runs:
@@ -269,12 +279,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=16385, help="ours; the reference listens on the next one")
+    parser.add_argument("--only", action="append", default=[], help="run only the lists whose name holds this")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    server = _server()
-    bare_url = _recreate(server, "dsp_bench_bare")
-    ours_url = _recreate(server, "dsp_bench_api")
+    server, prefix = _server()
+    bare_url = _recreate(server, f"{prefix}_bench_bare")
+    ours_url = _recreate(server, f"{prefix}_bench_api")
     print("seeding ...", flush=True)
     _seed_bare(bare_url)
     tokens = _seed_ours(ours_url)
@@ -289,10 +301,10 @@ def main():
     bare_env = {**common, "DATABASE_URL": bare_url, "DJANGO_SETTINGS_MODULE": "bare_drf.settings"}
     gunicorn = [GUNICORN, "-w", "2", "--log-level", "warning"]
     with open(logdir / "bench_api_ours.log", "w") as ours_log, open(logdir / "bench_api_bare.log", "w") as bare_log:
-        ours = _start([*gunicorn, "-b", f"127.0.0.1:{OURS_PORT}", "dsp_portal.wsgi"], ours_env, ROOT, OURS_PORT,
+        ours = _start([*gunicorn, "-b", f"127.0.0.1:{args.port}", "dsp_portal.wsgi"], ours_env, ROOT, args.port,
                       ours_log)
-        bare = _start([*gunicorn, "-b", f"127.0.0.1:{BARE_PORT}", "bare_drf.wsgi"], bare_env, ROOT / "bench",
-                      BARE_PORT, bare_log)
+        bare = _start([*gunicorn, "-b", f"127.0.0.1:{args.port + 1}", "bare_drf.wsgi"], bare_env, ROOT / "bench",
+                      args.port + 1, bare_log)
         try:
             figures = _load(args, tokens, ours, bare)
         finally:
@@ -301,21 +313,23 @@ def main():
     print()
     print("queries per request (must not grow with the rows):")
     for path, label, count, queries in _queries(tokens):
-        print(f"  {path:<15} {label:>13} rows: {count:>4} returned, {queries} queries")
+        print(f"  {path:<15} {label:>22} rows: {count:>4} returned, {queries} queries")
     print()
     print(json.dumps(figures))
 
 
 def _load(args, tokens, ours, bare) -> dict:
     proxy = "X-Forwarded-Proto: https"
-    base = f"http://127.0.0.1:{OURS_PORT}/api/v1"
+    base = f"http://127.0.0.1:{args.port}/api/v1"
     targets = {
         "fleet/vehicles (page of 50)": (f"{base}/fleet/vehicles/", "big"),
         "hubs/parcels (today, 30)": (f"{base}/hubs/parcels/?date={tokens['hub_today']}", "hub"),
         "routes/routes?date= (4 routes)": (f"{base}/routes/routes/?date={DAY.isoformat()}", "big"),
         "routes/routes?date=&expand=stops": (f"{base}/routes/routes/?date={DAY.isoformat()}&expand=stops", "big"),
     }
-    bare_url = f"http://127.0.0.1:{BARE_PORT}/items/"
+    if args.only:
+        targets = {name: target for name, target in targets.items() if any(part in name for part in args.only)}
+    bare_url = f"http://127.0.0.1:{args.port + 1}/items/"
     for url, who in targets.values():  # warm both (imports, connections)
         _wrk(url, [proxy, f"Authorization: Bearer {tokens[who]}"], 3, ours)
     _wrk(bare_url, [], 3, bare)

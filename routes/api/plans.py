@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import user_has_perm
-from core.api import FIELDS_PARAM_DESCRIPTION, CursorPagination, ValuesListMixin, decimals_as_strings
+from core.api import FIELDS_PARAM_DESCRIPTION, CursorPagination, ValuesListMixin
 from core.dates import parse_day
 from core.errors import NotFound, ValidationFailed
 from core.idempotency import idempotent
@@ -19,6 +19,7 @@ from core.parsers import JSONParser
 from fleet.models import Driver, Vehicle
 from onboarding.selectors import partner_scope
 from routes import selectors, services
+from routes.api.stops import stops_by_route
 from routes.models import Package, Plan, PlanStatus, Route, RouteStop, Station
 from routes.serializers import (
     AssignmentSerializer,
@@ -31,7 +32,6 @@ from routes.serializers import (
     RouteBriefSerializer,
     RouteSerializer,
     StationSerializer,
-    StopSerializer,
 )
 from routes.views.jobs import job_progress_view
 
@@ -169,9 +169,6 @@ def _route_qs():
     return Prefetch("stops", queryset=stops)
 
 
-STOP_FIELDS = [name for name in StopSerializer.Meta.fields if name != "tracking_ids"]
-
-
 class RoutePagination(CursorPagination):
     """A day's routes in the order they were planned (ids follow plan and sequence)."""
 
@@ -218,22 +215,8 @@ class RouteListView(ValuesListMixin, generics.ListAPIView):
             self._add_stops(rows)
 
     def _add_stops(self, rows):
-        """`?expand=stops`: each route's stops as the route detail gives them, read with one more query: the stops
-        joined to their packages (a row per package; a stop without any comes once, with none), grouped here."""
-        by_route: dict[int, list[dict]] = {r["id"]: [] for r in rows}
-        stops, last = [], None
-        for row in (RouteStop.objects.filter(route_id__in=list(by_route))
-                    .order_by("route_id", "sequence", "packages__service_date", "packages__tracking_id")
-                    .values("route_id", *STOP_FIELDS, "packages__tracking_id")):
-            tracking_id = row.pop("packages__tracking_id")
-            if last is not None and row["id"] == last["id"]:
-                last["tracking_ids"].append(tracking_id)  # the same stop's next package
-                continue
-            row["tracking_ids"] = [] if tracking_id is None else [tracking_id]
-            by_route[row.pop("route_id")].append(row)
-            stops.append(row)
-            last = row
-        decimals_as_strings(stops)
+        """`?expand=stops`: each route's stops as the route detail gives them, read with one more query."""
+        by_route = stops_by_route([row["id"] for row in rows])
         for row in rows:
             row["stops"] = by_route[row["id"]]
 

@@ -2,7 +2,7 @@
 do not grow with the rows, and a route list whose stops come only when asked for (`?expand=stops`)."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -47,6 +47,28 @@ def _routes(partner, n, *, day=DAY, stops=0, code="tst"):
         Package(station=station, service_date=day, tracking_id=f"P{stop.pk}", address_line1="1 Pine St",
                 latitude=Decimal("47.6"), longitude=Decimal("-122.3"), address_key=f"k{stop.pk}", stop=stop)
         for stop in made])
+    return routes
+
+
+def _stops_of_every_kind(partner, hub):
+    """Three routes of a day whose stops hold what a stop can: a hub stop, windows, an outcome at a whole second
+    and one with microseconds, text that JSON must escape, packages of two days (listed day first, then tracking
+    id), a stop without packages; and a route without stops."""
+    routes = _routes(partner, 3, stops=3, code="odd")
+    first, second, third = routes[0].stops.order_by("sequence")
+    RouteStop.objects.filter(pk=first.pk).update(
+        kind="hub", hub=hub, window_start_s=3600, window_end_s=7200, late=True, signature_required=True,
+        status="delivered", outcome_at=datetime(2026, 3, 10, 17, 5, 9, tzinfo=UTC), latitude=Decimal("-0.000001"),
+        address='Apt "4\\B", 1 Pine St\n\tback door', recipient="Zoë Ñúñez — 李 😀", note="\x01 bell \x1f")
+    RouteStop.objects.filter(pk=second.pk).update(status="attempted", attempt_reason="access_problem",
+                                                  outcome_at=datetime(2026, 3, 10, 17, 5, 9, 120, tzinfo=UTC))
+    station = routes[0].plan.station
+    Package.objects.bulk_create([
+        Package(station=station, service_date=day, tracking_id=tid, address_line1="1 Pine St",
+                latitude=Decimal("47.6"), longitude=Decimal("-122.3"), address_key=f"k-{tid}", stop=first)
+        for day, tid in [(DAY, "Z-LAST"), (date(2026, 3, 9), "ZZ-EARLIER-DAY"), (DAY, "A-FIRST")]])
+    Package.objects.filter(stop=third).update(stop=None)
+    RouteStop.objects.filter(route=routes[2]).delete()
     return routes
 
 
@@ -218,3 +240,36 @@ def test_expanded_stops_carry_all_their_packages_or_none_as_the_route_detail_doe
 
     assert page == [client.get(f"/api/v1/routes/routes/{route.pk}/").json() for route in routes]
     assert len(page[0]["stops"][0]["tracking_ids"]) == 2 and page[0]["stops"][1]["tracking_ids"] == []
+
+
+@pytest.mark.django_db
+def test_expanded_stops_read_exactly_as_the_route_detail_writes_them_whatever_they_hold(token_client):
+    partner, owner = partner_with_owner()
+    routes = _stops_of_every_kind(partner, HubFactory())
+    client = token_client(owner)
+
+    page = client.get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "expand": "stops"}).json()["results"]
+
+    assert page == [client.get(f"/api/v1/routes/routes/{route.pk}/").json() for route in routes]
+    first, second = page[0]["stops"][:2]
+    assert first["tracking_ids"] == ["ZZ-EARLIER-DAY", "A-FIRST", f"P{first['id']}", "Z-LAST"]
+    assert (first["outcome_at"], second["outcome_at"]) == ("2026-03-10T17:05:09Z", "2026-03-10T17:05:09.000120Z")
+    assert (first["latitude"], first["recipient"], page[0]["stops"][2]["tracking_ids"]) == ("-0.000001",
+                                                                                           "Zoë Ñúñez — 李 😀", [])
+    assert list(first) == list(client.get(f"/api/v1/routes/routes/{routes[0].pk}/").json()["stops"][0])
+    assert page[2]["stops"] == []
+
+
+@pytest.mark.django_db
+def test_expanded_stops_read_the_same_pretty_printed_and_in_the_browsable_api(token_client):
+    partner, owner = partner_with_owner()
+    _stops_of_every_kind(partner, HubFactory())
+    client = token_client(owner)
+    params = {"date": DAY.isoformat(), "expand": "stops"}
+
+    compact = client.get("/api/v1/routes/routes/", params)
+    pretty = client.get("/api/v1/routes/routes/", params, HTTP_ACCEPT="application/json; indent=2")
+    browsable = client.get("/api/v1/routes/routes/", params, HTTP_ACCEPT="text/html")
+
+    assert b"\n  " in pretty.content and json.loads(pretty.content) == compact.json()
+    assert browsable.status_code == 200 and "ZZ-EARLIER-DAY" in browsable.content.decode()

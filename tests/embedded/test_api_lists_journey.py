@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.core.test_api_lists import _parcels, _routes, _vans
+from tests.core.test_api_lists import DAY, _parcels, _routes, _stops_of_every_kind, _vans
 from tests.hubs.factories import HubFactory
 from tests.onboarding.factories import partner_with_owner
 
@@ -34,3 +34,14 @@ def test_the_hot_lists_page_select_fields_and_expand_stops_on_sqlite(token_clien
     listed = client.get("/api/v1/routes/routes/", {"date": "2026-03-10", "expand": "stops"}).json()["results"]
     assert [r["code"] for r in listed] == ["TST-01", "TST-02"]
     assert listed[1] == client.get(f"/api/v1/routes/routes/{routes[1].pk}/").json()
+
+
+def test_expanded_stops_of_every_kind_read_as_the_route_detail_writes_them_on_sqlite(token_client):
+    partner, owner = partner_with_owner()
+    routes = _stops_of_every_kind(partner, HubFactory())
+    client = token_client(owner)
+
+    page = client.get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "expand": "stops"}).json()["results"]
+
+    assert page == [client.get(f"/api/v1/routes/routes/{route.pk}/").json() for route in routes]
+    assert page[0]["stops"][1]["outcome_at"] == "2026-03-10T17:05:09.000120Z" and page[2]["stops"] == []
