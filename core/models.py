@@ -54,9 +54,9 @@ class OutboxEvent(models.Model):
     class Meta:
         ordering = ["created_at"]
         # Every batch of outcomes writes a row per outcome here, and each index is a write more: the type's is a
-        # plain one (no second index for LIKE), and an audience's only holds the rows that name one.
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="outbox_subject_idx"),
-                   models.Index(fields=["type"], name="outbox_type_idx"),
+        # plain one (no second index for LIKE), an audience's only holds the rows that name one, and nothing
+        # looks events up by their subject.
+        indexes = [models.Index(fields=["type"], name="outbox_type_idx"),
                    models.Index(fields=["audience_hub_id"], condition=models.Q(audience_hub_id__isnull=False),
                                 name="outbox_audience_hub_idx"),
                    models.Index(fields=["audience_applicant_id"],
