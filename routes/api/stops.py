@@ -1,6 +1,7 @@
 """A page of routes' stops as the route detail gives them (`StopSerializer`), for `?expand=stops` on the route list.
 
-On PostgreSQL the database writes each route's stops as one JSON text (`[{"id":1,...,"tracking_ids":[...]},...]`),
+On PostgreSQL the database writes each route's stops as one JSON text (`[{"id":1,...,"tracking_ids":[...]},...]`,
+each stop `row_to_json` of a row of the serializer's fields; the statement is prepared once a connection),
 and the renderer puts that text into the page as it is (`core.renderers.RawJSON`): a page of 240 stops is four
 strings to Python, where rows of twenty values each cost more than the rest of the request. The text is the one
 orjson writes for the same rows: compact, keys in the serializer's order, decimals as strings, datetimes in UTC
@@ -23,6 +24,7 @@ except ImportError:  # pragma: no cover - another PostgreSQL driver reads str
     BYTES = register_type = None
 
 from core.api import decimals_as_strings
+from core.compiled import execute
 from core.renderers import RawJSON
 from routes.models import Package, RouteStop
 from routes.serializers import StopSerializer
@@ -37,7 +39,7 @@ def stops_by_route(route_ids: list[int]) -> dict[int, list | RawJSON]:
         with connection.cursor() as cursor:
             if BYTES is not None:
                 register_type(BYTES, cursor.cursor)  # this cursor's text columns only
-            cursor.execute(_stops_json_sql(), [route_ids])
+            execute(cursor, _stops_json_sql(), [route_ids])  # prepared: planning it cost more than a millisecond
             by_route.update((route_id, RawJSON(text)) for route_id, text in cursor.fetchall())
         return by_route
     if route_ids:
@@ -70,43 +72,45 @@ def _package_ordering() -> list[tuple[str, bool]]:
 
 # --- PostgreSQL: the JSON written by the database ----------------------------------------------------------------
 
-def _json_value(column: str, field) -> str:
-    """SQL for one value's JSON text, as the serializer (and orjson) writes it; NULL as `null`."""
+def _json_member(column: str, field) -> str:
+    """SQL for one value as `row_to_json` should write it to match the serializer (and orjson): numbers, booleans,
+    text and NULL as they are; decimals as strings (DRF's COERCE_DECIMAL_TO_STRING, the column's scale is the
+    field's decimal places); datetimes as Python's isoformat in UTC, `Z` for +00:00, microseconds only when there
+    are any."""
     kind = field.get_internal_type()
-    if kind == "DecimalField":  # DRF's COERCE_DECIMAL_TO_STRING; the column's scale is the field's decimal places
-        text = f"""'"' || {column}::text || '"'"""
-    elif kind == "DateTimeField":  # Python's isoformat in UTC, `Z` for +00:00; microseconds only when there are any
+    if kind == "DecimalField":
+        return f"{column}::text"
+    if kind == "DateTimeField":
         utc = f"({column} AT TIME ZONE 'UTC')"
-        text = (f"""'"' || to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN date_trunc('second', {utc})"""
-                f""" = {utc} THEN '' ELSE to_char({utc}, '.US') END || 'Z"'""")
-    elif kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
-                  "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "ForeignKey"):
-        text = f"{column}::text"
-    elif kind in ("BooleanField", "CharField", "TextField"):
-        text = f"to_json({column})::text"  # JSON's escaping for text
-    else:
-        raise TypeError(f"no JSON text for a {kind} ({field.name}): add it to routes.api.stops._json_value")
-    return text if not field.null else f"COALESCE({text}, 'null')"
+        return (f"""to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN date_trunc('second', {utc}) = {utc} """
+                f"""THEN '' ELSE to_char({utc}, '.US') END || 'Z'""")
+    if kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+                "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "ForeignKey",
+                "BooleanField", "CharField", "TextField"):
+        return column
+    raise TypeError(f"no JSON for a {kind} ({field.name}): add it to routes.api.stops._json_member")
 
 
 @cache
 def _stops_json_sql() -> str:
-    """One row per route that has stops: its id and its stops' JSON text. Identifiers come from the models'
-    metadata, the keys from the serializer; the route ids are the one parameter."""
+    """One row per route that has stops: its id and its stops' JSON text. Each stop is `row_to_json` of a row whose
+    columns are the serializer's fields in its order (compact, as orjson writes it), its tracking ids an array.
+    Identifiers come from the models' metadata, the keys from the serializer; the route ids are the one
+    parameter."""
     stop_table, package_table = RouteStop._meta.db_table, Package._meta.db_table
     members = []
     for name in STOP_FIELDS:
         field = RouteStop._meta.get_field(name)
-        members.append(f"""'"{name}":' || {_json_value(f's."{field.column}"', field)}""")
+        column = f's."{field.column}"'
+        members.append(f'{_json_member(column, field)} AS "{name}"')
     package_order = ", ".join(f'p."{Package._meta.get_field(name).column}"{" DESC" if desc else ""}'
                               for name, desc in _package_ordering())
-    tracking_id = f'p."{Package._meta.get_field("tracking_id").column}"'
+    tracking_id = Package._meta.get_field("tracking_id").column
     stop_fk, stop_pk = Package._meta.get_field("stop").column, RouteStop._meta.pk.column
-    tracking_ids = (f"""'"tracking_ids":[' || COALESCE((SELECT string_agg(to_json({tracking_id})::text, ','"""  # noqa: S608
-                    f""" ORDER BY {package_order}) FROM "{package_table}" p WHERE p."{stop_fk}" = s."{stop_pk}"), '')"""
-                    f""" || ']'""")
-    stop = "'{' || " + " || ',' || ".join([*members, tracking_ids]) + " || '}'"
+    members.append(f'ARRAY(SELECT p."{tracking_id}" FROM "{package_table}" p WHERE p."{stop_fk}" = s."{stop_pk}" '  # noqa: S608
+                   f'ORDER BY {package_order}) AS "tracking_ids"')
     route_fk = RouteStop._meta.get_field("route").column
     sequence = RouteStop._meta.get_field("sequence").column
-    return (f"""SELECT s."{route_fk}", '[' || string_agg({stop}, ',' ORDER BY s."{sequence}") || ']' """  # noqa: S608
-            f"""FROM "{stop_table}" s WHERE s."{route_fk}" = ANY(%s) GROUP BY s."{route_fk}\"""")
+    return (f"""SELECT s."{route_fk}", '[' || string_agg(row_to_json(j)::text, ',' ORDER BY s."{sequence}") || ']' """  # noqa: S608
+            f"""FROM "{stop_table}" s, LATERAL (SELECT {", ".join(members)}) j """
+            f'WHERE s."{route_fk}" = ANY(%s) GROUP BY s."{route_fk}"')
