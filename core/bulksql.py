@@ -5,9 +5,10 @@ in one round trip: data-modifying CTEs (`WITH a AS (UPDATE ...), b AS (INSERT ..
 parameter, identifiers from model metadata. The ORM's `bulk_create` / `bulk_update` stay the portable path beside
 it (STYLE 24): callers choose by `connection.vendor`.
 
-The rows travel as one JSON parameter (`json_to_recordset`): orjson writes a batch's rows in a few microseconds in
-C, where adapting a value per cell in Python (or quoting array literals) cost the batch services most of their
-Python; PostgreSQL turns each JSON value into its column's type with the type's own input function.
+The rows travel as one JSON parameter (an array of arrays, `jsonb_array_elements`): orjson writes a batch's rows
+in a few microseconds in C, where adapting a value per cell in Python (or quoting array literals) cost the batch
+services most of their Python; PostgreSQL turns each JSON value into its column's type with the type's own input
+function.
 """
 
 from collections.abc import Sequence
@@ -29,17 +30,31 @@ def json_value(encoded: str) -> orjson.Fragment:
 
 def rows_relation(columns: Sequence[str], casts: Sequence[str], rows: Sequence[Sequence], alias: str = "v"
                   ) -> tuple[str, list]:
-    """`(SELECT * FROM json_to_recordset(%s::json) AS r("c1" type1, ...) LIMIT n) AS v`: a FROM item of `rows`
-    (tuples in `columns` order), with one parameter for the whole batch. Values are str, int, bool, float,
-    Decimal, UUID, date, datetime (a datetime keeps its offset), None, or `json_value`s for json/jsonb columns."""
+    """`(SELECT (e->>0)::type1 AS "c1", ... FROM jsonb_array_elements(%s::jsonb) AS e LIMIT n) AS v`: a FROM item
+    of `rows` (tuples in `columns` order), with one parameter for the whole batch. Values are str, int, bool, float,
+    Decimal, UUID, date, datetime (a datetime keeps its offset), None, or `json_value`s for json/jsonb columns.
+
+    Each row travels as a JSON array, not an object: orjson writes tuples as they are (no dict per row), and
+    PostgreSQL reads a jsonb array's cells by position for less than `json_to_recordset` spends matching names
+    (measured: 30 rows x 11 columns, 0.33 ms against 0.40 ms, parse included)."""
     # The column names and casts come from model metadata and the caller's code, never input.
-    definition = ", ".join(f'"{c}" {cast}' for c, cast in zip(columns, casts, strict=True))
-    payload = orjson.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=_default)
+    cells = ", ".join(f'{_cell(i, cast)} AS "{c}"' for i, (c, cast) in enumerate(zip(columns, casts, strict=True)))
+    if any(len(row) != len(columns) for row in rows):
+        raise ValueError("every row needs a value for each column")
+    payload = orjson.dumps(rows if isinstance(rows, list) else list(rows), default=_default)
     # The LIMIT tells the planner how many rows there are (it guesses 100 for any set-returning function, and for
     # an UPDATE joined to a small table a hash join over a scan of the whole table then looks cheaper than an
     # index lookup per row).
-    return (f"(SELECT * FROM json_to_recordset(%s::json) AS r({definition}) "  # noqa: S608 - see above
+    return (f"(SELECT {cells} FROM jsonb_array_elements(%s::jsonb) AS e "  # noqa: S608 - see above
             f"LIMIT {len(rows)}) AS {alias}", [payload.decode()])
+
+
+def _cell(index: int, cast: str) -> str:
+    """The row's `index`th value as `cast`: a json/jsonb column takes the JSON itself (a JSON null is SQL's NULL, as
+    `->>` gives it for the others)."""
+    if cast in ("json", "jsonb"):
+        return f"NULLIF(e->{index}, 'null')::{cast}"
+    return f"(e->>{index})::{cast}"
 
 
 def _default(value):

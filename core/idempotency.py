@@ -23,6 +23,7 @@ import functools
 import hashlib
 import json
 
+import orjson
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.http import QueryDict
@@ -47,29 +48,53 @@ def _scope(request) -> str:
 
 
 def _fingerprint(request) -> str:
-    """SHA-256 of method, path and the parsed content, so a retry that re-encodes the same content matches.
+    """"~" and 63 hex digits of the SHA-256 of method, path and the parsed content, so a retry that re-encodes the
+    same content matches.
 
     A multipart retry carries a new random boundary, and JSON may be re-serialised with other spacing or key
-    order: neither is a different request. Fields count by name and values, files by field, name and SHA-256."""
+    order: neither is a different request. Fields count by name and values, files by field, name and SHA-256.
+    The content is written canonically by orjson (sorted keys); the "~" tells these from the records of before,
+    64 hex digits over `json.dumps`, which `_same_request` still recognises while they last."""
+    return "~" + _digest(request, _canonical(_data(request)))[:63]
+
+
+def _legacy_fingerprint(request) -> str:
+    return _digest(request, json.dumps(_data(request), sort_keys=True, separators=(",", ":"), default=str).encode())
+
+
+def _same_request(record, request, fingerprint: str) -> bool:
+    if record.fingerprint.startswith("~"):
+        return record.fingerprint == fingerprint
+    return record.fingerprint == _legacy_fingerprint(request)
+
+
+def _digest(request, content: bytes) -> str:
     digest = hashlib.sha256()
     for part in (request.method, request.get_full_path(), _media_type(request)):
         digest.update(part.encode())
         digest.update(b"\0")
-    digest.update(_content(request))
+    digest.update(content)
     return digest.hexdigest()
+
+
+def _canonical(data) -> bytes:
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)
+    except TypeError:  # an integer beyond 64 bits, which orjson does not write
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def _media_type(request) -> str:
     return (request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
 
 
-def _content(request) -> bytes:
+def _data(request):
     data = request.data  # an unparseable body raises ParseError (a 400) before any record is written
     if isinstance(data, QueryDict):
         fields = {name: data.getlist(name) for name in sorted(data) if name not in request.FILES}
         files = {name: [_file_digest(f) for f in request.FILES.getlist(name)] for name in sorted(request.FILES)}
         data = {"fields": fields, "files": files}
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return data
 
 
 def _file_digest(upload) -> list[str]:
@@ -102,7 +127,7 @@ def _claim(request, key):
             break
     if record is None:
         raise _in_progress()
-    if record.fingerprint != fingerprint:
+    if not _same_request(record, request, fingerprint):
         raise _reused()
     if record.state == IdempotencyRecord.State.IN_PROGRESS:
         if _take_over(record):
@@ -184,7 +209,7 @@ def _run_in_one_transaction(view_method, view, request, key, args, kwargs):
     record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
     if record is None:
         raise _in_progress()  # recorded and gone again while we looked (a non-atomic first attempt that failed)
-    if record.fingerprint != fingerprint:
+    if not _same_request(record, request, fingerprint):
         raise _reused()
     if record.state == IdempotencyRecord.State.IN_PROGRESS:
         raise _in_progress()

@@ -47,7 +47,10 @@ def _default(obj):
 
 
 def dumps(data) -> bytes:
-    return orjson.dumps(data, default=_default, option=_OPTIONS)
+    try:
+        return orjson.dumps(data, default=_default, option=_OPTIONS)
+    except TypeError:  # orjson writes no integer beyond 64 bits: DRF's encoder does, as its JSONRenderer would
+        return json.dumps(data, cls=_Encoder, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 class OrjsonRenderer(JSONRenderer):

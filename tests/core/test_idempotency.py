@@ -1,5 +1,7 @@
 """Idempotency-Key: replay, 422 on a different body, 409 while the first is still running."""
 
+import hashlib
+import json
 import threading
 from contextlib import contextmanager
 from datetime import timedelta
@@ -192,6 +194,41 @@ def test_the_same_json_with_other_spacing_and_key_order_replays(user, token_clie
                         HTTP_IDEMPOTENCY_KEY="k-json")
     assert first.status_code == again.status_code == 201
     assert again["Idempotent-Replayed"] == "true"
+    assert OutboxEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+@BOTH
+def test_a_record_from_before_the_orjson_fingerprint_still_replays_its_request_and_refuses_another(
+        user, token_client, path):
+    """Records written before fingerprints were "~" + orjson's SHA-256 hold 64 hex digits over `json.dumps`: a
+    retry that arrives across the deploy still matches its own record and a different body is still refused."""
+    client = token_client(user)
+    first = client.post(path, {"n": 1, "note": "ünïcödé"}, format="json", HTTP_IDEMPOTENCY_KEY="k-old")
+    record = IdempotencyRecord.objects.get(key="k-old")
+    assert record.fingerprint.startswith("~") and len(record.fingerprint) == 64
+    legacy = hashlib.sha256()
+    for part in ("POST", path, "application/json"):
+        legacy.update(part.encode() + b"\0")
+    legacy.update(json.dumps({"n": 1, "note": "ünïcödé"}, sort_keys=True, separators=(",", ":")).encode())
+    IdempotencyRecord.objects.filter(pk=record.pk).update(fingerprint=legacy.hexdigest())
+    again = client.post(path, {"note": "ünïcödé", "n": 1}, format="json", HTTP_IDEMPOTENCY_KEY="k-old")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    other = client.post(path, {"n": 2, "note": "ünïcödé"}, format="json", HTTP_IDEMPOTENCY_KEY="k-old")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert OutboxEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_body_with_an_integer_beyond_64_bits_is_fingerprinted_and_replayed(user, token_client):
+    client = token_client(user)
+    body = '{"n": 123456789012345678901234567890}'
+    first = client.post("/create/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-big")
+    again = client.post("/create/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-big")
+    other = client.post("/create/", '{"n": 123456789012345678901234567891}', content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY="k-big")
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert other.status_code == 422
     assert OutboxEvent.objects.count() == 1
 
 
