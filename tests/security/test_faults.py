@@ -160,3 +160,24 @@ def test_an_email_whose_sender_died_mid_send_goes_out_once_after_the_lease():
     assert [m.subject for m in mail.outbox] == ["Hello"]
     email.refresh_from_db()
     assert email.sent_at is not None and email.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rate_limits_count_again_once_redis_returns(private_redis, token_client, monkeypatch):
+    """The throttle keeps one Redis connection per thread: with Redis gone a request passes (fails open), and once
+    Redis is back the next request reconnects and the window counts again, down to a 429."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
+    api = token_client(UserFactory())
+    private_redis.site_attach()
+    assert api.get("/api/v1/me/").headers["X-RateLimit-Remaining"] == "2"
+
+    private_redis.stop()
+    for _ in range(5):
+        assert api.get("/api/v1/me/").status_code == 200  # fails open: nothing counts
+
+    private_redis.start()
+    remaining = [api.get("/api/v1/me/") for _ in range(4)]
+    assert [r.status_code for r in remaining] == [200, 200, 200, 429]  # a new window on the new server
+    assert [r.headers["X-RateLimit-Remaining"] for r in remaining[:3]] == ["2", "1", "0"]
