@@ -5,7 +5,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken, User
-from core.compiled import execute, model_instance
+from core.compiled import fetch, model_instance
 
 # last_used_at is written at most this often per token, so reads do not turn into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -51,11 +51,10 @@ def token_for_request(key_hash: str, *, now) -> ApiToken | None:
         if token is not None and (token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION):
             ApiToken.objects.active().filter(pk=token.pk, user__is_active=True).update(last_used_at=now)
         return token
-    with connection.cursor() as cursor:
-        execute(cursor, _token_sql(), [now, key_hash, now - LAST_USED_RESOLUTION, now, key_hash])
-        row = cursor.fetchone()
-    if row is None:
+    rows = fetch(_token_sql(), [now, key_hash, now - LAST_USED_RESOLUTION, now, key_hash])
+    if not rows:
         return None
+    row = rows[0]
     split = len(ApiToken._meta.concrete_fields)
     token = model_instance(ApiToken, row[:split])
     token.user = model_instance(User, row[split:])

@@ -19,7 +19,7 @@ from uuid import UUID
 import orjson
 from django.utils.functional import Promise
 
-from core.compiled import execute
+from core.compiled import execute, fetch
 
 
 def json_value(encoded: str) -> orjson.Fragment:
@@ -93,10 +93,15 @@ def update_cte(name: str, table: str, key: str, columns: Sequence[str], casts: S
             f'WHERE t."{key}" = v."{key}")'), params
 
 
-def run_ctes(ctes: Sequence[tuple[str, list]], cursor) -> None:
-    """Run the CTEs as one statement (PostgreSQL runs every data-modifying CTE, referenced or not)."""
+def run_ctes(ctes: Sequence[tuple[str, list]], cursor=None) -> None:
+    """Run the CTEs as one statement (PostgreSQL runs every data-modifying CTE, referenced or not), on `cursor` or,
+    without one, as `core.compiled.fetch` runs a hot path's statements."""
     ctes = [c for c in ctes if c[0]]
     if not ctes:
         return
     sql = "WITH " + ", ".join(c[0] for c in ctes) + " SELECT 1"
-    execute(cursor, sql, [p for c in ctes for p in c[1]])  # prepared: its text is one per batch size and kind
+    params = [p for c in ctes for p in c[1]]
+    if cursor is None:
+        fetch(sql, params)  # prepared: its text is one per batch size and kind
+    else:
+        execute(cursor, sql, params)

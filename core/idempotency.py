@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
-from core.compiled import execute
+from core.compiled import fetch
 from core.errors import Conflict, Unprocessable
 from core.models import IdempotencyRecord
 from core.renderers import dumps as render_json
@@ -220,11 +220,9 @@ def _record_done(user, scope, key, fingerprint, response) -> bool:
     """Insert the finished record unless the key is taken; True when this request's record went in."""
     table = IdempotencyRecord._meta.db_table
     body = render_json(getattr(response, "data", None)).decode()  # as the API renders it, so a replay matches
-    with connection.cursor() as cursor:
-        # PostgreSQL and SQLite (>= 3.35) both take ON CONFLICT ... RETURNING. Identifiers are the model's.
-        execute(
-            cursor, f'INSERT INTO "{table}" (user_id, scope, key, fingerprint, state, response_status, response_body, '  # noqa: S608
-            f"created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (scope, key) DO NOTHING RETURNING id",
-            [user.pk if user else None, scope, key, fingerprint, IdempotencyRecord.State.DONE, response.status_code,
-             body, connection.ops.adapt_datetimefield_value(timezone.now())])
-        return cursor.fetchone() is not None
+    # PostgreSQL and SQLite (>= 3.35) both take ON CONFLICT ... RETURNING. Identifiers are the model's.
+    return bool(fetch(
+        f'INSERT INTO "{table}" (user_id, scope, key, fingerprint, state, response_status, response_body, '  # noqa: S608
+        f"created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+        [user.pk if user else None, scope, key, fingerprint, IdempotencyRecord.State.DONE, response.status_code,
+         body, connection.ops.adapt_datetimefield_value(timezone.now())]))

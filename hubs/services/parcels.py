@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.audience import Audience
 from core.bulksql import insert_cte, run_ctes, update_cte
 from core.calendar import closed_reason
-from core.compiled import execute, rows_as_instances, select_sql
+from core.compiled import fetch, pg_array, rows_as_instances, select_sql
 from core.errors import Conflict, DomainError, ValidationFailed
 from core.events import events_insert_ctes, events_record_bulk
 from core.files import IMAGE_TYPES, validate_upload
@@ -225,16 +225,14 @@ def _lock(hub: Hub, keys: list[tuple[str, date]]) -> list[Parcel]:
     if connection.vendor != "postgresql":
         return list(Parcel.objects.select_for_update().filter(hub=hub, tracking_id__in=tracking_ids,
                                                               service_date__in=days))
-    return rows_as_instances(Parcel, _LOCK_SQL(), [hub.pk, tracking_ids, days])
+    return rows_as_instances(Parcel, _LOCK_SQL(), [hub.pk, pg_array(tracking_ids), pg_array(days)])
 
 
 def _seen(hub: Hub, client_ids: list) -> set:
     """Which of `client_ids` the hub has already applied (their events are logged)."""
     if connection.vendor != "postgresql":
         return set(ParcelEvent.objects.filter(hub=hub, client_id__in=client_ids).values_list("client_id", flat=True))
-    with connection.cursor() as cursor:
-        execute(cursor, _SEEN_SQL(), [hub.pk, client_ids])
-        return {row[0] for row in cursor.fetchall()}
+    return {row[0] for row in fetch(_SEEN_SQL(), [hub.pk, pg_array(client_ids)])}
 
 
 _LOCK_SQL = functools.cache(lambda: select_sql(Parcel, '"hub_id" = %s AND "tracking_id" = ANY(%s::varchar[]) '
@@ -263,8 +261,7 @@ def _write_postgresql(parcels: list[Parcel], events: list[tuple], outbox: list, 
     ctes = [_update_cte(parcels),
             insert_cte("parcel_events", ParcelEvent._meta.db_table, EVENT_COLUMNS, EVENT_CASTS, events),
             *events_insert_ctes(outbox, now=now)]
-    with connection.cursor() as cursor:
-        run_ctes(ctes, cursor)
+    run_ctes(ctes)
 
 
 def _write_portable(parcels: list[Parcel], events: list[tuple], outbox: list, now) -> None:

@@ -1,10 +1,14 @@
 """core.compiled: a hot query compiled once gives the instances the ORM gives, built the way the ORM builds them,
 and a query it cannot bind safely is refused when it is first compiled."""
 
+import uuid
+from datetime import date
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DataError, connection, transaction
 from django.db.models import signals
+from django.db.transaction import TransactionManagementError
 
 from accounts.models import User
 from core.compiled import (
@@ -12,7 +16,9 @@ from core.compiled import (
     _plain,
     compiled_query,
     execute,
+    fetch,
     model_instance,
+    pg_array,
     rows_as_instances,
     select_sql,
 )
@@ -128,3 +134,63 @@ def test_past_the_limit_statements_run_unprepared(monkeypatch):
 
     assert _run("SELECT %s::int * 3", [3]) == [(9,)]
     assert not any("$1::int * 3" in s for s in _prepared_statements())
+
+
+# --- fetch and pg_array: a hot path's statements without a Django cursor each, arrays as one parameter ---------
+
+AWKWARD = ["", " padded ", 'say "hi"', "back\\slash", "\\", '"', "{braces}", "a,b", "NULL", "null", "ünïcödé ✓",
+           "line\nbreak", "'single'", "trailing\\", "{", "}", "x" * 300]
+
+
+def test_an_array_parameter_brings_any_text_uuid_and_day_back_as_sent():
+    ids = [uuid.uuid4() for _ in range(3)]
+    days = [date(2026, 2, 28), date(2024, 2, 29)]
+
+    assert fetch("SELECT %s::varchar[]", [pg_array(AWKWARD)]) == [(AWKWARD,)]
+    assert fetch("SELECT %s::uuid[]", [pg_array(ids)]) == [(ids,)]
+    assert fetch("SELECT %s::date[]", [pg_array(days)]) == [(days,)]
+    assert fetch("SELECT cardinality(%s::text[])", [pg_array([])]) == [(0,)]
+
+
+def test_fetch_answers_as_a_django_cursor_does_and_translates_errors():
+    sql = "SELECT %s::int + 1, '100%%' || %s::text"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [1, "x"])
+        expected = cursor.fetchall()
+        cursor.execute("CREATE TEMP TABLE fetched (n int)")
+
+    assert fetch(sql, [1, "x"]) == expected == [(2, "100%x")]
+    assert fetch("INSERT INTO fetched VALUES (%s)", [3]) == []  # no rows to answer
+    assert fetch("SELECT n FROM fetched", []) == [(3,)]
+    with pytest.raises(DataError), transaction.atomic():
+        fetch("SELECT 10 / %s::int", [0])
+    assert fetch("SELECT 10 / %s::int", [5]) == [(2,)]
+
+
+def test_fetch_refuses_to_run_in_a_transaction_that_must_roll_back():
+    with transaction.atomic():
+        with pytest.raises(DataError), transaction.atomic(savepoint=False):
+            fetch("SELECT 10 / %s::int", [0])
+        with pytest.raises(TransactionManagementError):
+            fetch("SELECT 1", [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fetch_follows_a_new_connection():
+    assert fetch("SELECT pg_backend_pid()", [])[0][0] == _backend_pid()
+    connection.close()
+    assert fetch("SELECT %s::int", [7]) == [(7,)]
+    assert fetch("SELECT pg_backend_pid()", [])[0][0] == _backend_pid()
+
+
+def test_where_django_watches_the_queries_fetch_runs_through_its_cursor(django_assert_num_queries):
+    with django_assert_num_queries(2) as captured:
+        fetch("SELECT %s::int", [1])
+        fetch("SELECT %s::int", [2])
+    assert all("EXECUTE" in q["sql"] or "SELECT" in q["sql"] for q in captured.captured_queries)
+
+
+def _backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
