@@ -277,10 +277,15 @@ def main():
                         help="--kind driver: recipients with an e-mail address (told of each outcome)")
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", default="",
+                        help="the database to recreate and use on the DATABASE_URL server (default "
+                             "dsp_bench_driver_outcomes / dsp_bench_outcomes): one of your own when several people "
+                             "measure on one server")
     args = parser.parse_args()
     from bench.bench_hubs import _database_url, _recreate
 
-    url = _database_url("dsp_bench_driver_outcomes" if args.kind == "driver" else "dsp_bench_outcomes")
+    url = _database_url(args.database or ("dsp_bench_driver_outcomes" if args.kind == "driver"
+                                          else "dsp_bench_outcomes"))
     _recreate(url)
     _setup(url)
     if args.kind == "driver":

@@ -60,8 +60,6 @@ def _outcomes_batch(user) -> BatchHandler:
         stops = RouteStop.objects.filter(route__driver__user=user, route__plan__status=PlanStatus.PUBLISHED)
         answers = stop_outcomes_record(stops=stops, entries=entries, by=user,
                                        not_found=NotFound(_("No such stop on your route.")))
-        if answers is None:
-            return None
         return [a if isinstance(a, Exception) else {"stop": a.pk, "status": a.status} for a in answers]
 
     return BatchHandler(kinds=frozenset({"delivered", "attempted"}), accepts=_plain_outcome, apply=apply)

@@ -40,7 +40,12 @@ from routes.services.proof import (
     proofs_save,
     proofs_void,
 )
-from routes.services.recipients import recipients_reachable, recipients_stop_outcome
+from routes.services.recipients import (
+    Tap,
+    recipients_messages_write,
+    recipients_stop_outcome,
+    recipients_stop_outcomes,
+)
 
 
 def _client_uuid(client_id):
@@ -132,21 +137,18 @@ class OutcomeEntry:
     occurred_at: datetime | None = None
 
 
-def stop_outcomes_record(*, stops, entries: list[OutcomeEntry], not_found: DomainError, by=None
-                         ) -> list | None:
-    """`stop_outcome_record` for a run of outcomes at once, in order: the same checks, rows and events, answering
-    for each entry its stop (applied, or already applied under that client id) or the `DomainError` that refuses
-    it. `stops` are the stops the sender may mark (any other is `not_found`). Every entry is checked before
-    anything is written, so a refused one changes nothing; the writes are one statement on PostgreSQL (CTEs), the
-    ORM's bulk calls elsewhere. Answers None, having changed nothing, when recipients on these routes may hear of
-    the outcomes: their messages ("delivered", "a few stops away") follow each outcome as it lands, so the caller
-    records them one by one with `stop_outcome_record`."""
+def stop_outcomes_record(*, stops, entries: list[OutcomeEntry], not_found: DomainError, by=None) -> list:
+    """`stop_outcome_record` for a run of outcomes at once, in order: the same checks, rows, events and recipients'
+    messages, answering for each entry its stop (applied, or already applied under that client id) or the
+    `DomainError` that refuses it. `stops` are the stops the sender may mark (any other is `not_found`). Every
+    entry is checked before anything is written, so a refused one changes nothing; the recipients hear what they
+    would have heard of the outcomes one by one, in order (`recipients_stop_outcomes`: delivered / attempted,
+    "a few stops away" with the stops left and the ETA of that moment, each once); the writes are two statements
+    on PostgreSQL (CTEs), the ORM's bulk calls elsewhere."""
     ids = {e.stop_id for e in entries if e.stop_id is not None}
     # Each stop and its route locked, as stop_outcome_record locks them; in one order, so two batches never deadlock.
     rows = {r.pk: r for r in stops.select_for_update(of=("self", "route")).select_related("route__plan__station")
             .filter(pk__in=ids).order_by("pk")}
-    if rows and recipients_reachable(route_ids={r.route_id for r in rows.values()}):
-        return None
     used = dict(RouteStop.objects.filter(outcome_client_id__in=[e.client_id for e in entries])
                 .values_list("outcome_client_id", "pk"))
     packages = defaultdict(list)
@@ -187,6 +189,11 @@ def stop_outcomes_record(*, stops, entries: list[OutcomeEntry], not_found: Domai
         else:
             outbox.append(("stop.attempted", row, {**payload, "reason": entry.reason}, _audience(row.route)))
     if changed:
+        routes = {r.route_id: r.route for r in changed}
+        taps = [Tap(stop_id=r.pk, route_id=r.route_id, status=r.status, attempt_reason=r.attempt_reason)
+                for r in changed]
+        messages = recipients_stop_outcomes(routes=routes, taps=taps, now=now)
+        outbox.extend(recipients_messages_write(messages, routes=routes, now=now))
         _outcomes_write(changed, logs, proofs, outbox, now)
     return out
 

@@ -9,22 +9,29 @@ Integrators hear `recipient.notified` (no contact details in it).
 Triggers: the route starts (and the first few stops are already "a few stops away"), the driver comes within
 LiveSettings.nearby_stops stops, a delivery, a failed attempt."""
 
+import functools
 import uuid
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
+from core.bulksql import rows_relation
+from core.compiled import execute
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.events import events_record_bulk
 from core.mail import mail_queue
+from core.models import OutboxEmail
+from core.taskqueue import enqueue_on_commit
+from hubs.models import AttemptReason
 from routes.models import (
     LiveSettings,
     NotificationTrigger,
@@ -145,7 +152,8 @@ def sms_send(*, notification_ids) -> None:
     from routes.sms import SmsError, sms_backend
 
     backend = sms_backend()
-    for row in RecipientNotification.objects.filter(pk__in=list(notification_ids), sent_at__isnull=True):
+    # in the order written (a batch of outcomes writes them in the order of its taps)
+    for row in RecipientNotification.objects.filter(pk__in=list(notification_ids), sent_at__isnull=True).order_by("pk"):
         try:
             backend.send(to=row.to, body=row.body)
         except (SmsError, OSError) as exc:
@@ -191,18 +199,6 @@ def recipients_route_started(*, route: Route, now: datetime | None = None) -> in
         return sent + _nearby(route, now)
 
 
-def recipients_reachable(*, route_ids) -> bool:
-    """Whether any recipient on these routes can be told anything (a package at an address stop with an e-mail or
-    a phone on a channel the program uses): when none can, `recipients_stop_outcome` writes and sends nothing."""
-    wanted = set(settings.RECIPIENT_NOTIFY_CHANNELS)
-    q = Q(pk__in=[])
-    if "email" in wanted:
-        q |= ~Q(recipient_email="")
-    if "sms" in wanted:
-        q |= ~Q(recipient_phone="")
-    return Package.objects.filter(q, stop__route_id__in=list(route_ids), stop__kind=StopKind.ADDRESS).exists()
-
-
 def recipients_stop_outcome(*, stop: RouteStop, now: datetime | None = None) -> int:
     """After a stop's outcome: its recipients hear delivered / attempted, the next few that the driver is close.
     Call inside the outcome's transaction (or after it); a second call sends nothing new."""
@@ -217,6 +213,254 @@ def recipients_stop_outcome(*, stop: RouteStop, now: datetime | None = None) -> 
             packages = _address_packages([stop])
             sent += _notify(route, trigger, packages, {p.pk: {"reason": reason} for p in packages})
         return sent + _nearby(route, now)
+
+
+# -- a batch of outcomes ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tap:
+    """One outcome of a batch, as its recipients hear of it: the stop, its route and what the driver reported."""
+
+    stop_id: int
+    route_id: int
+    status: str
+    attempt_reason: str = ""
+
+
+@dataclass
+class Message:
+    """One message `recipients_stop_outcome` would write at that point of the batch (when not already written)."""
+
+    package_id: int
+    tracking_id: str
+    trigger: str
+    channel: str
+    to: str
+    subject: str
+    body: str
+    route_id: int
+
+
+class _PackageRef:
+    """What the outbox reads of an event's subject (its model and its pk), without building the Package."""
+
+    __slots__ = ("pk",)
+    _meta = Package._meta
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+_STOP_STATE = ["route_id", "id", "sequence", "kind", "status", "outcome_at", "planned_arrival_s", "service_s"]
+
+
+def _route_stops(route_ids) -> list[tuple]:
+    """Every stop of the routes, in `_STOP_STATE`'s columns, by route and sequence."""
+    return list(RouteStop.objects.filter(route_id__in=list(route_ids)).order_by("route_id", "sequence")
+                .values_list(*_STOP_STATE))
+
+
+def _reachable_packages(route_ids) -> list[tuple]:
+    """(stop id, package id, tracking id, e-mail, phone) of the packages at the routes' pending address stops whose
+    recipient gave an e-mail or a phone, by package: the only ones a message may go to from here on."""
+    return list(Package.objects.filter(stop__route_id__in=list(route_ids), stop__kind=StopKind.ADDRESS,
+                                       stop__status=StopStatus.PENDING)
+                .exclude(recipient_email="", recipient_phone="").order_by("pk")
+                .values_list("stop_id", "pk", "tracking_id", "recipient_email", "recipient_phone"))
+
+
+def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime) -> list[Message]:
+    """What `recipients_stop_outcome` would tell recipients after each of `taps`, called one by one in their order
+    with the clock at `now` (the stops' outcome time): delivered / attempted to the stop's recipients, "a few stops
+    away" (with the stops left and the ETA of that moment) to those who came within `LiveSettings.nearby_stops`,
+    each at most once per package, trigger and channel. Reads the routes' stops as they were before the taps
+    (call it before writing them); `routes` maps each route id to its Route (with plan and station). A message
+    already written earlier is still in the list: `recipients_messages_write` skips it, as `_notify` does."""
+    route_ids = sorted({t.route_id for t in taps})
+    packages = _reachable_packages(route_ids) if taps else []
+    if not packages or not _wanted_channels():
+        return []
+    by_stop = defaultdict(list)
+    for row in packages:
+        by_stop[row[0]].append(row)
+    stops = defaultdict(list)
+    for row in _route_stops(route_ids):
+        stops[row[0]].append(row)
+    n = LiveSettings.load().nearby_stops
+    simulations = {route_id: _Simulation(routes[route_id], stops[route_id], now) for route_id in route_ids}
+    messages, considered = [], set()
+    for tap in taps:
+        sim = simulations[tap.route_id]
+        sim.apply(tap)
+        if sim.kind[tap.stop_id] == StopKind.ADDRESS:
+            trigger = T.DELIVERED if tap.status == StopStatus.DELIVERED else T.ATTEMPTED
+            reason = str(_REASONS.get(tap.attempt_reason, tap.attempt_reason)) if tap.attempt_reason else ""
+            for package in by_stop.get(tap.stop_id, ()):
+                if (package[1], trigger) not in considered:
+                    considered.add((package[1], trigger))
+                    messages.extend(_messages(sim.route, trigger, package, {"reason": reason}))
+        ahead = sim.ahead(n)
+        fresh = [p for k, stop_id in enumerate(ahead) for p in by_stop.get(stop_id, ())
+                 if (p[1], T.NEARBY) not in considered]
+        if not fresh:
+            continue
+        delay = max(sim.delay_s(), 0)
+        position = {stop_id: k for k, stop_id in enumerate(ahead)}
+        for package in sorted(fresh, key=lambda p: p[1]):
+            considered.add((package[1], T.NEARBY))
+            messages.extend(_messages(sim.route, T.NEARBY, package, {
+                "stops_away": position[package[0]] + 1, "eta_s": sim.arrival[package[0]] + delay}))
+    return messages
+
+
+_REASONS = dict(AttemptReason.choices)  # what get_attempt_reason_display() shows
+
+
+def _wanted_channels() -> set:
+    return set(settings.RECIPIENT_NOTIFY_CHANNELS) & {"email", "sms"}
+
+
+def _messages(route: Route, trigger: str, package: tuple, extra: dict) -> list[Message]:
+    """The messages of one trigger to one package (a row of `_reachable_packages`), channel by channel as
+    `_channels` orders them."""
+    _stop_id, pk, tracking_id, email, phone = package
+    # what _text and _channels read of a Package, without building one
+    stand_in = SimpleNamespace(pk=pk, tracking_id=tracking_id, recipient_email=email, recipient_phone=phone)
+    channels = _channels(stand_in)
+    if not channels:
+        return []
+    subject, body = _text(trigger, stand_in, **extra)
+    return [Message(package_id=pk, tracking_id=tracking_id, trigger=trigger, channel=channel, to=to,
+                    subject=subject, body=body, route_id=route.pk) for channel, to in channels]
+
+
+class _Simulation:
+    """One route's stops as the taps of a batch change them, with what `route_pace` and `_nearby` read of them:
+    the pending address stops in order, the last outcome (`-outcome_at, -sequence`, NULLs where the database
+    puts them) and the next pending stop."""
+
+    def __init__(self, route: Route, stops: list[tuple], now: datetime):
+        self.route, self.now = route, now
+        self.kind = {s[1]: s[3] for s in stops}
+        self.arrival = {s[1]: s[6] for s in stops}
+        self.sequence = {s[1]: s[2] for s in stops}
+        self.end = {s[1]: s[6] + s[7] for s in stops}
+        self.pending = [s[1] for s in stops if s[4] == StopStatus.PENDING]  # by sequence
+        done = [(s[5], s[2], s[1]) for s in stops if s[4] != StopStatus.PENDING]
+        self.last = max(done, key=self._order) if done else None
+
+    @staticmethod
+    def _order(done: tuple):
+        """The sort key of `-outcome_at, -sequence` (largest first): PostgreSQL puts NULLs first when descending,
+        SQLite last."""
+        at, sequence, _pk = done
+        nulls_first = connection.vendor == "postgresql"
+        return (at is None) == nulls_first, at or datetime.min.replace(tzinfo=UTC), sequence
+
+    def apply(self, tap: Tap) -> None:
+        if tap.stop_id in self.pending:
+            self.pending.remove(tap.stop_id)
+        mine = (self.now, self.sequence[tap.stop_id], tap.stop_id)
+        if self.last is None or self._order(mine) > self._order(self.last):
+            self.last = mine
+
+    def ahead(self, n: int) -> list[int]:
+        return [pk for pk in self.pending if self.kind[pk] == StopKind.ADDRESS][:n]
+
+    def delay_s(self) -> int:
+        from routes.services.live import pace_of
+
+        at, _sequence, pk = self.last if self.last else (None, None, None)
+        pace = pace_of(route=self.route, now=self.now, done=0, left=0, attempted=0, last_outcome_at=at,
+                       last_planned_end_s=self.end[pk] if pk is not None else None,
+                       next_planned_s=self.arrival[self.pending[0]] if self.pending else None, started=True)
+        return pace.delay_s or 0
+
+
+def recipients_messages_write(messages: list[Message], *, routes: dict, now: datetime) -> list[tuple]:
+    """Write `messages` (`recipients_stop_outcomes`) as `_notify` writes them: the rows that do not exist yet
+    (unique per package, trigger and channel), e-mails queued and texts sent after commit for those rows only.
+    Answers the `recipient.notified` events of the packages told, `(type, subject, payload, audience)`, for the
+    caller to write with its own events. One statement on PostgreSQL; the ORM's bulk calls elsewhere."""
+    if not messages:
+        return []
+    if connection.vendor == "postgresql":
+        written = _messages_write_postgresql(messages, now)
+    else:
+        written = _messages_write_portable(messages, now)
+    sms_ids = [written[k] for k, m in enumerate(messages) if k in written and m.channel == "sms"]
+    if sms_ids:
+        transaction.on_commit(lambda: sms_send(notification_ids=sms_ids), robust=True)
+    told = {}
+    for k, m in enumerate(messages):
+        if k in written:
+            told.setdefault((m.package_id, m.trigger), (m, []))[1].append(m.channel)
+    events = []
+    for (package_id, trigger), (m, channels) in told.items():
+        route = routes[m.route_id]
+        events.append(("recipient.notified", _PackageRef(package_id), {
+            "tracking_id": m.tracking_id, "trigger": trigger, "channels": sorted(channels), "route": route.pk,
+            "service_date": route.service_date.isoformat()},
+            Audience.partners([route.partner_id] if route.partner_id else [])))
+    return events
+
+
+def _messages_write_portable(messages: list[Message], now: datetime) -> dict[int, int]:
+    """{index in `messages`: notification id} of the rows written; e-mails queued for them."""
+    batch = uuid.uuid4()
+    RecipientNotification.objects.bulk_create([
+        RecipientNotification(package_id=m.package_id, trigger=m.trigger, channel=m.channel, to=m.to, body=m.body,
+                              batch=batch, created_at=now,
+                              sent_at=now if m.channel == RecipientNotification.Channel.EMAIL else None)
+        for m in messages], ignore_conflicts=True)
+    ids = {(r[1], r[2], r[3]): r[0] for r in RecipientNotification.objects.filter(batch=batch).values_list(
+        "pk", "package_id", "trigger", "channel")}
+    written = {k: ids[(m.package_id, m.trigger, m.channel)] for k, m in enumerate(messages)
+               if (m.package_id, m.trigger, m.channel) in ids}
+    emails = OutboxEmail.objects.bulk_create([
+        OutboxEmail(to=[m.to], subject=m.subject, body=m.body, dedupe_key=f"recipient:{written[k]}", created_at=now)
+        for k, m in enumerate(messages) if k in written and m.channel == RecipientNotification.Channel.EMAIL])
+    for email in emails:
+        enqueue_on_commit("core.tasks.mail_send", email.pk)
+    return written
+
+
+_MESSAGE_COLUMNS = ["k", "package_id", "trigger", "channel", "to", "subject", "body", "sent_at"]
+_MESSAGE_CASTS = ["integer", "bigint", "varchar", "varchar", "varchar", "text", "text", "timestamptz"]
+
+
+def _messages_write_postgresql(messages: list[Message], now: datetime) -> dict[int, int]:
+    """One statement: the notification rows (skipping those that exist), then an outbox e-mail for each e-mail
+    row written, in the messages' order; answers what `_messages_write_portable` answers."""
+    relation, params = rows_relation(_MESSAGE_COLUMNS, _MESSAGE_CASTS, [
+        (k, m.package_id, m.trigger, m.channel, m.to, m.subject, m.body,
+         now if m.channel == RecipientNotification.Channel.EMAIL else None) for k, m in enumerate(messages)])
+    with connection.cursor() as cursor:
+        execute(cursor, _messages_sql_template().replace("{relation}", relation), [*params, now, now])
+        rows = cursor.fetchall()
+    written = {k: pk for kind, k, pk in rows if kind == "n"}
+    for _kind, _k, pk in sorted(r for r in rows if r[0] == "m"):
+        enqueue_on_commit("core.tasks.mail_send", pk)
+    return written
+
+
+@functools.cache
+def _messages_sql_template() -> str:
+    notification, email = RecipientNotification._meta.db_table, OutboxEmail._meta.db_table
+    # Identifiers from model metadata; every value is a parameter ({relation} is core.bulksql's).
+    return (
+        "WITH v AS MATERIALIZED (SELECT * FROM {relation}), "  # noqa: S608 - see above
+        f'n AS (INSERT INTO "{notification}" ("package_id", "trigger", "channel", "to", "body", "sent_at", "error", '
+        '"batch", "created_at") SELECT v."package_id", v."trigger", v."channel", v."to", v."body", v."sent_at", '
+        "'', NULL, %s FROM v ORDER BY v.k ON CONFLICT DO NOTHING "
+        'RETURNING "id", "package_id", "trigger", "channel"), '
+        "w AS (SELECT v.k, n.id FROM n JOIN v USING (package_id, trigger, channel)), "
+        f'm AS (INSERT INTO "{email}" ("to", "from_email", "subject", "body", "html", "dedupe_key", "created_at", '
+        '"attempts", "last_error") SELECT jsonb_build_array(v."to"), \'\', v."subject", v."body", \'\', '
+        "'recipient:' || w.id, %s, 0, '' FROM w JOIN v USING (k) WHERE v.channel = 'email' "
+        'ORDER BY w.k RETURNING "id") '
+        "SELECT 'n', w.k, w.id FROM w UNION ALL SELECT 'm', m.id, m.id FROM m")
 
 
 # -- what the page shows -----------------------------------------------------------------------------------------
