@@ -14,7 +14,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -44,6 +43,7 @@ from routes.models import (
     StopKind,
     StopStatus,
 )
+from routes.services.outcome_reads import nearby_stops, packages_at, route_stops
 
 T = NotificationTrigger
 _SIGNER = signing.Signer(salt="routes.tracking", sep=".")
@@ -252,43 +252,50 @@ class _PackageRef:
         self.pk = pk
 
 
-_STOP_STATE = ["route_id", "id", "sequence", "kind", "status", "outcome_at", "planned_arrival_s", "service_s"]
+def recipients_window(stops: list[tuple], taps: list[Tap], n: int) -> set[int]:
+    """The stops whose recipients `taps` may tell something: the tapped stops and, on each route, the first n + (its
+    taps) pending address stops (`stops` in outcome_reads.STOP_STATE's columns, by route and sequence)."""
+    count = defaultdict(int)
+    for tap in taps:
+        count[tap.route_id] += 1
+    window = {t.stop_id for t in taps}
+    left = {route_id: n + k for route_id, k in count.items()}
+    for route_id, pk, _sequence, kind, status, *_rest in stops:
+        if left.get(route_id, 0) > 0 and kind == StopKind.ADDRESS and status == StopStatus.PENDING:
+            window.add(pk)
+            left[route_id] -= 1
+    return window
 
 
-def _route_stops(route_ids) -> list[tuple]:
-    """Every stop of the routes, in `_STOP_STATE`'s columns, by route and sequence."""
-    return list(RouteStop.objects.filter(route_id__in=list(route_ids)).order_by("route_id", "sequence")
-                .values_list(*_STOP_STATE))
-
-
-def _reachable_packages(route_ids) -> list[tuple]:
-    """(stop id, package id, tracking id, e-mail, phone) of the packages at the routes' pending address stops whose
-    recipient gave an e-mail or a phone, by package: the only ones a message may go to from here on."""
-    return list(Package.objects.filter(stop__route_id__in=list(route_ids), stop__kind=StopKind.ADDRESS,
-                                       stop__status=StopStatus.PENDING)
-                .exclude(recipient_email="", recipient_phone="").order_by("pk")
-                .values_list("stop_id", "pk", "tracking_id", "recipient_email", "recipient_phone"))
-
-
-def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime) -> list[Message]:
+def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime, stops: list[tuple] | None = None,
+                             packages: list | None = None, nearby: int | None = None) -> list[Message]:
     """What `recipients_stop_outcome` would tell recipients after each of `taps`, called one by one in their order
     with the clock at `now` (the stops' outcome time): delivered / attempted to the stop's recipients, "a few stops
     away" (with the stops left and the ETA of that moment) to those who came within `LiveSettings.nearby_stops`,
     each at most once per package, trigger and channel. Reads the routes' stops as they were before the taps
-    (call it before writing them); `routes` maps each route id to its Route (with plan and station). A message
-    already written earlier is still in the list: `recipients_messages_write` skips it, as `_notify` does."""
+    (call it before writing them); `routes` maps each route id to its Route (with plan and station). A caller that
+    read them already passes the routes' `stops` (outcome_reads.route_stops), `nearby` (outcome_reads.nearby_stops)
+    and the `packages` (outcome_reads.PackageRow) at least of `recipients_window`. A message already written
+    earlier is still in the list: `recipients_messages_write` skips it, as `_notify` does."""
+    if not taps or not _wanted_channels():
+        return []
     route_ids = sorted({t.route_id for t in taps})
-    packages = _reachable_packages(route_ids) if taps else []
-    if not packages or not _wanted_channels():
+    stops = route_stops(route_ids) if stops is None else stops
+    n = nearby_stops() if nearby is None else nearby
+    if packages is None:
+        packages = packages_at(recipients_window(stops, taps, n))
+    open_address = {s[1] for s in stops if s[3] == StopKind.ADDRESS and s[4] == StopStatus.PENDING}
+    packages = sorted((p for p in packages if p.stop_id in open_address and (p.recipient_email or p.recipient_phone)),
+                      key=lambda p: p.pk)  # as _address_packages orders them
+    if not packages:
         return []
     by_stop = defaultdict(list)
-    for row in packages:
-        by_stop[row[0]].append(row)
-    stops = defaultdict(list)
-    for row in _route_stops(route_ids):
-        stops[row[0]].append(row)
-    n = LiveSettings.load().nearby_stops
-    simulations = {route_id: _Simulation(routes[route_id], stops[route_id], now) for route_id in route_ids}
+    for package in packages:
+        by_stop[package.stop_id].append(package)
+    by_route = defaultdict(list)
+    for row in stops:
+        by_route[row[0]].append(row)
+    simulations = {route_id: _Simulation(routes[route_id], by_route[route_id], now) for route_id in route_ids}
     messages, considered = [], set()
     for tap in taps:
         sim = simulations[tap.route_id]
@@ -297,20 +304,19 @@ def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime) ->
             trigger = T.DELIVERED if tap.status == StopStatus.DELIVERED else T.ATTEMPTED
             reason = str(_REASONS.get(tap.attempt_reason, tap.attempt_reason)) if tap.attempt_reason else ""
             for package in by_stop.get(tap.stop_id, ()):
-                if (package[1], trigger) not in considered:
-                    considered.add((package[1], trigger))
+                if (package.pk, trigger) not in considered:
+                    considered.add((package.pk, trigger))
                     messages.extend(_messages(sim.route, trigger, package, {"reason": reason}))
         ahead = sim.ahead(n)
-        fresh = [p for k, stop_id in enumerate(ahead) for p in by_stop.get(stop_id, ())
-                 if (p[1], T.NEARBY) not in considered]
+        fresh = [p for stop_id in ahead for p in by_stop.get(stop_id, ()) if (p.pk, T.NEARBY) not in considered]
         if not fresh:
             continue
         delay = max(sim.delay_s(), 0)
         position = {stop_id: k for k, stop_id in enumerate(ahead)}
-        for package in sorted(fresh, key=lambda p: p[1]):
-            considered.add((package[1], T.NEARBY))
+        for package in sorted(fresh, key=lambda p: p.pk):
+            considered.add((package.pk, T.NEARBY))
             messages.extend(_messages(sim.route, T.NEARBY, package, {
-                "stops_away": position[package[0]] + 1, "eta_s": sim.arrival[package[0]] + delay}))
+                "stops_away": position[package.stop_id] + 1, "eta_s": sim.arrival[package.stop_id] + delay}))
     return messages
 
 
@@ -321,17 +327,14 @@ def _wanted_channels() -> set:
     return set(settings.RECIPIENT_NOTIFY_CHANNELS) & {"email", "sms"}
 
 
-def _messages(route: Route, trigger: str, package: tuple, extra: dict) -> list[Message]:
-    """The messages of one trigger to one package (a row of `_reachable_packages`), channel by channel as
-    `_channels` orders them."""
-    _stop_id, pk, tracking_id, email, phone = package
-    # what _text and _channels read of a Package, without building one
-    stand_in = SimpleNamespace(pk=pk, tracking_id=tracking_id, recipient_email=email, recipient_phone=phone)
-    channels = _channels(stand_in)
+def _messages(route: Route, trigger: str, package, extra: dict) -> list[Message]:
+    """The messages of one trigger to one package (an outcome_reads.PackageRow: what _text and _channels read of a
+    Package), channel by channel as `_channels` orders them."""
+    channels = _channels(package)
     if not channels:
         return []
-    subject, body = _text(trigger, stand_in, **extra)
-    return [Message(package_id=pk, tracking_id=tracking_id, trigger=trigger, channel=channel, to=to,
+    subject, body = _text(trigger, package, **extra)
+    return [Message(package_id=package.pk, tracking_id=package.tracking_id, trigger=trigger, channel=channel, to=to,
                     subject=subject, body=body, route_id=route.pk) for channel, to in channels]
 
 
@@ -366,7 +369,13 @@ class _Simulation:
             self.last = mine
 
     def ahead(self, n: int) -> list[int]:
-        return [pk for pk in self.pending if self.kind[pk] == StopKind.ADDRESS][:n]
+        out = []
+        for pk in self.pending:
+            if len(out) == n:
+                break
+            if self.kind[pk] == StopKind.ADDRESS:
+                out.append(pk)
+        return out
 
     def delay_s(self) -> int:
         from routes.services.live import pace_of
