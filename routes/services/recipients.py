@@ -430,9 +430,17 @@ def _messages_write_portable(messages: list[Message], now: datetime) -> dict[int
     emails = OutboxEmail.objects.bulk_create([
         OutboxEmail(to=[m.to], subject=m.subject, body=m.body, dedupe_key=f"recipient:{written[k]}", created_at=now)
         for k, m in enumerate(messages) if k in written and m.channel == RecipientNotification.Channel.EMAIL])
-    for email in emails:
-        enqueue_on_commit("core.tasks.mail_send", email.pk)
+    _mails_send_on_commit([e.pk for e in emails])
     return written
+
+
+MAILS_PER_TASK = 20  # e-mails one task sends in turn (a few tasks a batch, so several workers share a big one)
+
+
+def _mails_send_on_commit(email_ids: list[int]) -> None:
+    """What `mail_queue` does for each e-mail (sent after commit by a task), with one task per MAILS_PER_TASK."""
+    for k in range(0, len(email_ids), MAILS_PER_TASK):
+        enqueue_on_commit("routes.recipient_mails_send", email_ids[k:k + MAILS_PER_TASK])
 
 
 _MESSAGE_COLUMNS = ["k", "package_id", "trigger", "channel", "to", "subject", "body", "sent_at"]
@@ -449,8 +457,7 @@ def _messages_write_postgresql(messages: list[Message], now: datetime) -> dict[i
         execute(cursor, _messages_sql_template().replace("{relation}", relation), [*params, now, now])
         rows = cursor.fetchall()
     written = {k: pk for kind, k, pk in rows if kind == "n"}
-    for _kind, _k, pk in sorted(r for r in rows if r[0] == "m"):
-        enqueue_on_commit("core.tasks.mail_send", pk)
+    _mails_send_on_commit(sorted(pk for kind, _k, pk in rows if kind == "m"))
     return written
 
 

@@ -188,3 +188,25 @@ def test_no_channel_in_use_tells_nobody(day, settings, django_capture_on_commit_
     for name in reference:
         assert batched[name] == reference[name], name
 
+
+
+def test_a_batchs_emails_go_to_the_broker_a_few_tasks_not_one_each(day, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    import core.taskqueue
+    from routes.services import recipients
+
+    world, route, stops = day
+    queued = []
+    monkeypatch.setattr(core.taskqueue, "enqueue", lambda task, *args: queued.append((task, args)))
+    monkeypatch.setattr(recipients, "MAILS_PER_TASK", 5)
+    before = set(OutboxEmail.objects.values_list("pk", flat=True))
+    with freeze_time(LATE), django_capture_on_commit_callbacks(execute=True):
+        driver_batch_apply(user=world.driver_users[0], items=[
+            {"client_id": str(uuid.uuid4()), "kind": kind, "stop": stops[sequence].pk,
+             **({"reason": reason} if reason else {})} for sequence, kind, reason in TAPS])
+    emails = sorted(set(OutboxEmail.objects.values_list("pk", flat=True)) - before)
+    assert len(emails) > 10  # a few tasks' worth
+    mail_tasks = [args for task, args in queued if task == "routes.recipient_mails_send"]
+    assert sorted(pk for (ids,) in mail_tasks for pk in ids) == emails
+    assert len(mail_tasks) == -(-len(emails) // 5)
+    assert not [task for task, _args in queued if task == "core.tasks.mail_send"]
