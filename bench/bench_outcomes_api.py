@@ -181,6 +181,10 @@ def _writer(url: str, work: list, day: str, start, out, kind: str = "hub"):
         bodies = [(raw, json.dumps(_body(hub_id, day))) for hub_id, raw in work]
     path = PATHS[kind]
     post(path, "{}", {})  # imports
+    if kind == "driver":  # the tasks modules, imported by the first task a process queues (once; not the batch's cost)
+        from core.taskqueue import task_named
+
+        task_named("routes.recipient_mails_send")
     start.wait()
     latencies, applied, cpu = [], 0, time.process_time()
     for raw, body in bodies:

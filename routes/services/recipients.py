@@ -81,9 +81,9 @@ def _hm(seconds: int | None) -> str:
     return f"{seconds // 3600 % 24:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _text(trigger: str, package: Package, *, eta_s=None, stops_away=None, reason="") -> tuple[str, str]:
-    """(subject, body) of one message."""
-    tid, url = package.tracking_id, tracking_url(package.pk)
+def _text(trigger: str, package: Package, *, eta_s=None, stops_away=None, reason="", url=None) -> tuple[str, str]:
+    """(subject, body) of one message (`url`: the package's tracking_url, when the caller has it)."""
+    tid, url = package.tracking_id, url or tracking_url(package.pk)
     if trigger == T.ROUTE_STARTED:
         return (_("Your package %(t)s is out for delivery") % {"t": tid},
                 _("Your package %(t)s is out for delivery today; expected around %(eta)s. Track it: %(url)s")
@@ -296,7 +296,7 @@ def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime, st
     for row in stops:
         by_route[row[0]].append(row)
     simulations = {route_id: _Simulation(routes[route_id], by_route[route_id], now) for route_id in route_ids}
-    messages, considered = [], set()
+    messages, considered, urls = [], set(), _tracking_urls()
     for tap in taps:
         sim = simulations[tap.route_id]
         sim.apply(tap)
@@ -306,7 +306,7 @@ def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime, st
             for package in by_stop.get(tap.stop_id, ()):
                 if (package.pk, trigger) not in considered:
                     considered.add((package.pk, trigger))
-                    messages.extend(_messages(sim.route, trigger, package, {"reason": reason}))
+                    messages.extend(_messages(sim.route, trigger, package, {"reason": reason}, urls))
         ahead = sim.ahead(n)
         fresh = [p for stop_id in ahead for p in by_stop.get(stop_id, ()) if (p.pk, T.NEARBY) not in considered]
         if not fresh:
@@ -316,7 +316,7 @@ def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime, st
         for package in sorted(fresh, key=lambda p: p.pk):
             considered.add((package.pk, T.NEARBY))
             messages.extend(_messages(sim.route, T.NEARBY, package, {
-                "stops_away": position[package.stop_id] + 1, "eta_s": sim.arrival[package.stop_id] + delay}))
+                "stops_away": position[package.stop_id] + 1, "eta_s": sim.arrival[package.stop_id] + delay}, urls))
     return messages
 
 
@@ -327,13 +327,20 @@ def _wanted_channels() -> set:
     return set(settings.RECIPIENT_NOTIFY_CHANNELS) & {"email", "sms"}
 
 
-def _messages(route: Route, trigger: str, package, extra: dict) -> list[Message]:
+def _tracking_urls():
+    """`tracking_url` for many packages: the link's path resolved once (reverse costs more than the signature)."""
+    marker = "0000000000.marker"
+    head, tail = tracking_url(0).replace(tracking_token(0), marker).split(marker)
+    return lambda package_id: f"{head}{tracking_token(package_id)}{tail}"
+
+
+def _messages(route: Route, trigger: str, package, extra: dict, urls) -> list[Message]:
     """The messages of one trigger to one package (an outcome_reads.PackageRow: what _text and _channels read of a
-    Package), channel by channel as `_channels` orders them."""
+    Package), channel by channel as `_channels` orders them; `urls` is `_tracking_urls()`."""
     channels = _channels(package)
     if not channels:
         return []
-    subject, body = _text(trigger, package, **extra)
+    subject, body = _text(trigger, package, **extra, url=urls(package.pk))
     return [Message(package_id=package.pk, tracking_id=package.tracking_id, trigger=trigger, channel=channel, to=to,
                     subject=subject, body=body, route_id=route.pk) for channel, to in channels]
 
@@ -434,7 +441,8 @@ def _messages_write_portable(messages: list[Message], now: datetime) -> dict[int
     return written
 
 
-MAILS_PER_TASK = 20  # e-mails one task sends in turn (a few tasks a batch, so several workers share a big one)
+# E-mails one task sends in turn: one task for a batch of 30 taps (some 60 e-mails), several for a bigger one.
+MAILS_PER_TASK = 100
 
 
 def _mails_send_on_commit(email_ids: list[int]) -> None:
