@@ -165,6 +165,22 @@ def route_stops(route_ids) -> list[tuple]:
     return _rows(_stops_sql(), [ids])
 
 
+@functools.cache
+def _stops_nearby_sql() -> str:
+    columns = ", ".join(f's."{c}"' for c in STOP_STATE)
+    return (f'SELECT {columns}, (SELECT l."nearby_stops" FROM "{_t(LiveSettings)}" l WHERE l."id" = 1) '  # noqa: S608
+            f'FROM "{_t(RouteStop)}" s WHERE s."route_id" = ANY(%s::bigint[]) ORDER BY s."route_id", s."sequence"')
+
+
+def route_stops_and_nearby(route_ids) -> tuple[list[tuple], int]:
+    """`route_stops` and `nearby_stops` in one round trip on PostgreSQL."""
+    if not _pg():
+        return route_stops(route_ids), nearby_stops()
+    rows = _rows(_stops_nearby_sql(), [sorted(route_ids)])
+    n = rows[0][-1] if rows else None
+    return [r[:-1] for r in rows], n if n is not None else nearby_stops()
+
+
 _live_settings = compiled_query(lambda pk: LiveSettings.objects.filter(pk=pk), PROBE_ID)
 
 

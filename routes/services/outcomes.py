@@ -32,10 +32,9 @@ from routes.models import (
 )
 from routes.services.outcome_reads import (
     client_ids_used,
-    nearby_stops,
     packages_at,
     proof_rules,
-    route_stops,
+    route_stops_and_nearby,
     stops_lock,
 )
 from routes.services.proof import (
@@ -158,8 +157,7 @@ def stop_outcomes_record(*, driver, entries: list[OutcomeEntry], not_found: Doma
     rows = stops_lock(driver=driver, stop_ids={e.stop_id for e in entries if e.stop_id is not None})
     used = client_ids_used([e.client_id for e in entries])
     taps = [Tap(stop_id=r.pk, route_id=r.route_id, status="") for r in rows.values()]
-    stops = route_stops({t.route_id for t in taps}) if taps else []
-    nearby = nearby_stops() if taps else 0
+    stops, nearby = route_stops_and_nearby({t.route_id for t in taps}) if taps else ([], 0)
     packages = defaultdict(list)
     read = packages_at(recipients_window(stops, taps, nearby)) if taps else []
     for package in read:
