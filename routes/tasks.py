@@ -142,3 +142,14 @@ def positions_purge() -> int:
     from routes.services.live import positions_purge as purge
 
     return purge()
+
+
+@shared_task(name="routes.recipient_mails_send", acks_late=True, ignore_result=True)
+def recipient_mails_send(email_ids: list[int]) -> None:
+    """After a batch of stop outcomes commits: send its recipients' e-mails (core.mail's outbox rows, each leased,
+    so a duplicate task sends nothing; what fails waits for `mail_sweep`). One task for many e-mails: a broker
+    message per e-mail cost the batch more than everything else it does."""
+    from core.mail import outbox_email_send
+
+    for email_id in email_ids:
+        outbox_email_send(email_id=email_id)

@@ -10,7 +10,8 @@ Item kinds (every item also has `client_id` and `occurred_at`, the phone's time)
   contact   {stop, channel: call|text}
 A driver reaches only their own published routes: another's id is rejected as not found.
 Runs of delivered/attempted items without files or scans (most of a day's taps) are applied together
-(core.offline.BatchHandler, routes.services.outcomes.stop_outcomes_record); the others one by one.
+(core.offline.BatchHandler, routes.services.outcomes.stop_outcomes_record), their recipients told what they would
+hear of the taps one by one; the others one by one.
 """
 
 from django.utils.dateparse import parse_datetime
@@ -57,11 +58,8 @@ def _outcomes_batch(user) -> BatchHandler:
                 note=_text(item, "note"), pin=_text(item, "pin", 8) if item.get("kind") == "delivered" else "",
                 age_checked=item.get("kind") == "delivered" and item.get("age_checked") is True,
                 occurred_at=_when(item)))
-        stops = RouteStop.objects.filter(route__driver__user=user, route__plan__status=PlanStatus.PUBLISHED)
-        answers = stop_outcomes_record(stops=stops, entries=entries, by=user,
+        answers = stop_outcomes_record(driver=user, entries=entries, by=user,
                                        not_found=NotFound(_("No such stop on your route.")))
-        if answers is None:
-            return None
         return [a if isinstance(a, Exception) else {"stop": a.pk, "status": a.status} for a in answers]
 
     return BatchHandler(kinds=frozenset({"delivered", "attempted"}), accepts=_plain_outcome, apply=apply)

@@ -23,13 +23,19 @@ from routes.models import (
     Package,
     PackageStatus,
     ProofKind,
-    ProofRule,
     RouteStatus,
     RouteStop,
     StopEvent,
     StopKind,
     StopProof,
     StopStatus,
+)
+from routes.services.outcome_reads import (
+    client_ids_used,
+    packages_at,
+    proof_rules,
+    route_stops_and_nearby,
+    stops_lock,
 )
 from routes.services.proof import (
     ProofGiven,
@@ -40,7 +46,13 @@ from routes.services.proof import (
     proofs_save,
     proofs_void,
 )
-from routes.services.recipients import recipients_reachable, recipients_stop_outcome
+from routes.services.recipients import (
+    Tap,
+    recipients_messages_write,
+    recipients_stop_outcome,
+    recipients_stop_outcomes,
+    recipients_window,
+)
 
 
 def _client_uuid(client_id):
@@ -132,29 +144,28 @@ class OutcomeEntry:
     occurred_at: datetime | None = None
 
 
-def stop_outcomes_record(*, stops, entries: list[OutcomeEntry], not_found: DomainError, by=None
-                         ) -> list | None:
-    """`stop_outcome_record` for a run of outcomes at once, in order: the same checks, rows and events, answering
-    for each entry its stop (applied, or already applied under that client id) or the `DomainError` that refuses
-    it. `stops` are the stops the sender may mark (any other is `not_found`). Every entry is checked before
-    anything is written, so a refused one changes nothing; the writes are one statement on PostgreSQL (CTEs), the
-    ORM's bulk calls elsewhere. Answers None, having changed nothing, when recipients on these routes may hear of
-    the outcomes: their messages ("delivered", "a few stops away") follow each outcome as it lands, so the caller
-    records them one by one with `stop_outcome_record`."""
-    ids = {e.stop_id for e in entries if e.stop_id is not None}
+def stop_outcomes_record(*, driver, entries: list[OutcomeEntry], not_found: DomainError, by=None) -> list:
+    """`stop_outcome_record` for a run of outcomes at once, in order: the same checks, rows, events and recipients'
+    messages, answering for each entry its stop (applied, or already applied under that client id) or the
+    `DomainError` that refuses it. `driver` (a user) may mark the stops of their routes on published plans; any
+    other stop is `not_found`. Every entry is checked before anything is written, so a refused one changes
+    nothing; the recipients hear what they would have heard of the outcomes one by one, in order
+    (`recipients_stop_outcomes`: delivered / attempted, "a few stops away" with the stops left and the ETA of that
+    moment, each once). On PostgreSQL the reads are prepared statements with plain rows (outcome_reads) and the
+    writes two statements of CTEs; the ORM elsewhere."""
     # Each stop and its route locked, as stop_outcome_record locks them; in one order, so two batches never deadlock.
-    rows = {r.pk: r for r in stops.select_for_update(of=("self", "route")).select_related("route__plan__station")
-            .filter(pk__in=ids).order_by("pk")}
-    if rows and recipients_reachable(route_ids={r.route_id for r in rows.values()}):
-        return None
-    used = dict(RouteStop.objects.filter(outcome_client_id__in=[e.client_id for e in entries])
-                .values_list("outcome_client_id", "pk"))
+    rows = stops_lock(driver=driver, stop_ids={e.stop_id for e in entries if e.stop_id is not None})
+    used = client_ids_used([e.client_id for e in entries])
+    taps = [Tap(stop_id=r.pk, route_id=r.route_id, status="") for r in rows.values()]
+    stops, nearby = route_stops_and_nearby({t.route_id for t in taps}) if taps else ([], 0)
     packages = defaultdict(list)
-    for package in Package.objects.filter(stop_id__in=list(rows)):
+    read = packages_at(recipients_window(stops, taps, nearby)) if taps else []
+    for package in read:
         packages[package.stop_id].append(package)
-    rules = list(ProofRule.objects.filter(active=True))
+    rules = proof_rules() if any(e.outcome == StopStatus.DELIVERED for e in entries) and rows else []
     now = timezone.now()
-    actor = by if by is not None and by.is_authenticated else None
+    actor_id = by.pk if by is not None and by.is_authenticated else None
+    audiences = {}
     out, changed, logs, proofs, outbox = [], [], [], [], []
     for entry in entries:
         row = rows.get(entry.stop_id)
@@ -173,20 +184,24 @@ def stop_outcomes_record(*, stops, entries: list[OutcomeEntry], not_found: Domai
         row.status, row.outcome_at, row.outcome_client_id = outcome, now, entry.client_id
         row.attempt_reason = entry.reason if outcome == StopStatus.ATTEMPTED else ""
         row.note = entry.note.strip()[:300]
-        row.photo.name = ""
         changed.append(row)
-        proofs.extend(StopProof(stop=row, kind=kind, required=required, detail=detail, taken_by=actor,
+        proofs.extend(StopProof(stop_id=row.pk, kind=kind, required=required, detail=detail, taken_by_id=actor_id,
                                 client_id=entry.client_id) for kind, required, detail in kinds)
-        logs.append(StopEvent(stop=row, actor=actor, from_status=StopStatus.PENDING, to_status=outcome,
-                              note=row.attempt_reason, client_id=entry.client_id, occurred_at=when, created_at=now))
+        logs.append((row.pk, actor_id, StopStatus.PENDING, outcome, row.attempt_reason, entry.client_id, when, now))
         payload = {"route_id": row.route_id, "stop_id": row.pk, "sequence": row.sequence,
                    "tracking_ids": [p.tracking_id for p in packages[row.pk]], "occurred_at": when.isoformat()}
+        audience = audiences.get(row.route_id) or audiences.setdefault(row.route_id, _audience(row.route))
         if outcome == StopStatus.DELIVERED:
-            outbox.append(("stop.delivered", row, {**payload, "proof": [k for k, _r, _d in kinds]},
-                           _audience(row.route)))
+            outbox.append(("stop.delivered", row, {**payload, "proof": [k for k, _r, _d in kinds]}, audience))
         else:
-            outbox.append(("stop.attempted", row, {**payload, "reason": entry.reason}, _audience(row.route)))
+            outbox.append(("stop.attempted", row, {**payload, "reason": entry.reason}, audience))
     if changed:
+        routes = {r.route_id: r.route for r in changed}
+        messages = recipients_stop_outcomes(
+            routes=routes, now=now, stops=stops, packages=read, nearby=nearby,
+            taps=[Tap(stop_id=r.pk, route_id=r.route_id, status=r.status, attempt_reason=r.attempt_reason)
+                  for r in changed])
+        outbox.extend(recipients_messages_write(messages, routes=routes, now=now))
         _outcomes_write(changed, logs, proofs, outbox, now)
     return out
 
@@ -214,7 +229,11 @@ def _outcome_checks(entry: OutcomeEntry, row: RouteStop, used: dict, packages: l
         return []  # an attempt carries no proof rule
     needs = proof_needs(packages=packages, rules=rules)
     given = ProofGiven(pin=str(entry.pin or ""), age_checked=bool(entry.age_checked))
-    proof_check(stop=row, needs=needs, given=given)
+    if needs.kinds() or given.pin or given.age_checked:
+        # proof_check reads the stop's packages' PIN through the ORM: a RouteStop it can filter on
+        proof_check(stop=row if isinstance(row, RouteStop) else RouteStop(pk=row.pk, sequence=row.sequence,
+                                                                          route_id=row.route_id),
+                    needs=needs, given=given)
     kinds = []  # as proofs_save writes them (no files here)
     if needs.pin and given.pin.strip():
         kinds.append((ProofKind.PIN, needs.pin, _("PIN matched")))
@@ -233,16 +252,18 @@ def _package_status(outcome: str) -> str:
     return PackageStatus.DELIVERED if outcome == StopStatus.DELIVERED else PackageStatus.ATTEMPTED
 
 
-def _outcomes_write(rows: list[RouteStop], logs: list[StopEvent], proofs: list[StopProof], outbox: list, now):
-    """The run's changed stops, their log rows, their packages' status and the outbox events: one statement on
-    PostgreSQL, the ORM's bulk calls elsewhere (the embedded default's SQLite). Webhooks are told after commit,
-    as `event_record` tells them."""
+def _outcomes_write(rows: list, logs: list[tuple], proofs: list[StopProof], outbox: list, now):
+    """The run's changed stops, their log rows (tuples in _LOG_COLUMNS order), their packages' status and the
+    outbox events: one statement on PostgreSQL, the ORM's bulk calls elsewhere (the embedded default's SQLite,
+    where `rows` are RouteStop instances). Webhooks are told after commit, as `event_record` tells them."""
     addressed = [r for r in rows if r.kind == StopKind.ADDRESS]  # a hub's parcels are the hub's business
     if proofs:
         StopProof.objects.bulk_create(proofs)
     if connection.vendor != "postgresql":
+        for row in rows:
+            row.photo.name = ""
         RouteStop.objects.bulk_update(rows, _STOP_FIELDS)
-        StopEvent.objects.bulk_create(logs)
+        StopEvent.objects.bulk_create([StopEvent(**dict(zip(_LOG_COLUMNS, log, strict=True))) for log in logs])
         for outcome in {r.status for r in addressed}:
             Package.objects.filter(stop__in=[r for r in addressed if r.status == outcome]).update(
                 status=_package_status(outcome))
@@ -252,9 +273,7 @@ def _outcomes_write(rows: list[RouteStop], logs: list[StopEvent], proofs: list[S
     ctes = [update_cte("stop_updates", RouteStop._meta.db_table, "id", ["id", *_STOP_FIELDS], _STOP_CASTS,
                         [(r.pk, r.status, r.outcome_at, r.outcome_client_id, r.attempt_reason, r.note, "")
                          for r in rows]),
-            insert_cte("stop_events", StopEvent._meta.db_table, _LOG_COLUMNS, _LOG_CASTS,
-                       [(e.stop_id, e.actor_id, e.from_status, e.to_status, e.note, e.client_id, e.occurred_at,
-                         e.created_at) for e in logs]),
+            insert_cte("stop_events", StopEvent._meta.db_table, _LOG_COLUMNS, _LOG_CASTS, logs),
             *events_insert_ctes(outbox, now=now, ids=ids)]
     if addressed:
         ctes.append(update_cte("package_updates", Package._meta.db_table, "stop_id", ["stop_id", "status"],

@@ -9,22 +9,28 @@ Integrators hear `recipient.notified` (no contact details in it).
 Triggers: the route starts (and the first few stops are already "a few stops away"), the driver comes within
 LiveSettings.nearby_stops stops, a delivery, a failed attempt."""
 
+import functools
 import uuid
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audience import Audience
+from core.bulksql import rows_relation
+from core.compiled import execute
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.events import events_record_bulk
 from core.mail import mail_queue
+from core.models import OutboxEmail
+from core.taskqueue import enqueue_on_commit
+from hubs.models import AttemptReason
 from routes.models import (
     LiveSettings,
     NotificationTrigger,
@@ -37,6 +43,7 @@ from routes.models import (
     StopKind,
     StopStatus,
 )
+from routes.services.outcome_reads import nearby_stops, packages_at, route_stops
 
 T = NotificationTrigger
 _SIGNER = signing.Signer(salt="routes.tracking", sep=".")
@@ -74,9 +81,9 @@ def _hm(seconds: int | None) -> str:
     return f"{seconds // 3600 % 24:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _text(trigger: str, package: Package, *, eta_s=None, stops_away=None, reason="") -> tuple[str, str]:
-    """(subject, body) of one message."""
-    tid, url = package.tracking_id, tracking_url(package.pk)
+def _text(trigger: str, package: Package, *, eta_s=None, stops_away=None, reason="", url=None) -> tuple[str, str]:
+    """(subject, body) of one message (`url`: the package's tracking_url, when the caller has it)."""
+    tid, url = package.tracking_id, url or tracking_url(package.pk)
     if trigger == T.ROUTE_STARTED:
         return (_("Your package %(t)s is out for delivery") % {"t": tid},
                 _("Your package %(t)s is out for delivery today; expected around %(eta)s. Track it: %(url)s")
@@ -145,7 +152,8 @@ def sms_send(*, notification_ids) -> None:
     from routes.sms import SmsError, sms_backend
 
     backend = sms_backend()
-    for row in RecipientNotification.objects.filter(pk__in=list(notification_ids), sent_at__isnull=True):
+    # in the order written (a batch of outcomes writes them in the order of its taps)
+    for row in RecipientNotification.objects.filter(pk__in=list(notification_ids), sent_at__isnull=True).order_by("pk"):
         try:
             backend.send(to=row.to, body=row.body)
         except (SmsError, OSError) as exc:
@@ -191,18 +199,6 @@ def recipients_route_started(*, route: Route, now: datetime | None = None) -> in
         return sent + _nearby(route, now)
 
 
-def recipients_reachable(*, route_ids) -> bool:
-    """Whether any recipient on these routes can be told anything (a package at an address stop with an e-mail or
-    a phone on a channel the program uses): when none can, `recipients_stop_outcome` writes and sends nothing."""
-    wanted = set(settings.RECIPIENT_NOTIFY_CHANNELS)
-    q = Q(pk__in=[])
-    if "email" in wanted:
-        q |= ~Q(recipient_email="")
-    if "sms" in wanted:
-        q |= ~Q(recipient_phone="")
-    return Package.objects.filter(q, stop__route_id__in=list(route_ids), stop__kind=StopKind.ADDRESS).exists()
-
-
 def recipients_stop_outcome(*, stop: RouteStop, now: datetime | None = None) -> int:
     """After a stop's outcome: its recipients hear delivered / attempted, the next few that the driver is close.
     Call inside the outcome's transaction (or after it); a second call sends nothing new."""
@@ -217,6 +213,278 @@ def recipients_stop_outcome(*, stop: RouteStop, now: datetime | None = None) -> 
             packages = _address_packages([stop])
             sent += _notify(route, trigger, packages, {p.pk: {"reason": reason} for p in packages})
         return sent + _nearby(route, now)
+
+
+# -- a batch of outcomes ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tap:
+    """One outcome of a batch, as its recipients hear of it: the stop, its route and what the driver reported."""
+
+    stop_id: int
+    route_id: int
+    status: str
+    attempt_reason: str = ""
+
+
+@dataclass
+class Message:
+    """One message `recipients_stop_outcome` would write at that point of the batch (when not already written)."""
+
+    package_id: int
+    tracking_id: str
+    trigger: str
+    channel: str
+    to: str
+    subject: str
+    body: str
+    route_id: int
+
+
+class _PackageRef:
+    """What the outbox reads of an event's subject (its model and its pk), without building the Package."""
+
+    __slots__ = ("pk",)
+    _meta = Package._meta
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def recipients_window(stops: list[tuple], taps: list[Tap], n: int) -> set[int]:
+    """The stops whose recipients `taps` may tell something: the tapped stops and, on each route, the first n + (its
+    taps) pending address stops (`stops` in outcome_reads.STOP_STATE's columns, by route and sequence)."""
+    count = defaultdict(int)
+    for tap in taps:
+        count[tap.route_id] += 1
+    window = {t.stop_id for t in taps}
+    left = {route_id: n + k for route_id, k in count.items()}
+    for route_id, pk, _sequence, kind, status, *_rest in stops:
+        if left.get(route_id, 0) > 0 and kind == StopKind.ADDRESS and status == StopStatus.PENDING:
+            window.add(pk)
+            left[route_id] -= 1
+    return window
+
+
+def recipients_stop_outcomes(*, routes: dict, taps: list[Tap], now: datetime, stops: list[tuple] | None = None,
+                             packages: list | None = None, nearby: int | None = None) -> list[Message]:
+    """What `recipients_stop_outcome` would tell recipients after each of `taps`, called one by one in their order
+    with the clock at `now` (the stops' outcome time): delivered / attempted to the stop's recipients, "a few stops
+    away" (with the stops left and the ETA of that moment) to those who came within `LiveSettings.nearby_stops`,
+    each at most once per package, trigger and channel. Reads the routes' stops as they were before the taps
+    (call it before writing them); `routes` maps each route id to its Route (with plan and station). A caller that
+    read them already passes the routes' `stops` (outcome_reads.route_stops), `nearby` (outcome_reads.nearby_stops)
+    and the `packages` (outcome_reads.PackageRow) at least of `recipients_window`. A message already written
+    earlier is still in the list: `recipients_messages_write` skips it, as `_notify` does."""
+    if not taps or not _wanted_channels():
+        return []
+    route_ids = sorted({t.route_id for t in taps})
+    stops = route_stops(route_ids) if stops is None else stops
+    n = nearby_stops() if nearby is None else nearby
+    if packages is None:
+        packages = packages_at(recipients_window(stops, taps, n))
+    open_address = {s[1] for s in stops if s[3] == StopKind.ADDRESS and s[4] == StopStatus.PENDING}
+    packages = sorted((p for p in packages if p.stop_id in open_address and (p.recipient_email or p.recipient_phone)),
+                      key=lambda p: p.pk)  # as _address_packages orders them
+    if not packages:
+        return []
+    by_stop = defaultdict(list)
+    for package in packages:
+        by_stop[package.stop_id].append(package)
+    by_route = defaultdict(list)
+    for row in stops:
+        by_route[row[0]].append(row)
+    simulations = {route_id: _Simulation(routes[route_id], by_route[route_id], now) for route_id in route_ids}
+    messages, considered, urls = [], set(), _tracking_urls()
+    for tap in taps:
+        sim = simulations[tap.route_id]
+        sim.apply(tap)
+        if sim.kind[tap.stop_id] == StopKind.ADDRESS:
+            trigger = T.DELIVERED if tap.status == StopStatus.DELIVERED else T.ATTEMPTED
+            reason = str(_REASONS.get(tap.attempt_reason, tap.attempt_reason)) if tap.attempt_reason else ""
+            for package in by_stop.get(tap.stop_id, ()):
+                if (package.pk, trigger) not in considered:
+                    considered.add((package.pk, trigger))
+                    messages.extend(_messages(sim.route, trigger, package, {"reason": reason}, urls))
+        ahead = sim.ahead(n)
+        fresh = [p for stop_id in ahead for p in by_stop.get(stop_id, ()) if (p.pk, T.NEARBY) not in considered]
+        if not fresh:
+            continue
+        delay = max(sim.delay_s(), 0)
+        position = {stop_id: k for k, stop_id in enumerate(ahead)}
+        for package in sorted(fresh, key=lambda p: p.pk):
+            considered.add((package.pk, T.NEARBY))
+            messages.extend(_messages(sim.route, T.NEARBY, package, {
+                "stops_away": position[package.stop_id] + 1, "eta_s": sim.arrival[package.stop_id] + delay}, urls))
+    return messages
+
+
+_REASONS = dict(AttemptReason.choices)  # what get_attempt_reason_display() shows
+
+
+def _wanted_channels() -> set:
+    return set(settings.RECIPIENT_NOTIFY_CHANNELS) & {"email", "sms"}
+
+
+def _tracking_urls():
+    """`tracking_url` for many packages: the link's path resolved once (reverse costs more than the signature)."""
+    marker = "0000000000.marker"
+    head, tail = tracking_url(0).replace(tracking_token(0), marker).split(marker)
+    return lambda package_id: f"{head}{tracking_token(package_id)}{tail}"
+
+
+def _messages(route: Route, trigger: str, package, extra: dict, urls) -> list[Message]:
+    """The messages of one trigger to one package (an outcome_reads.PackageRow: what _text and _channels read of a
+    Package), channel by channel as `_channels` orders them; `urls` is `_tracking_urls()`."""
+    channels = _channels(package)
+    if not channels:
+        return []
+    subject, body = _text(trigger, package, **extra, url=urls(package.pk))
+    return [Message(package_id=package.pk, tracking_id=package.tracking_id, trigger=trigger, channel=channel, to=to,
+                    subject=subject, body=body, route_id=route.pk) for channel, to in channels]
+
+
+class _Simulation:
+    """One route's stops as the taps of a batch change them, with what `route_pace` and `_nearby` read of them:
+    the pending address stops in order, the last outcome (`-outcome_at, -sequence`, NULLs where the database
+    puts them) and the next pending stop."""
+
+    def __init__(self, route: Route, stops: list[tuple], now: datetime):
+        self.route, self.now = route, now
+        self.kind = {s[1]: s[3] for s in stops}
+        self.arrival = {s[1]: s[6] for s in stops}
+        self.sequence = {s[1]: s[2] for s in stops}
+        self.end = {s[1]: s[6] + s[7] for s in stops}
+        self.pending = [s[1] for s in stops if s[4] == StopStatus.PENDING]  # by sequence
+        done = [(s[5], s[2], s[1]) for s in stops if s[4] != StopStatus.PENDING]
+        self.last = max(done, key=self._order) if done else None
+
+    @staticmethod
+    def _order(done: tuple):
+        """The sort key of `-outcome_at, -sequence` (largest first): PostgreSQL puts NULLs first when descending,
+        SQLite last."""
+        at, sequence, _pk = done
+        nulls_first = connection.vendor == "postgresql"
+        return (at is None) == nulls_first, at or datetime.min.replace(tzinfo=UTC), sequence
+
+    def apply(self, tap: Tap) -> None:
+        if tap.stop_id in self.pending:
+            self.pending.remove(tap.stop_id)
+        mine = (self.now, self.sequence[tap.stop_id], tap.stop_id)
+        if self.last is None or self._order(mine) > self._order(self.last):
+            self.last = mine
+
+    def ahead(self, n: int) -> list[int]:
+        out = []
+        for pk in self.pending:
+            if len(out) == n:
+                break
+            if self.kind[pk] == StopKind.ADDRESS:
+                out.append(pk)
+        return out
+
+    def delay_s(self) -> int:
+        from routes.services.live import pace_of
+
+        at, _sequence, pk = self.last if self.last else (None, None, None)
+        pace = pace_of(route=self.route, now=self.now, done=0, left=0, attempted=0, last_outcome_at=at,
+                       last_planned_end_s=self.end[pk] if pk is not None else None,
+                       next_planned_s=self.arrival[self.pending[0]] if self.pending else None, started=True)
+        return pace.delay_s or 0
+
+
+def recipients_messages_write(messages: list[Message], *, routes: dict, now: datetime) -> list[tuple]:
+    """Write `messages` (`recipients_stop_outcomes`) as `_notify` writes them: the rows that do not exist yet
+    (unique per package, trigger and channel), e-mails queued and texts sent after commit for those rows only.
+    Answers the `recipient.notified` events of the packages told, `(type, subject, payload, audience)`, for the
+    caller to write with its own events. One statement on PostgreSQL; the ORM's bulk calls elsewhere."""
+    if not messages:
+        return []
+    if connection.vendor == "postgresql":
+        written = _messages_write_postgresql(messages, now)
+    else:
+        written = _messages_write_portable(messages, now)
+    sms_ids = [written[k] for k, m in enumerate(messages) if k in written and m.channel == "sms"]
+    if sms_ids:
+        transaction.on_commit(lambda: sms_send(notification_ids=sms_ids), robust=True)
+    told = {}
+    for k, m in enumerate(messages):
+        if k in written:
+            told.setdefault((m.package_id, m.trigger), (m, []))[1].append(m.channel)
+    events = []
+    for (package_id, trigger), (m, channels) in told.items():
+        route = routes[m.route_id]
+        events.append(("recipient.notified", _PackageRef(package_id), {
+            "tracking_id": m.tracking_id, "trigger": trigger, "channels": sorted(channels), "route": route.pk,
+            "service_date": route.service_date.isoformat()},
+            Audience.partners([route.partner_id] if route.partner_id else [])))
+    return events
+
+
+def _messages_write_portable(messages: list[Message], now: datetime) -> dict[int, int]:
+    """{index in `messages`: notification id} of the rows written; e-mails queued for them."""
+    batch = uuid.uuid4()
+    RecipientNotification.objects.bulk_create([
+        RecipientNotification(package_id=m.package_id, trigger=m.trigger, channel=m.channel, to=m.to, body=m.body,
+                              batch=batch, created_at=now,
+                              sent_at=now if m.channel == RecipientNotification.Channel.EMAIL else None)
+        for m in messages], ignore_conflicts=True)
+    ids = {(r[1], r[2], r[3]): r[0] for r in RecipientNotification.objects.filter(batch=batch).values_list(
+        "pk", "package_id", "trigger", "channel")}
+    written = {k: ids[(m.package_id, m.trigger, m.channel)] for k, m in enumerate(messages)
+               if (m.package_id, m.trigger, m.channel) in ids}
+    emails = OutboxEmail.objects.bulk_create([
+        OutboxEmail(to=[m.to], subject=m.subject, body=m.body, dedupe_key=f"recipient:{written[k]}", created_at=now)
+        for k, m in enumerate(messages) if k in written and m.channel == RecipientNotification.Channel.EMAIL])
+    _mails_send_on_commit([e.pk for e in emails])
+    return written
+
+
+# E-mails one task sends in turn: one task for a batch of 30 taps (some 60 e-mails), several for a bigger one.
+MAILS_PER_TASK = 100
+
+
+def _mails_send_on_commit(email_ids: list[int]) -> None:
+    """What `mail_queue` does for each e-mail (sent after commit by a task), with one task per MAILS_PER_TASK."""
+    for k in range(0, len(email_ids), MAILS_PER_TASK):
+        enqueue_on_commit("routes.recipient_mails_send", email_ids[k:k + MAILS_PER_TASK])
+
+
+_MESSAGE_COLUMNS = ["k", "package_id", "trigger", "channel", "to", "subject", "body", "sent_at"]
+_MESSAGE_CASTS = ["integer", "bigint", "varchar", "varchar", "varchar", "text", "text", "timestamptz"]
+
+
+def _messages_write_postgresql(messages: list[Message], now: datetime) -> dict[int, int]:
+    """One statement: the notification rows (skipping those that exist), then an outbox e-mail for each e-mail
+    row written, in the messages' order; answers what `_messages_write_portable` answers."""
+    relation, params = rows_relation(_MESSAGE_COLUMNS, _MESSAGE_CASTS, [
+        (k, m.package_id, m.trigger, m.channel, m.to, m.subject, m.body,
+         now if m.channel == RecipientNotification.Channel.EMAIL else None) for k, m in enumerate(messages)])
+    with connection.cursor() as cursor:
+        execute(cursor, _messages_sql_template().replace("{relation}", relation), [*params, now, now])
+        rows = cursor.fetchall()
+    written = {k: pk for kind, k, pk in rows if kind == "n"}
+    _mails_send_on_commit(sorted(pk for kind, _k, pk in rows if kind == "m"))
+    return written
+
+
+@functools.cache
+def _messages_sql_template() -> str:
+    notification, email = RecipientNotification._meta.db_table, OutboxEmail._meta.db_table
+    # Identifiers from model metadata; every value is a parameter ({relation} is core.bulksql's).
+    return (
+        "WITH v AS MATERIALIZED (SELECT * FROM {relation}), "  # noqa: S608 - see above
+        f'n AS (INSERT INTO "{notification}" ("package_id", "trigger", "channel", "to", "body", "sent_at", "error", '
+        '"batch", "created_at") SELECT v."package_id", v."trigger", v."channel", v."to", v."body", v."sent_at", '
+        "'', NULL, %s FROM v ORDER BY v.k ON CONFLICT DO NOTHING "
+        'RETURNING "id", "package_id", "trigger", "channel"), '
+        "w AS (SELECT v.k, n.id FROM n JOIN v USING (package_id, trigger, channel)), "
+        f'm AS (INSERT INTO "{email}" ("to", "from_email", "subject", "body", "html", "dedupe_key", "created_at", '
+        '"attempts", "last_error") SELECT jsonb_build_array(v."to"), \'\', v."subject", v."body", \'\', '
+        "'recipient:' || w.id, %s, 0, '' FROM w JOIN v USING (k) WHERE v.channel = 'email' "
+        'ORDER BY w.k RETURNING "id") '
+        "SELECT 'n', w.k, w.id FROM w UNION ALL SELECT 'm', m.id, m.id FROM m")
 
 
 # -- what the page shows -----------------------------------------------------------------------------------------
