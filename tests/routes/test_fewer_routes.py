@@ -2,8 +2,8 @@
 routes the best plan uses less the lightest one's van, every stop is placed again, and the answer reads back on
 the whole fleet; no trial where the loads cannot fit."""
 
-import pyvrp
 import pytest
+import pyvrp
 from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
 
 from routes.solver import Point, Problem, Stop, VehicleType
