@@ -39,6 +39,7 @@ from routes.solver.types import NO_LIMIT, Problem, Progress, Solution, Unassigne
 
 _MAX = pyvrp.constants.MAX_VALUE
 REPORT_EVERY = 0.5  # seconds between progress reports from inside a search
+TRIAL_PATIENCE = 0.25  # of an epoch, for a one-route-fewer trial to find a feasible plan (see _FewerRoutes)
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,16 @@ def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial,
     ls = _local_search(data, rng, sp)
     params = PenaltyParams()
     pm = PenaltyManager(params.midpoint_penalties(data), params)
+    warm = initial is not None
     if initial is None:
         initial = ls(pyvrp.Solution.make_random(data, rng), pm.max_cost_evaluator(), exhaustive=True)
     ils_params = IteratedLocalSearchParams(num_iters_no_improvement=sp.iters_no_improvement,
                                            history_length=sp.history_length)
     board = board or _Alone()
     report = None if progress is None else _Reporting(seconds, progress)
-    fewer = _FewerRoutes(data, lambda capped: _local_search(capped, rng, sp), sp.fewer_routes_tries)
+    # A warm start (a big day's route group, a polish) already has its routes; trials there measured longer days.
+    tries = 0 if warm else sp.fewer_routes_tries
+    fewer = _FewerRoutes(data, lambda capped: _local_search(capped, rng, sp), tries)
     best, current, tried = None, initial, True
     while (left := seconds - (time.monotonic() - started)) > 0 or best is None:
         limit = MaxRuntime(min(max(left, 0.01), max(sp.epoch_min, seconds * sp.epoch_share)))
@@ -149,9 +153,12 @@ def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial,
         trial = None if tried or best is None else fewer.trial(best, pm)  # every other epoch at most
         if trial is None:
             found = IteratedLocalSearch(data, pm, ls, current, ils_params).run(stop, collect_stats=False).best
-        else:
+        else:  # a trial still without a feasible plan after a quarter of its epoch gives up
             capped, capped_ls, start = trial
-            found = IteratedLocalSearch(capped, pm, capped_ls, start, ils_params).run(stop, collect_stats=False).best
+            give_up = time.monotonic() + TRIAL_PATIENCE * max(sp.epoch_min, seconds * sp.epoch_share)
+            found = IteratedLocalSearch(capped, pm, capped_ls, start, ils_params).run(
+                lambda cost, stop=stop, give_up=give_up: stop(cost) or (cost >= _MAX and time.monotonic() > give_up),
+                collect_stats=False).best
             found = fewer.back(found)
             fewer.record(best, improved=_rank(found, pm) < _rank(best, pm))
         tried = trial is not None
@@ -179,8 +186,10 @@ class _FewerRoutes:
     but a search that has settled on one route more rarely finds its way down: closing a route means first
     overloading the others. A trial caps the fleet at the routes the best plan uses, less the lightest route's
     van, starts from the best plan without that route (the local search puts its stops back in, penalised for
-    any overload) and searches one epoch. Its plan is kept only if it ranks better; `tries` failed trials at
-    one route count end the trials there."""
+    any overload) and searches one epoch, or a quarter of one if it finds no feasible plan by then. Its plan is
+    kept only if it ranks better; `tries` failed trials at one route count end the trials there. Warm-started
+    searches (a big day's route groups) make no trials: on 10,000-package days they measured 2,954 km against
+    3,012 with them (mean of two days, 90 s)."""
 
     def __init__(self, data: pyvrp.ProblemData, make_ls, tries: int):
         self.data, self.make_ls, self.tries = data, make_ls, tries
