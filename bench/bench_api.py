@@ -1,12 +1,12 @@
 """API throughput against the framework's own ceiling: our hot lists beside a bare DRF list, same machine, same run.
 
-Starts the project under gunicorn (-w 2, production settings: DJANGO_ENV=production, behind a proxy that says
-https) on its own database (dsp_bench_api), and the bare reference app of `bench/bare_drf/` (one model, a
-cursor-paginated list of 50 rows of five fields, no authentication, DRF's JSON renderer) on dsp_bench_bare, both
-on the DATABASE_URL server. Runs `wrk -t2 -c32` against each pair back to back, several rounds, and prints req/s,
-mean and p99 latency, CPU ms per request of the gunicorn processes and the ratio ours / bare, with the load
-average beside each pair (the machine is shared; the ratio is the figure). Then queries per request at 10,
-50-of-1,000 and 500-of-1,000 rows (the page-size cap) for each list: constant.
+Starts the project under gunicorn (-w 2, production settings: DJANGO_ENV=production, behind a proxy that says https)
+on its own database (dsp_bench_api), and the bare reference app of `bench/bare_drf/` (one model, a cursor-paginated
+list of 50 rows of five fields, no authentication, DRF's JSON renderer) on dsp_bench_bare, both on the DATABASE_URL
+server. Runs `wrk -t2 -c32` against each pair back to back, several rounds, and prints req/s, mean and p99 latency,
+CPU ms per request (the gunicorn processes, wrk, and the whole machine: what is left is mostly PostgreSQL) and the
+ratio ours / bare, with the load average beside each pair (the machine is shared; the ratio is the figure). Then
+queries per request at 10, 50-of-1,000 and 500-of-1,000 rows (the page-size cap) for each list: constant.
 
     python bench/bench_api.py [--seconds 8] [--rounds 3] [--port 16385] [--only expand]
 
@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -33,10 +34,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from proc_cpu import TICK, machine_ticks  # noqa: E402  (bench/, beside this file)
+
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 DAY = date(2026, 3, 10)  # the routes' day; the hub's "today" is its local today
-TICK = os.sysconf("SC_CLK_TCK")
 THROTTLE_USER = "100000000/min"  # the bench measures the lists, not the rate limit (which still runs: one round trip)
 
 
@@ -211,18 +213,27 @@ def _cpu_ticks(proc) -> int:
     return total
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's waited-for children (wrk's runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text).groups()  # wrk's units (minutes on a stalled run)
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
 
 
 def _wrk(url, headers, seconds, proc) -> dict:
+    """wrk's figures, and CPU ms per request of the server's processes, of wrk itself and of the whole machine (the
+    server, its database backends, wrk and the kernel's loopback work)."""
     cmd = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
     for header in headers:
         cmd[1:1] = ["-H", header]
-    before = _cpu_ticks(proc)
+    before, all_before, wrk_before = _cpu_ticks(proc), machine_ticks(), _children_cpu()
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    ticks = _cpu_ticks(proc) - before
+    ticks, all_ticks = _cpu_ticks(proc) - before, machine_ticks() - all_before
+    wrk_s = _children_cpu() - wrk_before
     if "Non-2xx" in out:
         raise SystemExit(f"errors under load for {url}:\n{out}")
     try:
@@ -231,7 +242,8 @@ def _wrk(url, headers, seconds, proc) -> dict:
                 "mean_ms": _ms(re.search(r"Latency\s+(\S+)", out).group(1)),
                 # the distribution's own line: "52.99%" in a +/- Stdev column must not pass for the 99th percentile
                 "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)),
-                "cpu_ms": ticks * 1000 / TICK / max(requests, 1)}
+                "cpu_ms": ticks * 1000 / TICK / max(requests, 1),
+                "all_ms": all_ticks * 1000 / TICK / max(requests, 1), "wrk_ms": wrk_s * 1000 / max(requests, 1)}
     except (AttributeError, ValueError):
         raise SystemExit(f"could not read wrk's figures for {url}:\n{out}") from None
 
@@ -335,7 +347,7 @@ def _load(args, tokens, ours, bare) -> dict:
     _wrk(bare_url, [], 3, bare)
     figures = {}
     print(f"{'list':<34} {'round':>5} {'ours r/s':>9} {'bare r/s':>9} {'ratio':>6} {'mean ms':>13} "
-          f"{'p99 ms':>13} {'CPU ms/req':>11}  load average")
+          f"{'p99 ms':>13} {'app ms/req':>11} {'wrk ms/req':>11} {'all ms/req':>11}  load average")
     for name, (url, who) in targets.items():
         ratios = []
         for k in range(args.rounds):
@@ -344,7 +356,8 @@ def _load(args, tokens, ours, bare) -> dict:
             ratios.append(o["rps"] / b["rps"])
             print(f"{name:<34} {k + 1:>5} {o['rps']:>9.0f} {b['rps']:>9.0f} {ratios[-1]:>6.2f} "
                   f"{o['mean_ms']:>6.1f}/{b['mean_ms']:<6.1f} {o['p99_ms']:>6.1f}/{b['p99_ms']:<6.1f} "
-                  f"{o['cpu_ms']:>5.1f}/{b['cpu_ms']:<5.1f}  {_loadavg()}", flush=True)
+                  f"{o['cpu_ms']:>5.1f}/{b['cpu_ms']:<5.1f} {o['wrk_ms']:>5.1f}/{b['wrk_ms']:<5.1f} "
+                  f"{o['all_ms']:>5.1f}/{b['all_ms']:<5.1f}  {_loadavg()}", flush=True)
         figures[name] = {"ratio_median": round(statistics.median(ratios), 2), "ratios": [round(r, 2) for r in ratios],
                          "goal": 0.5}
     return figures

@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from proc_cpu import TICK, backend_ticks  # noqa: E402  (bench/, beside this file)
+
 PARCELS = 30
 
 
@@ -227,23 +229,6 @@ def _poster(handler):
     return post
 
 
-def _backend_ticks(database: str) -> int:
-    """CPU ticks (user + system) of the PostgreSQL backends serving `database` (their titles name it)."""
-    total = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                title = f.read().decode(errors="ignore")
-            if not title.startswith("postgres: ") or f" {database} " not in title:
-                continue
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            continue
-    return total
-
-
 def _round(url: str, hubs: list, day: str, writers: int, kind: str = "hub") -> dict:
     ctx = multiprocessing.get_context("spawn")
     start, out = ctx.Barrier(writers + 1), ctx.Queue()
@@ -253,10 +238,10 @@ def _round(url: str, hubs: list, day: str, writers: int, kind: str = "hub") -> d
         p.start()
     start.wait()
     database = url.rsplit("/", 1)[1]
-    ticks, t0 = _backend_ticks(database), time.perf_counter()
+    ticks, t0 = backend_ticks(database), time.perf_counter()
     results = [out.get() for _ in procs]
     elapsed = time.perf_counter() - t0
-    db_ticks = _backend_ticks(database) - ticks  # the writers' backends are still connected: they exit below
+    db_ticks = backend_ticks(database) - ticks  # the writers' backends are still connected: they exit below
     for p in procs:
         p.join()
     applied = sum(a for a, _, _ in results)
@@ -266,7 +251,7 @@ def _round(url: str, hubs: list, day: str, writers: int, kind: str = "hub") -> d
     return {"batches": len(latencies), "applied": applied, "seconds": round(elapsed, 2),
             "outcomes_per_s": round(applied / elapsed), "batch_p50_ms": round(statistics.median(latencies) * 1000, 1),
             "batch_p99_ms": round(p99 * 1000, 1), "app_cpu_ms_per_batch": round(cpu * 1000 / len(latencies), 1),
-            "db_cpu_ms_per_batch": round(db_ticks * 1000 / os.sysconf("SC_CLK_TCK") / len(latencies), 1),
+            "db_cpu_ms_per_batch": round(db_ticks * 1000 / TICK / len(latencies), 1),
             "loadavg": [round(x, 2) for x in os.getloadavg()]}
 
 
