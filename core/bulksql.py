@@ -17,6 +17,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import orjson
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import Promise
 
 from core.compiled import execute, fetch
@@ -26,6 +27,15 @@ def json_value(encoded: str) -> orjson.Fragment:
     """A value already encoded as JSON (an outbox payload), for a `jsonb` column: it travels as that JSON, not as
     a string of it."""
     return orjson.Fragment(encoded)
+
+
+_django_default = DjangoJSONEncoder().default
+
+
+def django_json(value) -> orjson.Fragment:
+    """`value` for a JSONField whose encoder is DjangoJSONEncoder (outbox payloads, offline receipts), as that
+    encoder writes it (its dates, times, decimals, UUIDs and lazy text), but written by orjson."""
+    return orjson.Fragment(orjson.dumps(value, default=_django_default, option=orjson.OPT_PASSTHROUGH_DATETIME))
 
 
 def rows_relation(columns: Sequence[str], casts: Sequence[str], rows: Sequence[Sequence], alias: str = "v"

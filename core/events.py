@@ -12,8 +12,6 @@ every event carries an `Audience` (core.audience), and webhooks reach only those
 import functools
 import uuid
 
-import orjson
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from core.audience import APPLICANT, HUB, PARTNER, Audience, EventAudience
@@ -25,7 +23,7 @@ from core.models import OutboxEvent, OutboxEventPartner
 # event whose dispatch did not happen.
 event_committed = Hook("core.event_committed")
 # Functions `fn(event_ids)` run once after commit for the events a batch service wrote together
-# (`events_on_commit`): one dispatch for them all instead of one per event.
+# (`events_insert_ctes`, `events_record_bulk`): one dispatch for them all instead of one per event.
 events_committed = Hook("core.events_committed")
 
 # type -> (description, payload fields)
@@ -164,36 +162,26 @@ _EVENT_COLUMNS = ["id", "type", "subject_type", "subject_id", "payload", "create
 _EVENT_CASTS = ["uuid", "varchar", "varchar", "varchar", "jsonb", "timestamptz", "bigint", "bigint", "boolean"]
 
 
-_payload_default = DjangoJSONEncoder().default
-
-
-def payload_json(payload: dict) -> bytes:
-    """A payload as the outbox's JSONField stores it (its encoder's dates, times, decimals and UUIDs), written by
-    orjson: a batch service encodes a payload an outcome."""
-    return orjson.dumps(payload, default=_payload_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
-
-
-def events_insert_ctes(events, *, now, ids: list | None = None) -> list[tuple[str, list]]:
+def events_insert_ctes(events, *, now) -> list[tuple[str, list]]:
     """PostgreSQL: the outbox rows of `events` as data-modifying CTEs (core.bulksql), so a batch service writes its
-    change, the events and their partner audiences in one round trip. Same checks and the same rows as
-    `events_record_bulk`; `events` is an iterable of `(type, subject, payload, audience)`. The new events' ids are
-    appended to `ids` when given (for `events_on_commit`)."""
+    change, the events and their partner audiences in one round trip. Same checks, the same rows and the same
+    dispatch after commit as `events_record_bulk`; `events` is an iterable of `(type, subject, payload, audience)`;
+    the caller runs the CTEs in the same transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_insert_ctes must run inside the transaction that makes the change")
-    from core.bulksql import insert_cte, json_value
+    from core.bulksql import django_json, insert_cte
 
     rows, partners = [], []
     for type_, subject, payload, audience in events:
         _check(type_, audience)
         meta, event_id = subject._meta, uuid.uuid4()
         rows.append((event_id, type_, f"{meta.app_label}.{meta.model_name}", str(subject.pk),
-                     json_value(payload_json(payload)), now, audience.hub_id, audience.applicant_id,
+                     django_json(payload), now, audience.hub_id, audience.applicant_id,
                      bool(audience.partner_ids)))
         partners.extend((str(event_id), p) for p in sorted(audience.partner_ids))
-        if ids is not None:
-            ids.append(event_id)
     if not rows:
         return []
+    _dispatch_on_commit([row[0] for row in rows])
     ctes = [insert_cte("outbox_events", OutboxEvent._meta.db_table, _EVENT_COLUMNS, _EVENT_CASTS, rows)]
     if partners:
         ctes.append(insert_cte("outbox_partners", OutboxEventPartner._meta.db_table, ["event_id", "partner_id"],
@@ -216,19 +204,18 @@ def event_record(*, type: str, subject, payload: dict, audience: Audience) -> Ou
     return event
 
 
-def events_on_commit(ids) -> None:
+def _dispatch_on_commit(ids: list) -> None:
     """For events a batch service wrote in bulk, what `event_record` does for each event it writes (webhooks
     dispatched after commit, not at the next sweep), once for the batch: `events_committed`."""
-    ids = list(ids)
-    if ids:
-        for fn in events_committed.functions():
-            transaction.on_commit(functools.partial(fn, ids), robust=True)
+    for fn in events_committed.functions():
+        transaction.on_commit(functools.partial(fn, ids), robust=True)
 
 
 def events_record_bulk(events) -> list[OutboxEvent]:
     """Write many events in one INSERT, in the caller's transaction (batch services at scale).
 
-    `events` is an iterable of `(type, subject, payload, audience)`. The periodic sweep dispatches them."""
+    `events` is an iterable of `(type, subject, payload, audience)`. Webhooks are told after commit, once for
+    the batch (`events_committed`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_record_bulk must run inside the transaction that makes the change")
     rows, audiences = [], []
@@ -242,4 +229,5 @@ def events_record_bulk(events) -> list[OutboxEvent]:
     partners = [p for row, audience in zip(rows, audiences, strict=True) for p in _partner_rows(row, audience)]
     if partners:
         OutboxEventPartner.objects.bulk_create(partners)
+    _dispatch_on_commit([row.pk for row in rows])
     return rows

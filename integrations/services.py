@@ -348,6 +348,9 @@ def due_delivery_ids(*, limit: int = 500) -> list[int]:
     )
 
 
-def undispatched_event_ids(*, limit: int = 500) -> list:
+UNDISPATCHED_PAGE = 500
+
+
+def undispatched_event_ids(*, limit: int = UNDISPATCHED_PAGE) -> list:
     return list(OutboxEvent.objects.filter(dispatched_at__isnull=True).order_by("created_at")
                 .values_list("pk", flat=True)[:limit])

@@ -148,7 +148,9 @@ class Package(models.Model):
     # Where the recipient hears about the delivery (tracking link, "a few stops away", delivered); blank: nowhere.
     recipient_email = models.EmailField(_("recipient e-mail"), blank=True)
     recipient_phone = models.CharField(_("recipient phone"), max_length=20, blank=True)
-    stop = models.ForeignKey("RouteStop", null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
+    # Indexed with the packages' ordering, and only once on a stop (see the index below).
+    stop = models.ForeignKey("RouteStop", null=True, blank=True, on_delete=models.SET_NULL, related_name="packages",
+                             db_index=False)
     hub = models.ForeignKey("hubs.Hub", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                             db_index=False)
     status = models.CharField(max_length=16, choices=PackageStatus.choices, default=PackageStatus.PENDING)
@@ -162,7 +164,12 @@ class Package(models.Model):
         indexes = [models.Index(fields=["station", "service_date"], name="routes_package_station_day"),
                    models.Index(fields=["returned_from"], condition=models.Q(returned_from__isnull=False),
                                 name="routes_package_returned_from"),
-                   models.Index(fields=["hub"], condition=models.Q(hub__isnull=False), name="routes_package_hub")]
+                   models.Index(fields=["hub"], condition=models.Q(hub__isnull=False), name="routes_package_hub"),
+                   # A stop's tracking ids in the packages' order straight from the index (the route list's
+                   # ?expand=stops, routes.api.stops: no heap visit and no sort for each stop); a manifest's new
+                   # rows, on no stop yet, write nothing here.
+                   models.Index(fields=["stop", "service_date", "tracking_id"], condition=models.Q(stop__isnull=False),
+                                name="routes_package_stop")]
 
     def __str__(self):
         return self.tracking_id

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.audience import Audience
 from core.bulksql import insert_cte, run_ctes, update_cte
 from core.errors import Conflict, DomainError, ValidationFailed
-from core.events import event_record, events_insert_ctes, events_on_commit, events_record_bulk
+from core.events import event_record, events_insert_ctes, events_record_bulk
 from hubs.models import AttemptReason
 from routes.models import (
     STOP_WORKFLOW,
@@ -267,20 +267,18 @@ def _outcomes_write(rows: list, logs: list[tuple], proofs: list[StopProof], outb
         for outcome in {r.status for r in addressed}:
             Package.objects.filter(stop__in=[r for r in addressed if r.status == outcome]).update(
                 status=_package_status(outcome))
-        events_on_commit([e.pk for e in events_record_bulk(outbox)])
+        events_record_bulk(outbox)
         return
-    ids = []
     ctes = [update_cte("stop_updates", RouteStop._meta.db_table, "id", ["id", *_STOP_FIELDS], _STOP_CASTS,
                         [(r.pk, r.status, r.outcome_at, r.outcome_client_id, r.attempt_reason, r.note, "")
                          for r in rows]),
             insert_cte("stop_events", StopEvent._meta.db_table, _LOG_COLUMNS, _LOG_CASTS, logs),
-            *events_insert_ctes(outbox, now=now, ids=ids)]
+            *events_insert_ctes(outbox, now=now)]
     if addressed:
         ctes.append(update_cte("package_updates", Package._meta.db_table, "stop_id", ["stop_id", "status"],
                                 ["bigint", "varchar"], [(r.pk, _package_status(r.status)) for r in addressed]))
     with connection.cursor() as cursor:
         run_ctes(ctes, cursor)
-    events_on_commit(ids)
 
 
 def stop_outcome_undo(*, stop: RouteStop, undone_client_id, occurred_at: datetime | None = None,

@@ -62,13 +62,14 @@ def test_a_value_it_cannot_write_is_refused_before_the_database():
 def test_a_batch_services_payload_is_stored_as_the_outboxs_own_encoder_stores_it():
     from datetime import time
 
+    import orjson
     from django.core.serializers.json import DjangoJSONEncoder
     from django.utils.translation import gettext_lazy
 
-    from core.events import payload_json
+    from core.bulksql import django_json
 
     payload = {"at": datetime(2026, 3, 10, 9, 30, 15, 123456, tzinfo=UTC), "day": date(2026, 3, 10),
                "when": time(9, 30, 15, 654321), "amount": Decimal("12.50"), "id": uuid.UUID(int=7),
                "label": gettext_lazy("Delivered"), "name": "Zoë", "n": 3, "none": None, "list": [1, "a"]}
 
-    assert json.loads(payload_json(payload)) == json.loads(DjangoJSONEncoder().encode(payload))
+    assert json.loads(orjson.dumps(django_json(payload))) == json.loads(DjangoJSONEncoder().encode(payload))

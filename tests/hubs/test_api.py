@@ -160,3 +160,17 @@ def test_coverage_comes_nearest_first_in_numbered_pages(token_client, admin_user
     assert [row["hub"] for row in first["results"]] == [near.pk, middle.pk]
     assert [row["hub"] for row in second["results"]] == [far.pk]
     assert (first["count"], second["next"]) == (3, None)
+
+
+def test_a_batchs_events_reach_the_webhooks_after_commit(token_client, hub, django_capture_on_commit_callbacks):
+    """Hub outcomes' events are dispatched once the batch commits (the tasks run in process here), not left to
+    the minute's sweep."""
+    from core.models import OutboxEvent
+
+    parcels = [ParcelFactory(hub=hub, service_date=DAY, status="received") for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client(hub.owner).post("/api/v1/hubs/outcomes/batch/", batch(*parcels), format="json")
+    assert [r["result"] for r in response.json()["results"]] == ["applied"] * 3
+    events = OutboxEvent.objects.filter(type="parcel.delivered")
+    assert events.count() == 3
+    assert not events.filter(dispatched_at__isnull=True).exists()

@@ -149,15 +149,38 @@ def test_one_run_sent_twice_at_once_is_applied_once(published):
     assert OfflineReceipt.objects.filter(client_id__in=[uuid.UUID(t["client_id"]) for t in taps]).count() == 3
 
 
-def test_a_runs_events_go_to_the_webhooks_after_commit_in_one_task(driver, quiet, monkeypatch,
-                                                                 django_capture_on_commit_callbacks):
+def test_runs_events_go_to_the_webhooks_after_commit_one_queued_task_for_many_batches(
+        driver, quiet, monkeypatch, django_capture_on_commit_callbacks):
+    """Each batch's events are dispatched after its commit, but a batch that finds a dispatch queued and not yet
+    started queues nothing: that task reads every event committed before it starts."""
     import integrations.tasks
 
     sent = []
-    monkeypatch.setattr(integrations.tasks, "enqueue", lambda task, *args: sent.append((task.name, args)))
-    stops = stops_of(quiet["route"])[:3]
+    monkeypatch.setattr(integrations.tasks, "enqueue", lambda task, *args: sent.append((task.name, args)) or True)
+    stops = stops_of(quiet["route"])
     with django_capture_on_commit_callbacks(execute=True):
-        post(driver, *[item("delivered", stop=s.pk) for s in stops])
-    ids = {str(pk) for pk in OutboxEvent.objects.filter(type="stop.delivered").values_list("pk", flat=True)}
-    assert len(ids) == 3
-    assert [(name, set(args[0])) for name, args in sent] == [("integrations.tasks.events_dispatch", ids)]
+        post(driver, *[item("delivered", stop=s.pk) for s in stops[:3]])
+    with django_capture_on_commit_callbacks(execute=True):
+        post(driver, *[item("delivered", stop=s.pk) for s in stops[3:5]])
+    assert sent == [("integrations.tasks.events_dispatch_waiting", ())]
+    assert OutboxEvent.objects.filter(type="stop.delivered", dispatched_at__isnull=True).count() == 5
+
+    integrations.tasks.events_dispatch_waiting()  # the queued task, run by a worker
+    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(driver, *[item("delivered", stop=s.pk) for s in stops[5:7]])
+    assert len(sent) == 2  # started, the task no longer stands for later batches
+    assert sent[1] == ("integrations.tasks.events_dispatch_waiting", ())
+
+
+def test_a_batch_whose_dispatch_could_not_be_queued_leaves_the_next_batch_to_queue_it(
+        driver, quiet, monkeypatch, django_capture_on_commit_callbacks):
+    import integrations.tasks
+
+    sent = []
+    monkeypatch.setattr(integrations.tasks, "enqueue", lambda task, *args: sent.append(task.name) and False)
+    stops = stops_of(quiet["route"])
+    for pair in (stops[:2], stops[2:4]):
+        with django_capture_on_commit_callbacks(execute=True):
+            post(driver, *[item("delivered", stop=s.pk) for s in pair])
+    assert sent == ["integrations.tasks.events_dispatch_waiting"] * 2  # the broker was down: each batch tried
