@@ -13,9 +13,11 @@ Set small socket timeouts in OPTIONS (settings do) so a dead Redis costs millise
 
 import functools
 import logging
+import os
 import threading
 import time
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -98,3 +100,66 @@ class FailOpenRedisCache(RedisCache):
     set_many = _fail_open(lambda *a, **kw: [])(RedisCache.set_many)
     delete_many = _fail_open(lambda *a, **kw: None)(RedisCache.delete_many)
     clear = _fail_open(lambda *a, **kw: False)(RedisCache.clear)
+
+
+# --- hot paths: commands on a connection each thread keeps ---------------------------------------------------------
+
+class _KeptConnection:
+    """A connection to the cache's Redis server kept by one thread, for the commands of every request (the
+    throttle's count, a batch's dispatch flag): commands written together, every answer read. Borrowing a
+    connection from redis-py's pool and giving it back (and the pipeline object around it) cost a request three
+    times the round trip itself (measured: 115 against 40 us of CPU). Made with the pool's own connection class and
+    settings (address, timeouts); a connection that fails is dropped and the next call connects again."""
+
+    def __init__(self, pool):
+        self.pool, self.pid, self.connection = pool, os.getpid(), None
+
+    def run(self, commands: list[tuple]) -> list:
+        connection = self.connection
+        if connection is None:
+            connection = self.connection = self.pool.connection_class(**self.pool.connection_kwargs)
+        try:
+            connection.send_packed_command(connection.pack_commands(commands), check_health=False)
+            return [connection.read_response() for _ in commands]
+        except BaseException:
+            self.connection = None
+            connection.disconnect()
+            raise
+
+
+_local = threading.local()
+
+
+def _kept(client) -> _KeptConnection:
+    """This thread's connection for the cache connection `client` (a new one after a fork or a settings change)."""
+    pool = getattr(client, "_kept_pool", None)
+    if pool is None:  # the write server's pool, looked up once per cache connection
+        pool = client._kept_pool = client.get_client(None, write=True).connection_pool
+    kept = getattr(_local, "kept", None)
+    if kept is None or kept.pool is not pool or kept.pid != os.getpid():
+        kept = _local.kept = _KeptConnection(pool)
+    return kept
+
+
+def redis_commands(commands) -> list | None:
+    """Run `commands` (tuples like `("INCR", key)`, keys already made with `cache.make_and_validate_key`) on the
+    default cache's Redis in one round trip and return their answers; None when the cache is not Redis (the
+    embedded default's local memory: the caller uses the cache's own methods). Raises `UNREACHABLE` errors."""
+    client = getattr(cache, "_cache", None)
+    if not hasattr(client, "get_client"):
+        return None
+    return _kept(client).run(list(commands))
+
+
+def add_flag(key: str, seconds: int) -> bool:
+    """`cache.add(key, 1, seconds)` for a path that runs it every request: True when the key was absent (and is now
+    set). Fails open as `FailOpenRedisCache.add` does (True, one outage log)."""
+    try:
+        answers = redis_commands([("SET", cache.make_and_validate_key(key), 1, "EX", seconds, "NX")])
+    except UNREACHABLE as exc:
+        outage.failed("add", exc)
+        return True
+    if answers is None:
+        return cache.add(key, 1, seconds)
+    outage.succeeded()
+    return answers[0] is not None

@@ -181,3 +181,22 @@ def test_rate_limits_count_again_once_redis_returns(private_redis, token_client,
     remaining = [api.get("/api/v1/me/") for _ in range(4)]
     assert [r.status_code for r in remaining] == [200, 200, 200, 429]  # a new window on the new server
     assert [r.headers["X-RateLimit-Remaining"] for r in remaining[:3]] == ["2", "1", "0"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dispatch_flag_fails_open_and_is_kept_again_once_redis_returns(private_redis):
+    """`core.cache.add_flag` (a batch's "a webhook dispatch is queued" flag) on the thread's kept connection: with
+    Redis gone it answers True (queue the task: the sweep is the backstop), and once Redis is back it reconnects
+    and the flag is kept again."""
+    private_redis.site_attach()
+    assert fail_open_cache.add_flag("fault:flag", 30) is True
+    assert fail_open_cache.add_flag("fault:flag", 30) is False
+
+    private_redis.stop()
+    assert fail_open_cache.add_flag("fault:flag", 30) is True
+    assert fail_open_cache.outage.down_since is not None
+
+    private_redis.start()  # an empty server
+    assert fail_open_cache.add_flag("fault:flag", 30) is True
+    assert fail_open_cache.add_flag("fault:flag", 30) is False
+    assert fail_open_cache.outage.down_since is None
