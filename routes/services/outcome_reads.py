@@ -4,7 +4,7 @@ A batch of 30 taps reads its stops (locked), their routes, the client ids alread
 it may touch, the route's stops (for "a few stops away") and the proof rules. Through the ORM those reads cost
 the batch more Python than everything else it does (compiling each queryset, building a model instance per row,
 three per stop with its route, plan and station). On PostgreSQL each read here is SQL written once per process
-and run as a prepared statement (`core.compiled.execute`), its rows kept as tuples where the batch only reads
+and run as a prepared statement (`core.compiled.fetch`), its rows kept as tuples where the batch only reads
 them; elsewhere (the embedded default's SQLite) the ORM answers the same questions with the same rows.
 """
 
@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from django.db import connection
 
-from core.compiled import PROBE_ID, compiled_query, execute, model_instance, rows_as_instances, select_sql
+from core.compiled import PROBE_ID, compiled_query, fetch, model_instance, pg_array, rows_as_instances, select_sql
 from routes.models import LiveSettings, Package, Plan, PlanStatus, ProofRule, Route, RouteStop, Station, StopStatus
 
 
@@ -54,9 +54,9 @@ def _pg() -> bool:
 
 
 def _rows(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        execute(cursor, sql, params)
-        return cursor.fetchall()
+    """The rows of a prepared statement on the cursor `core.compiled.fetch` keeps (a Django cursor a statement cost
+    more Python than the round trip); a list parameter travels as one array text (`pg_array`, cast in the SQL)."""
+    return fetch(sql, [pg_array(p) if isinstance(p, list) else p for p in params])
 
 
 def _t(model) -> str:
