@@ -10,12 +10,17 @@ Uses its own database (dsp_bench_outcomes on the DATABASE_URL server), recreated
 
     python bench/bench_outcomes_api.py [--hubs 1000] [--writers 2] [--rounds 3]
     python bench/bench_outcomes_api.py --kind driver [--routes 100] [--stops 60] [--writers 2] [--rounds 3]
+    python bench/bench_outcomes_api.py --kind mixed [--routes 100] [--stops 60] [--writers 2] [--rounds 3]
 
 Each round: fresh hubs, the writers started, one batch per hub.
 `--kind driver`: drivers' stop outcomes instead, as their phones send them (issue #20: "the same path serves drivers'
 stop outcomes"): fresh started routes each round (a driver with a token, a van, one package a stop, proof rules that
 ask nothing of a plain package), each writer posting, route after route, batches of 30 `delivered` items (one in ten
 `attempted` with a reason) to `POST /api/v1/routes/driver/batch/`. Its own database, dsp_bench_driver_outcomes.
+`--kind mixed`: both at once, as the issue has clients arrive ("several hubs and drivers posting at once"):
+`--writers` hub writers and as many driver writers in one database, started together, each kind with as many
+outcomes to post (unless --hubs says otherwise); outcomes/s over all of them, and each kind's outcomes and p99.
+Its own database, dsp_bench_mixed_outcomes.
 Also prints the PostgreSQL backends' CPU per batch
 (the writers' own connections, read from /proc), so the two sides of the cost are both in view.
 """
@@ -196,7 +201,7 @@ def _writer(url: str, work: list, day: str, start, out, kind: str = "hub"):
         latencies.append(time.perf_counter() - t0)
         assert status == 200, content[:300]
         applied += sum(1 for r in json.loads(content)["results"] if r["result"] == "applied")
-    out.put((applied, latencies, time.process_time() - cpu))
+    out.put((applied, latencies, time.process_time() - cpu, kind))
 
 
 def _poster(handler):
@@ -229,11 +234,12 @@ def _poster(handler):
     return post
 
 
-def _round(url: str, hubs: list, day: str, writers: int, kind: str = "hub") -> dict:
+def _round(url: str, parts: list[tuple[str, list, str]], writers: int) -> dict:
+    """One round: for each (kind, work, day) of `parts`, `writers` processes sharing its work, all started at once."""
     ctx = multiprocessing.get_context("spawn")
-    start, out = ctx.Barrier(writers + 1), ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(url, hubs[k::writers], day, start, out, kind))
-             for k in range(writers)]
+    start, out = ctx.Barrier(writers * len(parts) + 1), ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(url, work[k::writers], day, start, out, kind))
+             for kind, work, day in parts for k in range(writers)]
     for p in procs:
         p.start()
     start.wait()
@@ -244,22 +250,36 @@ def _round(url: str, hubs: list, day: str, writers: int, kind: str = "hub") -> d
     db_ticks = backend_ticks(database) - ticks  # the writers' backends are still connected: they exit below
     for p in procs:
         p.join()
-    applied = sum(a for a, _, _ in results)
-    latencies = sorted(x for _, lat, _ in results for x in lat)
-    cpu = sum(c for _, _, c in results)
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return {"batches": len(latencies), "applied": applied, "seconds": round(elapsed, 2),
-            "outcomes_per_s": round(applied / elapsed), "batch_p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "batch_p99_ms": round(p99 * 1000, 1), "app_cpu_ms_per_batch": round(cpu * 1000 / len(latencies), 1),
-            "db_cpu_ms_per_batch": round(db_ticks * 1000 / TICK / len(latencies), 1),
-            "loadavg": [round(x, 2) for x in os.getloadavg()]}
+    applied = sum(a for a, _, _, _ in results)
+    latencies = sorted(x for _, lat, _, _ in results for x in lat)
+    cpu = sum(c for _, _, c, _ in results)
+    figures = {"batches": len(latencies), "applied": applied, "seconds": round(elapsed, 2),
+               "outcomes_per_s": round(applied / elapsed),
+               "batch_p50_ms": round(statistics.median(latencies) * 1000, 1),
+               "batch_p99_ms": round(_p99(latencies) * 1000, 1),
+               "app_cpu_ms_per_batch": round(cpu * 1000 / len(latencies), 1),
+               "db_cpu_ms_per_batch": round(db_ticks * 1000 / TICK / len(latencies), 1),
+               "loadavg": [round(x, 2) for x in os.getloadavg()]}
+    if len(parts) > 1:  # each kind's own share: its outcomes and its batches' p99
+        for kind, *_ in parts:
+            mine = [r for r in results if r[3] == kind]
+            figures[f"{kind}_outcomes"] = sum(a for a, _, _, _ in mine)
+            figures[f"{kind}_batch_p99_ms"] = round(_p99(sorted(x for _, lat, _, _ in mine for x in lat)) * 1000, 1)
+    return figures
+
+
+def _p99(latencies: list) -> float:
+    return latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kind", choices=["hub", "driver"], default="hub",
-                        help="hub parcel outcomes, or drivers' stop outcomes through the phone's batch")
-    parser.add_argument("--hubs", type=int, default=1000, help="hubs per round; each posts one batch of 30")
+    parser.add_argument("--kind", choices=["hub", "driver", "mixed"], default="hub",
+                        help="hub parcel outcomes, drivers' stop outcomes through the phone's batch, or both at once "
+                             "(--writers of each)")
+    parser.add_argument("--hubs", type=int, default=None,
+                        help="hubs per round; each posts one batch of 30 (default 1,000; mixed: as many outcomes as "
+                             "the drivers post, routes x stops / 30)")
     parser.add_argument("--routes", type=int, default=100, help="--kind driver: started routes per round")
     parser.add_argument("--stops", type=int, default=60, help="--kind driver: stops a route (batches of 30)")
     parser.add_argument("--contacts", action="store_true",
@@ -271,26 +291,29 @@ def main():
                              "dsp_bench_driver_outcomes / dsp_bench_outcomes): one of your own when several people "
                              "measure on one server")
     args = parser.parse_args()
+    if args.hubs is None:
+        args.hubs = args.routes * args.stops // PARCELS if args.kind == "mixed" else 1000
     from bench.bench_hubs import _database_url, _recreate
 
-    url = _database_url(args.database or ("dsp_bench_driver_outcomes" if args.kind == "driver"
-                                          else "dsp_bench_outcomes"))
+    url = _database_url(args.database or {"driver": "dsp_bench_driver_outcomes", "hub": "dsp_bench_outcomes"}.get(
+        args.kind, "dsp_bench_mixed_outcomes"))
     _recreate(url)
     _setup(url)
-    if args.kind == "driver":
+    seeded, expected = {}, 0
+    if args.kind in ("hub", "mixed"):
+        print(f"seeding {args.hubs * args.rounds} hubs x {PARCELS} parcels ...", flush=True)
+        seeded["hub"] = (*_seed(args.hubs * args.rounds), args.hubs)  # (work, day, per round)
+        expected += args.hubs * PARCELS
+    if args.kind in ("driver", "mixed"):
         from django.core.management import call_command
 
         print(f"seeding {args.routes * args.rounds} started routes x {args.stops} stops ...", flush=True)
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0)
         t1 = time.perf_counter()
-        hubs, day = _seed_driver(args.routes * args.rounds, args.stops, args.contacts)
+        seeded["driver"] = (*_seed_driver(args.routes * args.rounds, args.stops, args.contacts), args.routes)
         print(f"migrated in {t1 - t0:.1f} s, seeded in {time.perf_counter() - t1:.1f} s", flush=True)
-        per_round, expected = args.routes, args.routes * args.stops
-    else:
-        print(f"seeding {args.hubs * args.rounds} hubs x {PARCELS} parcels ...", flush=True)
-        hubs, day = _seed(args.hubs * args.rounds)
-        per_round, expected = args.hubs, args.hubs * PARCELS
+        expected += args.routes * args.stops
     from django.db import connection, connections
 
     with connection.cursor() as cursor:
@@ -303,18 +326,17 @@ def main():
             cursor.execute(f'ANALYZE "{table}"')
     connections.close_all()
     rounds = []
+    head = {"kind": args.kind, "contacts": args.contacts} if args.kind != "hub" else {}
     for k in range(args.rounds):
-        figures = _round(url, hubs[k * per_round:(k + 1) * per_round], day, args.writers, args.kind)
-        head = {"round": k + 1, "writers": args.writers, "batch": PARCELS}
-        if args.kind == "driver":
-            head = {"kind": "driver", "contacts": args.contacts, **head}
-        print(json.dumps({**head, **figures}), flush=True)
+        parts = [(kind, work[k * each:(k + 1) * each], day) for kind, (work, day, each) in seeded.items()]
+        figures = _round(url, parts, args.writers)
+        print(json.dumps({**head, "round": k + 1, "writers": args.writers * len(parts), "batch": PARCELS,
+                          **figures}), flush=True)
         rounds.append(figures)
     best = max(rounds, key=lambda r: r["outcomes_per_s"])
     app, db = (round(statistics.median(r[name] for r in rounds), 1)
                for name in ("app_cpu_ms_per_batch", "db_cpu_ms_per_batch"))
-    head = {"kind": "driver", "contacts": args.contacts} if args.kind == "driver" else {}
-    print(json.dumps({**head, "writers": args.writers, "batch": PARCELS, "rounds": args.rounds,
+    print(json.dumps({**head, "writers": args.writers * len(seeded), "batch": PARCELS, "rounds": args.rounds,
                       "outcomes_per_s_median": round(statistics.median(r["outcomes_per_s"] for r in rounds)),
                       "outcomes_per_s_best": best["outcomes_per_s"],
                       "batch_p99_ms_median": round(statistics.median(r["batch_p99_ms"] for r in rounds), 1),
