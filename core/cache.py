@@ -163,3 +163,29 @@ def add_flag(key: str, seconds: int) -> bool:
         return cache.add(key, 1, seconds)
     outage.succeeded()
     return answers[0] is not None
+
+
+def raw_get_many(keys: list[str]) -> list | None:
+    """The bytes kept under `keys` by `raw_set_many` (None where there are none), in one round trip on the thread's
+    kept connection; None when the cache is not Redis (the caller does without) or does not answer (fails open, as
+    misses, with one outage log). Raw bytes, not pickled: for a hot path's text that only its own code reads."""
+    try:
+        answers = redis_commands([("MGET", *(cache.make_and_validate_key(k) for k in keys))])
+    except UNREACHABLE as exc:
+        outage.failed("get_many", exc)
+        return None
+    if answers is None:
+        return None
+    outage.succeeded()
+    return answers[0]
+
+
+def raw_set_many(values: dict[str, bytes], seconds: int) -> None:
+    """Keep each of `values` under its key for `seconds`, in one round trip; dropped when the cache is not Redis or
+    does not answer."""
+    if not values:
+        return
+    try:
+        redis_commands([("SET", cache.make_and_validate_key(k), v, "EX", seconds) for k, v in values.items()])
+    except UNREACHABLE as exc:
+        outage.failed("set_many", exc)

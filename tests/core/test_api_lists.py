@@ -273,3 +273,79 @@ def test_expanded_stops_read_the_same_pretty_printed_and_in_the_browsable_api(to
 
     assert b"\n  " in pretty.content and json.loads(pretty.content) == compact.json()
     assert browsable.status_code == 200 and "ZZ-EARLIER-DAY" in browsable.content.decode()
+
+
+def _expanded(client):
+    return client.get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "expand": "stops"}).json()["results"]
+
+
+def _keep_a_marker(route_id):
+    """Replace the JSON kept for `route_id` (under the fingerprint it was kept with) by a marker: a request that
+    answers the marker read the kept text; one that answers the rows wrote it afresh."""
+    from core.cache import raw_get_many, raw_set_many
+    from routes.api.stops import _kept_key
+
+    kept = raw_get_many([_kept_key(route_id)])[0]
+    assert kept is not None, "nothing was kept for the route"
+    fingerprint = kept.split(b" ", 1)[0]
+    raw_set_many({_kept_key(route_id): fingerprint + b' [{"kept":true}]'}, 60)
+
+
+@pytest.mark.django_db(transaction=True)  # each change committed, as a request or a task commits it
+def test_expanded_stops_are_read_from_the_cache_until_a_stop_or_one_of_its_packages_changes(token_client):
+    partner, owner = partner_with_owner()
+    routes = _routes(partner, 2, stops=3)
+    first = routes[0]
+    stops = list(first.stops.order_by("sequence"))
+    other = routes[1].stops.order_by("sequence").first()
+    client = token_client(owner)
+    detail = lambda: client.get(f"/api/v1/routes/routes/{first.pk}/").json()["stops"]  # noqa: E731
+    changes = {
+        "a stop's outcome": lambda: RouteStop.objects.filter(pk=stops[0].pk).update(status="delivered",
+                                                                                     outcome_at=timezone.now()),
+        "a package's tracking id": lambda: Package.objects.filter(stop=stops[1]).update(tracking_id="RENAMED"),
+        "a package moved in from another route": lambda: Package.objects.filter(stop=other).update(stop=stops[2]),
+        "a package moved out": lambda: Package.objects.filter(stop=stops[2], tracking_id=f"P{other.pk}").update(
+            stop=other),
+        "a package added": lambda: Package.objects.create(
+            station=first.plan.station, service_date=DAY, tracking_id="A-NEW", address_line1="1 Pine St",
+            latitude=Decimal("47.6"), longitude=Decimal("-122.3"), address_key="k-new", stop=stops[0]),
+        "a package deleted": lambda: Package.objects.filter(tracking_id="A-NEW").delete(),
+        "a stop added": lambda: RouteStop.objects.create(route=first, sequence=9, latitude=Decimal("47.6"),
+                                                         longitude=Decimal("-122.3"), address="9 Pine St"),
+        "a stop deleted": lambda: RouteStop.objects.filter(route=first, sequence=9).delete(),
+        "the same change in raw SQL": lambda: connection.cursor().execute(
+            f'UPDATE "{RouteStop._meta.db_table}" SET "note" = %s WHERE "id" = %s', ["Side door", stops[1].pk]),
+    }
+    assert _expanded(client)[0]["stops"] == detail()  # written, and kept
+
+    _keep_a_marker(first.pk)
+    assert _expanded(client)[0]["stops"] == [{"kept": True}]  # unchanged rows: the kept text, as it was kept
+    for name, change in changes.items():
+        _expanded(client)
+        _keep_a_marker(first.pk)
+        change()
+        assert _expanded(client)[0]["stops"] == detail(), name
+    assert _expanded(client)[1]["stops"] == client.get(f"/api/v1/routes/routes/{routes[1].pk}/").json()["stops"]
+
+
+@pytest.mark.django_db
+def test_a_transaction_that_wrote_stops_reads_them_as_they_are_and_keeps_nothing_for_others(token_client):
+    """Every row a transaction writes carries its one xid however often it changes it: a page read inside it is
+    written afresh and not kept, so a second change in the same transaction is never answered from the first."""
+    from core.cache import raw_get_many
+    from routes.api.stops import _kept_key
+
+    partner, owner = partner_with_owner()
+    route = _routes(partner, 1, stops=2)[0]  # written in this test's transaction
+    client = token_client(owner)
+    stop = route.stops.order_by("sequence").first()
+
+    before = _expanded(client)[0]["stops"]
+    RouteStop.objects.filter(pk=stop.pk).update(note="First")
+    first = _expanded(client)[0]["stops"]
+    RouteStop.objects.filter(pk=stop.pk).update(note="Second")
+    second = _expanded(client)[0]["stops"]
+
+    assert [page[0]["note"] for page in (before, first, second)] == ["", "First", "Second"]
+    assert raw_get_many([_kept_key(route.pk)]) == [None]

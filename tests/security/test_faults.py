@@ -200,3 +200,31 @@ def test_a_dispatch_flag_fails_open_and_is_kept_again_once_redis_returns(private
     assert fail_open_cache.add_flag("fault:flag", 30) is True
     assert fail_open_cache.add_flag("fault:flag", 30) is False
     assert fail_open_cache.outage.down_since is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expanded_stops_are_written_afresh_with_redis_gone_and_kept_again_once_it_returns(
+        private_redis, token_client):
+    """`?expand=stops` keeps each route's stops JSON in Redis: with Redis gone the page is still whole (every
+    route's JSON written by the database, one outage log), and once Redis is back it is kept again."""
+    from routes.api.stops import _kept_key
+    from tests.core.test_api_lists import DAY, _routes
+    from tests.onboarding.factories import partner_with_owner
+
+    partner, owner = partner_with_owner()
+    routes = _routes(partner, 2, stops=3)
+    api = token_client(owner)
+    private_redis.site_attach()
+    params = {"date": DAY.isoformat(), "expand": "stops"}
+    whole = [api.get(f"/api/v1/routes/routes/{r.pk}/").json() for r in routes]
+    assert api.get("/api/v1/routes/routes/", params).json()["results"] == whole
+    assert all(fail_open_cache.raw_get_many([_kept_key(r.pk) for r in routes]))
+
+    private_redis.stop()
+    assert api.get("/api/v1/routes/routes/", params).json()["results"] == whole
+    assert fail_open_cache.outage.down_since is not None
+
+    private_redis.start()  # an empty server
+    assert api.get("/api/v1/routes/routes/", params).json()["results"] == whole
+    assert all(fail_open_cache.raw_get_many([_kept_key(r.pk) for r in routes]))
+    assert fail_open_cache.outage.down_since is None
