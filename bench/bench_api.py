@@ -6,7 +6,8 @@ list of 50 rows of five fields, no authentication, DRF's JSON renderer) on dsp_b
 server. Runs `wrk -t2 -c32` against each pair back to back, several rounds, and prints req/s, mean and p99 latency,
 CPU ms per request (the gunicorn processes, wrk, and the whole machine: what is left is mostly PostgreSQL) and the
 ratio ours / bare, with the load average beside each pair (the machine is shared; the ratio is the figure). Then
-queries per request at 10, 50-of-1,000 and 500-of-1,000 rows (the page-size cap) for each list: constant.
+queries per request at 10, 50-of-1,000 and 500-of-1,000 rows (the page-size cap) for each list: constant. Both
+databases are analysed after seeding (`pg_stats.analyse_seeded`), as autovacuum keeps a live one.
 
     python bench/bench_api.py [--seconds 8] [--rounds 3] [--port 16385] [--only expand]
 
@@ -34,7 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from proc_cpu import TICK, machine_ticks  # noqa: E402  (bench/, beside this file)
+from pg_stats import analyse_seeded  # noqa: E402  (bench/, beside this file)
+from proc_cpu import TICK, machine_ticks  # noqa: E402
 
 PY = sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
@@ -61,6 +63,16 @@ def _recreate(server: str, name: str) -> str:
         cursor.execute(f'CREATE DATABASE "{name}"')
     conn.close()
     return f"{server}/{name}"
+
+
+def _analyse(url: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        analyse_seeded(cursor)
+    conn.close()
 
 
 BARE_SEED = """
@@ -302,6 +314,8 @@ def main():
     print("seeding ...", flush=True)
     _seed_bare(bare_url)
     tokens = _seed_ours(ours_url)
+    _analyse(bare_url)
+    _analyse(ours_url)
 
     logdir = ROOT / "var"
     logdir.mkdir(exist_ok=True)

@@ -37,7 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from proc_cpu import TICK, backend_ticks  # noqa: E402  (bench/, beside this file)
+from pg_stats import analyse_seeded  # noqa: E402  (bench/, beside this file)
+from proc_cpu import TICK, backend_ticks  # noqa: E402
 
 PARCELS = 30
 
@@ -317,13 +318,7 @@ def main():
     from django.db import connection, connections
 
     with connection.cursor() as cursor:
-        # The statistics autovacuum keeps on a live database, for the tables just seeded: without them the planner
-        # guesses a few hundred rows and scans whole tables for 30 stops. Not the empty ones (the outbox): analysed
-        # empty, they are planned as empty (a sequential scan for each foreign-key check) until autovacuum looks
-        # again, which a live database's outbox never is.
-        cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE n_live_tup > 0")
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'ANALYZE "{table}"')
+        analyse_seeded(cursor)
     connections.close_all()
     rounds = []
     head = {"kind": args.kind, "contacts": args.contacts} if args.kind != "hub" else {}
