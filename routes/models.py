@@ -387,6 +387,26 @@ class RouteStop(models.Model):
         return f"{self.sequence}. {self.address}"
 
 
+class RouteTouch(models.Model):
+    """A committed write to a route's stops, or to what its stop list shows of their packages, written by the
+    database itself: PostgreSQL triggers (migration 0012) add a row for each route a transaction touched (a stop
+    inserted, updated or deleted; a package inserted or deleted on one of its stops, moved on or off one, or given
+    another tracking id or day), once a transaction, with a random mark. The sum of a route's marks is a version of
+    its stop list that changes with every committed write whatever code path makes it (the ORM, bulk SQL, COPY,
+    psql) and with nothing else: `routes.api.stops` keeps the route's stops JSON under it. Nothing in Python writes
+    these rows; a deleted route's go with it. None on SQLite, where nothing is kept."""
+
+    route_id = models.BigIntegerField()
+    tx = models.BigIntegerField()  # the writing transaction's txid_current(): one row a route a transaction
+    mark = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["route_id", "tx"], name="routes_touch_once_a_transaction")]
+
+    def __str__(self):
+        return f"route {self.route_id}, transaction {self.tx}"
+
+
 S = StopStatus
 STOP_WORKFLOW = Workflow(transitions={
     S.PENDING: [S.DELIVERED, S.ATTEMPTED],

@@ -13,14 +13,16 @@ raw tuples zipped into dicts 8-10 ms, this 5-7 ms; PostgreSQL spends about 3 ms 
 and the request is still the cheapest of the three overall (bench_api's ratio 0.45-0.72, median 0.55, against
 0.35-0.43 for `values()` and 0.47-0.50 for the tuples, paired runs on a shared machine).
 
-Each route's JSON is also kept in Redis (`core.cache.raw_get_many`, raw bytes, 10 minutes) under a fingerprint of
-the rows it was written from: the stops' and their packages' ids and row versions (`xmin`), computed in the same
-statement. The statement gets the kept fingerprints and writes the JSON only for a route whose rows changed since;
-any write to a stop or a package on it, by any code path (ORM, bulk SQL, a migration, psql), changes the fingerprint,
-so nothing has to remember to invalidate it. A transaction that has itself written reads its own rows and keeps
-nothing (its rows carry its one xid however often it changed them). Without Redis every route's JSON is written, as
-before. Paired on the API bench (routes that do not change between requests): whole-machine CPU 12.4 -> 10.4 ms a
-request, ratio 0.49-0.51 -> 0.56-0.57; a live day's routes change with each outcome, and only those are rewritten.
+Each route's JSON is also kept in Redis (`core.cache.raw_get_many`, raw bytes, 10 minutes) under a version of its
+stop list that the database keeps itself: `routes.RouteTouch`, rows its triggers add with a random mark for each
+route a transaction writes to (a stop inserted, updated or deleted; a package on one of its stops inserted, deleted,
+moved, or given another tracking id or day), whatever code path writes it (ORM, bulk SQL, COPY, psql); the sum of the
+marks is the fingerprint. The statement gets the kept fingerprints and writes the JSON only for a route whose sum
+changed, fingerprint and JSON from one snapshot. A transaction that has itself written may yet roll back: it keeps
+nothing; a route without touches is read afresh and not kept. Without Redis every route's JSON is written, as before.
+Fingerprints first came from the stops' and their packages' row versions (`xmin`), which cost a join of every stop
+and package a request (0.6-0.7 ms for 240 stops): on the API bench the touches took the ratio from 0.44 to 0.51-0.54
+on a fast machine (whole-machine CPU 4.5 -> 3.9 ms a request), and cost an outcome batch nothing measurable.
 """
 
 import hashlib
@@ -37,7 +39,7 @@ from core.api import decimals_as_strings
 from core.cache import raw_get_many, raw_set_many
 from core.compiled import execute
 from core.renderers import RawJSON
-from routes.models import Package, RouteStop
+from routes.models import Package, RouteStop, RouteTouch
 from routes.serializers import StopSerializer
 
 STOP_FIELDS = [name for name in StopSerializer.Meta.fields if name != "tracking_ids"]
@@ -55,8 +57,6 @@ def stops_by_route(route_ids: list[int]) -> dict[int, list | RawJSON]:
             # prepared: planning it cost more than a millisecond
             execute(cursor, _stops_json_sql(), [route_ids, [kept.get(r, (b"",))[0].decode() for r in route_ids]])
             for route_id, fingerprint, text, storable in cursor.fetchall():
-                if fingerprint is None:
-                    continue  # no stops
                 if text is None:  # unchanged since it was kept
                     text = kept[route_id][1]
                 elif storable:
@@ -137,11 +137,10 @@ def _json_member(column: str, field) -> str:
 @cache
 def _stops_json_sql() -> str:
     """For each route id given (first parameter, an array) with the fingerprint its JSON was kept under (second
-    parameter, '' for none): the route id, its stops' fingerprint now (NULL without stops) and, only where that
-    differs, its stops' JSON text. Each stop is `row_to_json` of a row whose columns are the serializer's fields in
-    its order (compact, as orjson writes it), its tracking ids an array. The fingerprint is an MD5 of the stops'
-    and their packages' ids and row versions (`xmin`): any insert, update or delete of a stop or of a package on it,
-    whichever code path writes it, changes it. Identifiers come from the models' metadata, the keys from the
+    parameter, '' for none): the route id, its fingerprint now (the sum of its `RouteTouch` marks; NULL without
+    any), only where that differs its stops' JSON text ('[]' without stops), and whether that text may be kept.
+    Each stop is `row_to_json` of a row whose columns are the serializer's fields in its order (compact, as orjson
+    writes it), its tracking ids an array. Identifiers come from the models' metadata, the keys from the
     serializer."""
     stop_table, package_table = RouteStop._meta.db_table, Package._meta.db_table
     members = []
@@ -153,24 +152,20 @@ def _stops_json_sql() -> str:
                               for name, desc in _package_ordering())
     tracking_id = Package._meta.get_field("tracking_id").column
     stop_fk, stop_pk = Package._meta.get_field("stop").column, RouteStop._meta.pk.column
-    package_pk = Package._meta.pk.column
     members.append(f'ARRAY(SELECT p."{tracking_id}" FROM "{package_table}" p WHERE p."{stop_fk}" = s."{stop_pk}" '  # noqa: S608
                    f'ORDER BY {package_order}) AS "tracking_ids"')
     route_fk = RouteStop._meta.get_field("route").column
     sequence = RouteStop._meta.get_field("sequence").column
-    versions = (f"""s."{stop_pk}"::text || '.' || s.xmin::text || ':' || """
-                f"""COALESCE(p."{package_pk}"::text || '.' || p.xmin::text, '')""")
     stops_json = (f"""SELECT '[' || string_agg(row_to_json(j)::text, ',' ORDER BY s."{sequence}") || ']' """  # noqa: S608
                   f"""FROM "{stop_table}" s, LATERAL (SELECT {", ".join(members)}) j WHERE s."{route_fk}" = k.id""")
-    # The CASE evaluates its subquery only for a route whose fingerprint changed.
-    # A transaction that has written (an xid assigned) sees its own rows, all with its one xid however often it
-    # changed them: what it reads is not kept (`storable`).
-    return (f"""SELECT k.id, f.fingerprint, CASE WHEN f.fingerprint IS NULL OR f.fingerprint = k.kept THEN NULL """  # noqa: S608
-            f"""ELSE ({stops_json}) END, txid_current_if_assigned() IS NULL AS storable """
+    touches = RouteTouch._meta.db_table
+    # The CASE evaluates its subquery only for a route whose fingerprint changed (or that has none: not kept).
+    # A transaction that has written (an xid assigned) may yet roll back: what it reads is not kept (`storable`).
+    return (f"""SELECT k.id, f.fingerprint, CASE WHEN f.fingerprint = k.kept THEN NULL """  # noqa: S608
+            f"""ELSE COALESCE(({stops_json}), '[]') END, """
+            f"""f.fingerprint IS NOT NULL AND txid_current_if_assigned() IS NULL AS storable """
             f"""FROM unnest(%s::bigint[], %s::text[]) AS k(id, kept) CROSS JOIN LATERAL """
-            f"""(SELECT md5(string_agg({versions}, ';' ORDER BY s."{stop_pk}", p."{package_pk}")) AS fingerprint """
-            f"""FROM "{stop_table}" s LEFT JOIN "{package_table}" p ON p."{stop_fk}" = s."{stop_pk}" """
-            f"""WHERE s."{route_fk}" = k.id) f""")
+            f"""(SELECT sum(t.mark)::text AS fingerprint FROM "{touches}" t WHERE t.route_id = k.id) f""")
 
 
 @cache

@@ -1,6 +1,7 @@
 """The hot API lists (issue #20): paginated, read from values() in the serializer's shape, `?fields=`, queries that
 do not grow with the rows, and a route list whose stops come only when asked for (`?expand=stops`)."""
 
+import io
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -316,6 +317,9 @@ def test_expanded_stops_are_read_from_the_cache_until_a_stop_or_one_of_its_packa
         "a stop deleted": lambda: RouteStop.objects.filter(route=first, sequence=9).delete(),
         "the same change in raw SQL": lambda: connection.cursor().execute(
             f'UPDATE "{RouteStop._meta.db_table}" SET "note" = %s WHERE "id" = %s', ["Side door", stops[1].pk]),
+        "a package's day": lambda: Package.objects.filter(stop=stops[1]).update(service_date=date(2026, 3, 9)),
+        "a package copied in (COPY, as a manifest writes)": lambda: _copy_package(first, stops[0], "C-COPIED"),
+        "its stop's packages let go (the stop deleted)": lambda: RouteStop.objects.filter(pk=stops[2].pk).delete(),
     }
     assert _expanded(client)[0]["stops"] == detail()  # written, and kept
 
@@ -329,10 +333,23 @@ def test_expanded_stops_are_read_from_the_cache_until_a_stop_or_one_of_its_packa
     assert _expanded(client)[1]["stops"] == client.get(f"/api/v1/routes/routes/{routes[1].pk}/").json()["stops"]
 
 
+def _copy_package(route, stop, tracking_id):
+    """A package on `stop` written with COPY, as routes.services.manifest_copy writes a manifest's."""
+    from routes.services.manifest_copy import copy_field
+
+    package = Package(station=route.plan.station, service_date=DAY, tracking_id=tracking_id, address_line1="1 Pine",
+                      latitude=Decimal("47.6"), longitude=Decimal("-122.3"), address_key="k-copied", stop=stop)
+    fields = [f for f in Package._meta.concrete_fields if not f.primary_key]
+    text = "\t".join(copy_field(f.get_db_prep_save(getattr(package, f.attname), connection)) for f in fields)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f'COPY "{Package._meta.db_table}" ({columns}) FROM STDIN', io.StringIO(text + "\n"))
+
+
 @pytest.mark.django_db
 def test_a_transaction_that_wrote_stops_reads_them_as_they_are_and_keeps_nothing_for_others(token_client):
-    """Every row a transaction writes carries its one xid however often it changes it: a page read inside it is
-    written afresh and not kept, so a second change in the same transaction is never answered from the first."""
+    """A transaction that has written may yet roll back: a page read inside it is written afresh and not kept, and
+    a second change in the same transaction is never answered from the first."""
     from core.cache import raw_get_many
     from routes.api.stops import _kept_key
 
