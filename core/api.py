@@ -1,10 +1,15 @@
 """REST plumbing shared by every app: the one exception handler and the default pagination."""
 
+import copy
+import functools
 import logging
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,6 +17,7 @@ from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.compiled import PROBE_ID, fetch
 from core.errors import DomainError, ValidationFailed
 from core.forms import readable
 
@@ -155,18 +161,34 @@ class ValuesListMixin:
     list_fields: tuple[str, ...] = ()
     list_values: dict = {}
     list_requires: dict[str, tuple[str, ...]] = {}  # output name -> columns `list_extend` needs to finish it
+    # The page read with SQL the ORM compiled once per shape of request (`CompiledPage`, PostgreSQL): a view whose
+    # queryset is a function of a few request values sets one probe for each (a value no row has) and defines
+    # `list_compiled` and `list_queryset`. Building and compiling the queryset was ~40 % of a route list's Python.
+    list_probes: tuple = ()
+
+    def list_compiled(self) -> tuple | None:
+        """(shape, values) for `list_queryset(shape, *values)`: the shape names everything else that changes the
+        SQL (which of the caller's roles scopes it, say; hashable), the values are the request's (the day, the
+        caller's id), one for each of `list_probes`. None: this request reads through the ORM."""
+        return None
+
+    @classmethod
+    def list_queryset(cls, shape, *values):
+        """The queryset `get_queryset` gives for these values, built from them alone (no `self`, no request): it
+        is built once per shape with the probes, and its SQL serves every request of that shape."""
+        raise NotImplementedError
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
         names = fields_requested(request, self.list_fields)
-        lookups = {name: self.list_values.get(name, name) for name in names}
-        extra = [name for name in _ordering_names(self.paginator) if name not in lookups]
+        extra = [name for name in _ordering_names(self.paginator) if name not in names]
         extra += [needed for name in names for needed in self.list_requires.get(name, ())
-                  if needed not in lookups and needed not in extra]
-        plain = [lookup for name, lookup in lookups.items() if name == lookup]
-        renamed = {name: F(lookup) if isinstance(lookup, str) else lookup
-                   for name, lookup in lookups.items() if name != lookup}
-        rows = queryset.values(*plain, *extra, **renamed)
+                  if needed not in names and needed not in extra]
+        compiled = self.list_compiled() if self.list_probes and connection.vendor == "postgresql" else None
+        if compiled is not None and not (getattr(self, "filterset_class", None) or getattr(self, "filterset_fields",
+                                                                                            None)):
+            rows = CompiledPage(type(self), compiled[0], tuple(compiled[1]), tuple(names), tuple(extra))
+        else:
+            rows = _values(type(self), self.filter_queryset(self.get_queryset()), names, extra)
         page = self.paginate_queryset(rows)
         paged = page is not None
         if not paged:
@@ -187,6 +209,121 @@ class ValuesListMixin:
     def list_empty(self) -> None:
         """Called when the page has no rows. A list scoped in its own statement (the caller's partner or hub as a
         subquery) checks here that the caller has such a scope at all, so one who has none hears why (a 404)."""
+
+
+def _values(view_class, queryset, names, extra):
+    """`queryset.values()` of the output names (renamed from `list_values` where they differ) and the extra
+    columns."""
+    lookups = {name: view_class.list_values.get(name, name) for name in names}
+    plain = [lookup for name, lookup in lookups.items() if name == lookup]
+    renamed = {name: F(lookup) if isinstance(lookup, str) else lookup
+               for name, lookup in lookups.items() if name != lookup}
+    return queryset.values(*plain, *extra, **renamed)
+
+
+class CompiledPage:
+    """What CursorPagination asks of a queryset (its ordering, a filter on the cursor's position, a slice),
+    answered with SQL the ORM compiled once for this shape of request: the view's `list_queryset` built with its
+    probes, `values()`, ordered, filtered on a position probe and sliced as the paginator asks, compiled, and every
+    probe found among the parameters (`_page_sql`). A request binds its own values there and reads the rows as the
+    ORM would (its converters applied). Only integer positions (a cursor over ids); any other reads as usual."""
+
+    def __init__(self, view_class, shape, values, names, extra):
+        self.key, self.values = (view_class, shape, names, extra), values
+        self.ordering, self.position = (), None
+
+    def _with(self, **changes):
+        page = copy.copy(self)
+        page.__dict__.update(changes)
+        return page
+
+    def order_by(self, *ordering):
+        return self._with(ordering=ordering)
+
+    def filter(self, **lookup):
+        ((name, value),) = lookup.items()  # the paginator's one filter: past the cursor's position
+        return self._with(position=(name, value))
+
+    def __getitem__(self, part: slice) -> list[dict]:
+        view_class, shape, names, extra = self.key
+        lookup, position = self.position or (None, None)
+        start = part.start or 0
+        sql, bind, columns, converters = _page_sql(view_class, shape, names, extra, self.ordering, lookup, start,
+                                                   None if part.stop is None else part.stop - start)
+        values = [*self.values, _position(view_class, lookup, position)]
+        rows = fetch(sql, [values[k] if k >= 0 else constant for k, constant in bind])
+        db = connections[DEFAULT_DB_ALIAS]
+        out = []
+        for row in rows:
+            if converters:
+                row = list(row)
+                for index, (functions, expression) in converters:
+                    for function in functions:
+                        row[index] = function(row[index], expression, db)
+            out.append(dict(zip(columns, row, strict=True)))
+        return out
+
+    def __iter__(self):  # a list read without a paginator: every row
+        return iter(self[0:None])
+
+
+_POSITION_PROBE = PROBE_ID - 1  # a stand-in for the cursor's position (an id no row has)
+_SECOND = 1_000_003  # added to integer probes for the second compilation (which checks the first)
+
+
+def _position(view_class, lookup, position):
+    """The cursor's position as the ORM would bind it (an integer id); a position no id can be is a 400, not a
+    database error."""
+    if lookup is None:
+        return None
+    try:
+        return int(position)
+    except (TypeError, ValueError) as exc:
+        raise exceptions.NotFound(_("Invalid cursor")) from exc
+
+
+@functools.lru_cache(maxsize=256)  # offsets and sizes come from the client: the shapes kept are bounded
+def _page_sql(view_class, shape, names, extra, ordering, lookup, offset, limit):
+    """The SQL of one shape of page, the parameter bindings ((index of the request value, or -1 and a constant),
+    the position last), the column names and the ORM's converters. Compiled twice with different probes: any
+    parameter that is not a probe must come out the same both times (a value of the request built into the
+    queryset some other way would not). A shape may leave a value unused (an admin's list is not scoped by id)."""
+    compiled = [_compile(view_class, shape, names, extra, ordering, lookup, offset, limit, second)
+                for second in (False, True)]
+    (sql, params, probes, columns, converters), (sql2, params2, probes2, _c, _v) = compiled
+    if sql != sql2 or len(params) != len(params2):
+        raise ImproperlyConfigured(f"{view_class.__name__}.list_queryset: its SQL changes with its values.")
+    bind = []
+    for first, second in zip(params, params2, strict=True):
+        index = next((k for k, probe in enumerate(probes) if first == probe and type(first) is type(probe)), -1)
+        if index < 0 and first != second:
+            raise ImproperlyConfigured(f"{view_class.__name__}.list_queryset: a parameter is not one of its values.")
+        if index >= 0 and second != probes2[index]:
+            raise ImproperlyConfigured(f"{view_class.__name__}.list_queryset: its probes are not distinct.")
+        bind.append((index, None if index >= 0 else first))
+    return sql, bind, columns, converters
+
+
+def _compile(view_class, shape, names, extra, ordering, lookup, offset, limit, second):
+    probes = [_shifted(p) if second else p for p in view_class.list_probes]
+    probes.append(_shifted(_POSITION_PROBE) if second else _POSITION_PROBE)
+    queryset = _values(view_class, view_class.list_queryset(shape, *probes[:-1]), list(names), list(extra))
+    queryset = queryset.order_by(*ordering)
+    if lookup is not None:
+        queryset = queryset.filter(**{lookup: probes[-1]})
+    queryset = queryset[offset:offset + limit] if limit is not None else queryset[offset:]
+    query = queryset.query
+    compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    columns = [*query.extra_select, *query.values_select, *query.annotation_select]
+    converters = tuple(compiler.get_converters([c[0] for c in compiler.select]).items())
+    return sql, list(params), probes, columns, converters
+
+
+def _shifted(probe):
+    if isinstance(probe, bool) or not isinstance(probe, (int, date)):
+        raise ImproperlyConfigured(f"A probe is an integer or a date, not {probe!r}.")
+    return probe + (timedelta(days=_SECOND % 3000) if isinstance(probe, date) else _SECOND)
 
 
 def _clean(rows: list[dict], extra: list[str]) -> list[dict]:

@@ -53,14 +53,15 @@ def partner_for_user(*, user) -> Partner | None:
     return membership.partner if membership else None
 
 
-_partner_scope = scope_subquery(lambda user_id: _memberships(user_id).values("partner_id")[:1])
+partner_scope_of = scope_subquery(lambda user_id: _memberships(user_id).values("partner_id")[:1])
+partner_scope_of.__doc__ = "`partner_scope` for a user id (None: nobody signed in)."
 
 
 def partner_scope(*, user):
     """The id of the Partner `partner_for_user` finds, as a subquery: a hot list filters by it in its own statement
     (`partner_id = (SELECT ...)`, planned once), so being a tenant costs no query of its own. Someone who acts for no
     partner, or is anonymous, matches nothing (NULL equals nothing), never the rows that have no partner."""
-    return _partner_scope(user.pk if user is not None and user.is_authenticated else None)
+    return partner_scope_of(user.pk if user is not None and user.is_authenticated else None)
 
 
 def partner_get_for_user(*, user, partner_id) -> Partner:

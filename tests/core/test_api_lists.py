@@ -366,3 +366,93 @@ def test_a_transaction_that_wrote_stops_reads_them_as_they_are_and_keeps_nothing
 
     assert [page[0]["note"] for page in (before, first, second)] == ["", "First", "Second"]
     assert raw_get_many([_kept_key(route.pk)]) == [None]
+
+
+def _walk(client, params):
+    """Every route of the day page by page, forward and then back from the last page; each page checked."""
+    forward, url, query = [], "/api/v1/routes/routes/", params
+    pages = []
+    while url:
+        response = client.get(url, query)
+        assert response.status_code == 200, response.content[:300]
+        pages.append(response.json())
+        forward += [row["id"] for row in pages[-1]["results"]]
+        url, query = pages[-1]["next"], None
+    backward, url = [], pages[-1]["previous"]
+    while url:
+        page = client.get(url).json()
+        backward = [row["id"] for row in page["results"]] + backward
+        url = page["previous"]
+    return forward, backward + [row["id"] for row in pages[-1]["results"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled once a shape", "the ORM each request"])
+def test_the_route_list_reads_the_same_rows_for_each_role_compiled_or_not(token_client, make_user, compiled,
+                                                                         monkeypatch):
+    """The route list's page SQL is compiled once per shape (the caller's role; core.api.CompiledPage) and each
+    request binds its own day, id and cursor: each role sees what the ORM gives it, page after page, two
+    tenants side by side, one tenant's compiled statement never answering the other."""
+    from accounts.models import Role
+    from fleet.models import Driver
+    from routes.api.plans import RouteListView
+    from tests.fleet.factories import DriverFactory
+
+    if not compiled:
+        monkeypatch.setattr(RouteListView, "list_probes", ())
+    mine, owner = partner_with_owner()
+    theirs, their_owner = partner_with_owner()
+    ours = _routes(mine, 7)
+    other = _routes(theirs, 4, code="oth")
+    next_day = _routes(mine, 3, day=date(2026, 3, 11))
+    driver_user = make_user(role=Role.DRIVER)
+    driver = DriverFactory(partner=mine, user=driver_user)
+    Route.objects.filter(pk__in=[ours[4].pk, next_day[0].pk]).update(driver=driver)
+    admin = make_user(role=Role.PROGRAM_ADMIN)
+    params = {"date": DAY.isoformat(), "page_size": 2, "fields": "id,code"}
+
+    expected = {
+        "owner": (owner, sorted(r.pk for r in ours)),
+        "their owner": (their_owner, sorted(r.pk for r in other)),
+        "driver": (driver_user, [ours[4].pk]),
+        "admin": (admin, sorted(r.pk for r in [*ours, *other])),
+    }
+    for who, (user, ids) in expected.items():
+        forward, backward = _walk(token_client(user), params)
+        assert forward == ids and backward == ids, who
+    assert Driver.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_cursor_whose_position_is_not_an_id_is_a_404_not_a_server_error(token_client):
+    import base64
+
+    partner, owner = partner_with_owner()
+    _routes(partner, 3)
+    cursor = base64.b64encode(b"p=not-an-id").decode()
+
+    response = token_client(owner).get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "cursor": cursor})
+
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_a_list_queryset_that_builds_in_a_value_of_its_own_is_refused():
+    """Everything a compiled page binds must come from the request's values: a queryset that varies with
+    anything else (here the clock) is caught when its shape is first compiled, before any row is read."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.api import CompiledPage, ValuesListMixin
+    from core.compiled import PROBE_ID
+
+    class Sloppy(ValuesListMixin):
+        list_fields = ("id",)
+        list_probes = (PROBE_ID,)
+        calls = iter(range(10))
+
+        @classmethod
+        def list_queryset(cls, shape, user_id):
+            return Route.objects.filter(partner_id=user_id, sequence__gt=next(cls.calls))
+
+    page = CompiledPage(Sloppy, "any", (1,), ("id",), ()).order_by("id")
+    with pytest.raises(ImproperlyConfigured, match="not one of its values"):
+        page[0:3]
