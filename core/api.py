@@ -226,7 +226,7 @@ class CompiledPage:
     answered with SQL the ORM compiled once for this shape of request: the view's `list_queryset` built with its
     probes, `values()`, ordered, filtered on a position probe and sliced as the paginator asks, compiled, and every
     probe found among the parameters (`_page_sql`). A request binds its own values there and reads the rows as the
-    ORM would (its converters applied). Only integer positions (a cursor over ids); any other reads as usual."""
+    ORM would (its converters applied). The cursor's column is an integer (an id) or text."""
 
     def __init__(self, view_class, shape, values, names, extra):
         self.key, self.values = (view_class, shape, names, extra), values
@@ -248,9 +248,9 @@ class CompiledPage:
         view_class, shape, names, extra = self.key
         lookup, position = self.position or (None, None)
         start = part.start or 0
-        sql, bind, columns, converters = _page_sql(view_class, shape, names, extra, self.ordering, lookup, start,
-                                                   None if part.stop is None else part.stop - start)
-        values = [*self.values, _position(view_class, lookup, position)]
+        sql, bind, columns, converters, kind = _page_sql(view_class, shape, names, extra, self.ordering, lookup,
+                                                         start, None if part.stop is None else part.stop - start)
+        values = [*self.values, _position(kind, position)]
         rows = fetch(sql, [values[k] if k >= 0 else constant for k, constant in bind])
         db = connections[DEFAULT_DB_ALIAS]
         out = []
@@ -267,15 +267,15 @@ class CompiledPage:
         return iter(self[0:None])
 
 
-_POSITION_PROBE = PROBE_ID - 1  # a stand-in for the cursor's position (an id no row has)
+_POSITION_PROBES = {int: PROBE_ID - 1, str: "~position-probe~"}  # stand-ins for the cursor's position
 _SECOND = 1_000_003  # added to integer probes for the second compilation (which checks the first)
 
 
-def _position(view_class, lookup, position):
-    """The cursor's position as the ORM would bind it (an integer id); a position no id can be is a 400, not a
-    database error."""
-    if lookup is None:
-        return None
+def _position(kind, position):
+    """The cursor's position as the ORM would bind it (an id, or text); a position no id can be is a 404 (DRF's
+    "Invalid cursor"), not a database error."""
+    if position is None or kind is str:
+        return position
     try:
         return int(position)
     except (TypeError, ValueError) as exc:
@@ -290,7 +290,7 @@ def _page_sql(view_class, shape, names, extra, ordering, lookup, offset, limit):
     queryset some other way would not). A shape may leave a value unused (an admin's list is not scoped by id)."""
     compiled = [_compile(view_class, shape, names, extra, ordering, lookup, offset, limit, second)
                 for second in (False, True)]
-    (sql, params, probes, columns, converters), (sql2, params2, probes2, _c, _v) = compiled
+    (sql, params, probes, columns, converters, kind), (sql2, params2, probes2, *_rest) = compiled
     if sql != sql2 or len(params) != len(params2):
         raise ImproperlyConfigured(f"{view_class.__name__}.list_queryset: its SQL changes with its values.")
     bind = []
@@ -301,14 +301,19 @@ def _page_sql(view_class, shape, names, extra, ordering, lookup, offset, limit):
         if index >= 0 and second != probes2[index]:
             raise ImproperlyConfigured(f"{view_class.__name__}.list_queryset: its probes are not distinct.")
         bind.append((index, None if index >= 0 else first))
-    return sql, bind, columns, converters
+    return sql, bind, columns, converters, kind
 
 
 def _compile(view_class, shape, names, extra, ordering, lookup, offset, limit, second):
     probes = [_shifted(p) if second else p for p in view_class.list_probes]
-    probes.append(_shifted(_POSITION_PROBE) if second else _POSITION_PROBE)
-    queryset = _values(view_class, view_class.list_queryset(shape, *probes[:-1]), list(names), list(extra))
-    queryset = queryset.order_by(*ordering)
+    queryset = view_class.list_queryset(shape, *probes)
+    kind = None
+    if lookup is not None:  # the cursor's column: an integer (an id) or text (a tracking id)
+        name = lookup.split("__", 1)[0]
+        field = queryset.model._meta.pk if name == "pk" else queryset.model._meta.get_field(name)
+        kind = str if field.get_internal_type() in ("CharField", "TextField") else int
+        probes.append(_shifted(_POSITION_PROBES[kind]) if second else _POSITION_PROBES[kind])
+    queryset = _values(view_class, queryset, list(names), list(extra)).order_by(*ordering)
     if lookup is not None:
         queryset = queryset.filter(**{lookup: probes[-1]})
     queryset = queryset[offset:offset + limit] if limit is not None else queryset[offset:]
@@ -317,12 +322,14 @@ def _compile(view_class, shape, names, extra, ordering, lookup, offset, limit, s
     sql, params = compiler.as_sql()
     columns = [*query.extra_select, *query.values_select, *query.annotation_select]
     converters = tuple(compiler.get_converters([c[0] for c in compiler.select]).items())
-    return sql, list(params), probes, columns, converters
+    return sql, list(params), probes, columns, converters, kind
 
 
 def _shifted(probe):
+    if isinstance(probe, str):
+        return probe + "~again"
     if isinstance(probe, bool) or not isinstance(probe, (int, date)):
-        raise ImproperlyConfigured(f"A probe is an integer or a date, not {probe!r}.")
+        raise ImproperlyConfigured(f"A probe is an integer, a date or text, not {probe!r}.")
     return probe + (timedelta(days=_SECOND % 3000) if isinstance(probe, date) else _SECOND)
 
 

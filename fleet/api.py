@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import FIELDS_PARAM_DESCRIPTION, CursorPagination, ValuesListMixin
+from core.compiled import PROBE_ID
 from core.dates import parse_day
 from core.errors import ValidationFailed
 from core.idempotency import idempotent
@@ -70,6 +71,23 @@ class VehicleViewSet(_PartnerScoped, ValuesListMixin, mixins.ListModelMixin, mix
         # Scoped in the list's own statement: the partner costs no query of its own (checked if the page is empty).
         return selectors.vehicle_list(partner=selectors.fleet_partner_scope(user=self.request.user),
                                       filters=self.request.query_params)
+
+    # The page's SQL is compiled once per shape (core.api.CompiledPage): which of status and ownership filter it;
+    # a search (`q`, matched anywhere in the text) and `assignable_on` read through the ORM.
+    list_probes = (PROBE_ID, "~status-probe~", "~ownership-probe~")
+
+    def list_compiled(self):
+        params = self.request.query_params
+        if params.get("assignable_on") or (params.get("q") or "").strip():
+            return None
+        status, ownership = params.get("status") or "", params.get("ownership") or ""
+        return (bool(status), bool(ownership)), (self.request.user.pk, status, ownership)
+
+    @classmethod
+    def list_queryset(cls, shape, user_id, status, ownership):
+        filters = {name: value for name, value, used in (("status", status, shape[0]),
+                                                         ("ownership", ownership, shape[1])) if used}
+        return selectors.vehicle_list(partner=selectors.fleet_partner_scope_of(user_id), filters=filters)
 
     def list_empty(self):
         self.partner  # noqa: B018 - someone who acts for no partner gets 404 `no_partner`, not an empty list

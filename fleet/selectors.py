@@ -27,7 +27,7 @@ from fleet.models import (
 )
 from fleet.models.insurance import VEHICLE_COVERAGES, Coverage
 from onboarding.models import Partner
-from onboarding.selectors import partner_for_user, partner_scope
+from onboarding.selectors import partner_for_user, partner_scope, partner_scope_of
 
 # --- Compliance ----------------------------------------------------------------------------------
 
@@ -385,6 +385,11 @@ def fleet_partner_scope(*, user):
     """`fleet_partner_for_user`'s partner as a subquery a list filters by in its own statement (no query of its
     own); a user who acts for no partner matches nothing."""
     return partner_scope(user=user)
+
+
+def fleet_partner_scope_of(user_id):
+    """`fleet_partner_scope` for a user id (a compiled list's probe)."""
+    return partner_scope_of(user_id)
 
 
 def fleet_partner_for_user(*, user) -> Partner:

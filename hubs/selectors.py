@@ -46,6 +46,11 @@ def hub_scope(*, user):
     return _hub_scope(user.pk if user.is_authenticated else None)
 
 
+def hub_scope_of(user_id):
+    """`hub_scope` for a user id (a compiled list's probe)."""
+    return _hub_scope(user_id)
+
+
 def hub_owner_ids(*, user_ids, object_ids) -> set[int]:
     """Of `user_ids`, those who own any of the hubs `object_ids` (core.audience tenancy)."""
     return set(Hub.objects.filter(owner_id__in=user_ids, pk__in=object_ids).values_list("owner_id", flat=True))

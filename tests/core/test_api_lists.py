@@ -368,22 +368,23 @@ def test_a_transaction_that_wrote_stops_reads_them_as_they_are_and_keeps_nothing
     assert raw_get_many([_kept_key(route.pk)]) == [None]
 
 
-def _walk(client, params):
-    """Every route of the day page by page, forward and then back from the last page; each page checked."""
-    forward, url, query = [], "/api/v1/routes/routes/", params
+def _walk(client, params, url="/api/v1/routes/routes/", key="id"):
+    """Every row's `key` page by page, forward and then back from the last page; each page checked."""
+    forward, query = [], params
     pages = []
     while url:
+        assert len(pages) < 50, "the cursor does not move"
         response = client.get(url, query)
         assert response.status_code == 200, response.content[:300]
         pages.append(response.json())
-        forward += [row["id"] for row in pages[-1]["results"]]
+        forward += [row[key] for row in pages[-1]["results"]]
         url, query = pages[-1]["next"], None
     backward, url = [], pages[-1]["previous"]
     while url:
         page = client.get(url).json()
-        backward = [row["id"] for row in page["results"]] + backward
+        backward = [row[key] for row in page["results"]] + backward
         url = page["previous"]
-    return forward, backward + [row["id"] for row in pages[-1]["results"]]
+    return forward, backward + [row[key] for row in pages[-1]["results"]]
 
 
 @pytest.mark.django_db
@@ -456,3 +457,62 @@ def test_a_list_queryset_that_builds_in_a_value_of_its_own_is_refused():
     page = CompiledPage(Sloppy, "any", (1,), ("id",), ()).order_by("id")
     with pytest.raises(ImproperlyConfigured, match="not one of its values"):
         page[0:3]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled once a shape", "the ORM each request"])
+def test_the_vans_list_reads_the_same_rows_for_each_filter_compiled_or_not(token_client, compiled, monkeypatch):
+    """The vans list compiles one statement per shape (which of status and ownership filter it; a search reads
+    through the ORM): each filter and each tenant reads what the ORM gives it, page after page."""
+    from fleet.api import VehicleViewSet
+
+    if not compiled:
+        monkeypatch.setattr(VehicleViewSet, "list_probes", ())
+    mine, owner = partner_with_owner()
+    theirs, their_owner = partner_with_owner()
+    _vans(mine, 9)
+    _vans(theirs, 4, start=100)
+    Vehicle.objects.filter(partner=mine, plate__in=["P000001", "P000004", "P000007"]).update(status="grounded")
+    Vehicle.objects.filter(partner=mine, plate__in=["P000004", "P000005"]).update(ownership="leased")
+    client, their_client = token_client(owner), token_client(their_owner)
+
+    def plates(**filters):
+        vans = Vehicle.objects.filter(partner=mine, **filters).order_by("-pk")
+        return list(vans.values_list("plate", flat=True))
+
+    cases = {"none": ({}, plates()), "status": ({"status": "grounded"}, plates(status="grounded")),
+             "ownership": ({"ownership": "leased"}, plates(ownership="leased")),
+             "both": ({"status": "grounded", "ownership": "leased"}, ["P000004"]),
+             "search": ({"q": "P00000"}, plates(plate__startswith="P00000")),
+             "no such status": ({"status": "sunk"}, [])}
+    for name, (filters, expected) in cases.items():
+        params = {"page_size": 2, "fields": "plate", **filters}
+        assert _walk(client, params, "/api/v1/fleet/vehicles/", "plate") == (expected, expected), name
+    theirs_seen = _walk(their_client, {"page_size": 3, "fields": "plate"}, "/api/v1/fleet/vehicles/", "plate")
+    assert theirs_seen[0] == [f"P{k:06d}" for k in range(103, 99, -1)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled once", "the ORM each request"])
+def test_the_parcels_list_pages_by_tracking_id_for_its_hub_alone_compiled_or_not(token_client, compiled,
+                                                                                 monkeypatch):
+    """The parcels list's cursor is a tracking id (text): a compiled page binds it, the day (given, or the hub's
+    own today) and the owner, and one hub never reads another's."""
+    from hubs.api import ParcelListView
+
+    if not compiled:
+        monkeypatch.setattr(ParcelListView, "list_probes", ())
+    hub, other = HubFactory(), HubFactory()
+    _parcels(hub, 7)
+    now = timezone.now()
+    Parcel.objects.bulk_create([Parcel(hub=other, service_date=DAY, tracking_id=f"OTHER{k}", recipient_name="R",
+                                       recipient_address="1 Pine St", allocated_at=now, updated_at=now)
+                                for k in range(5)])
+    today = hub.local_today()
+    _parcels(hub, 3, day=today)
+    for who, day, count in ((hub, DAY, 7), (other, DAY, 5), (hub, None, 3)):
+        params = {"page_size": 2, "fields": "tracking_id", **({"date": day.isoformat()} if day else {})}
+        forward, backward = _walk(token_client(who.owner), params, "/api/v1/hubs/parcels/", "tracking_id")
+        expected = sorted(Parcel.objects.filter(hub=who, service_date=day or today)
+                          .values_list("tracking_id", flat=True))
+        assert forward == backward == expected and len(expected) == count
