@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DataError, connection, connections
 from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -106,6 +106,16 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF checks a cursor's offset but not its position: one no row can have ("abc" for an id, a number past
+        # bigint's range) is its "Invalid cursor" 404, never a server error.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, DjangoValidationError, DataError) as exc:
+            if self.cursor is None or self.cursor.position is None:
+                raise
+            raise exceptions.NotFound(self.invalid_cursor_message) from exc
 
 
 class OldestFirstPagination(CursorPagination):
@@ -274,12 +284,19 @@ _SECOND = 1_000_003  # added to integer probes for the second compilation (which
 def _position(kind, position):
     """The cursor's position as the ORM would bind it (an id, or text); a position no id can be is a 404 (DRF's
     "Invalid cursor"), not a database error."""
-    if position is None or kind is str:
+    if position is None:
+        return None
+    if kind is str:
+        if "\x00" in position:  # PostgreSQL text holds no NUL
+            raise exceptions.NotFound(_("Invalid cursor"))
         return position
     try:
-        return int(position)
+        value = int(position)
     except (TypeError, ValueError) as exc:
         raise exceptions.NotFound(_("Invalid cursor")) from exc
+    if not -(2**63) <= value < 2**63:  # no id is out of bigint's range
+        raise exceptions.NotFound(_("Invalid cursor"))
+    return value
 
 
 @functools.lru_cache(maxsize=256)  # offsets and sizes come from the client: the shapes kept are bounded

@@ -425,16 +425,24 @@ def test_the_route_list_reads_the_same_rows_for_each_role_compiled_or_not(token_
 
 
 @pytest.mark.django_db
-def test_a_cursor_whose_position_is_not_an_id_is_a_404_not_a_server_error(token_client):
+@pytest.mark.parametrize("position", ["not-an-id", "9" * 30, "1\x00"])
+def test_a_cursor_whose_position_no_row_can_have_is_a_404_not_a_server_error(token_client, position):
     import base64
+    from urllib.parse import urlencode
 
     partner, owner = partner_with_owner()
     _routes(partner, 3)
-    cursor = base64.b64encode(b"p=not-an-id").decode()
+    hub = HubFactory()
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
 
-    response = token_client(owner).get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "cursor": cursor})
+    routes = token_client(owner).get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "cursor": cursor})
+    parcels = token_client(hub.owner).get("/api/v1/hubs/parcels/", {"date": DAY.isoformat(), "cursor": cursor})
 
-    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert routes.status_code == 404 and routes.json()["code"] == "not_found"  # ids: an integer of bigint's range
+    if "\x00" in position:  # the parcels' cursor is a tracking id: any text but a NUL
+        assert parcels.status_code == 404 and parcels.json()["code"] == "not_found"
+    else:
+        assert parcels.status_code == 200 and parcels.json()["results"] == []
 
 
 def test_a_list_queryset_that_builds_in_a_value_of_its_own_is_refused():

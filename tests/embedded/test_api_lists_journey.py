@@ -45,3 +45,17 @@ def test_expanded_stops_of_every_kind_read_as_the_route_detail_writes_them_on_sq
 
     assert page == [client.get(f"/api/v1/routes/routes/{route.pk}/").json() for route in routes]
     assert page[0]["stops"][1]["outcome_at"] == "2026-03-10T17:05:09.000120Z" and page[2]["stops"] == []
+
+
+def test_a_cursor_whose_position_no_row_can_have_is_a_404_on_the_embedded_default_too(token_client):
+    """The ORM's path (SQLite): a position that is no id is DRF's "Invalid cursor" 404, not a server error."""
+    import base64
+
+    partner, owner = partner_with_owner()
+    _routes(partner, 2)
+    client = token_client(owner)
+    cursor = base64.b64encode(b"p=not-an-id").decode()
+
+    response = client.get("/api/v1/routes/routes/", {"date": DAY.isoformat(), "cursor": cursor})
+
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
