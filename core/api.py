@@ -117,6 +117,18 @@ class CursorPagination(pagination.CursorPagination):
                 raise
             raise exceptions.NotFound(self.invalid_cursor_message) from exc
 
+    # The links are written once, with the page's rows as read: a `values()` list drops the ordering columns it
+    # read only for them (`ValuesListMixin`) before the browsable API asks for the links again to draw its buttons.
+    def get_next_link(self):
+        if "_next_link" not in self.__dict__:
+            self._next_link = super().get_next_link()
+        return self._next_link
+
+    def get_previous_link(self):
+        if "_previous_link" not in self.__dict__:
+            self._previous_link = super().get_previous_link()
+        return self._previous_link
+
 
 class OldestFirstPagination(CursorPagination):
     """A log read in the order it happened (an object's history): oldest first by primary key."""

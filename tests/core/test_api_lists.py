@@ -524,3 +524,19 @@ def test_the_parcels_list_pages_by_tracking_id_for_its_hub_alone_compiled_or_not
         expected = sorted(Parcel.objects.filter(hub=who, service_date=day or today)
                           .values_list("tracking_id", flat=True))
         assert forward == backward == expected and len(expected) == count
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_draws_a_values_lists_page_buttons_after_its_ordering_columns_are_dropped(token_client):
+    """The vans list reads `pk` only to write its cursor links and drops it from the rows; the browsable API asks
+    for the links again when it draws its page buttons, and gets the same ones."""
+    partner, owner = partner_with_owner()
+    _vans(partner, 5)
+    client = token_client(owner)
+    params = {"page_size": 2, "fields": "plate"}
+
+    page = client.get("/api/v1/fleet/vehicles/", params).json()
+    html = client.get("/api/v1/fleet/vehicles/", params, HTTP_ACCEPT="text/html")
+
+    assert html.status_code == 200
+    assert page["next"].split("?", 1)[1].replace("&", "&amp;") in html.content.decode()
