@@ -223,10 +223,11 @@ def next_round(problem: Problem, plan: Solution, round_: int, left: float, *, se
             return None
         initial = [(r.vehicle_type, r.stops) for r in plan.routes]
         return Round(POLISH, [list(range(len(plan.routes)))], [], [(problem, left, seed, initial)])
+    count = group_count(len(plan.routes), workers)
     if round_ == 0:
-        groups = _border_groups(problem, plan.routes)
+        groups = _border_groups(problem, plan.routes, count)
     else:
-        groups = _neighbour_groups(problem, plan.routes, np.random.default_rng(seed + round_))
+        groups = _neighbour_groups(problem, plan.routes, np.random.default_rng(seed + round_), count)
     if not groups:
         return None
     parallel = len(groups) if workers is None else min(workers, len(groups))
@@ -234,6 +235,21 @@ def next_round(problem: Problem, plan: Solution, round_: int, left: float, *, se
     planned = [_group_job(problem, [plan.routes[k] for k in group], each, seed + 1000 * round_ + n)
                for n, group in enumerate(groups)]
     return Round(BORDERS, groups, [[stops, kinds] for stops, kinds, _ in planned], [job for *_, job in planned])
+
+
+def group_count(routes: int, workers: int | None) -> int:
+    """How many groups a round makes of `routes` routes: about GROUP_SIZE routes each, in whole waves of
+    `workers` jobs (51 routes in groups of 10 on two workers are 6 groups of 8-9, not 5 with one worker idle
+    for the third wave), and never a group of one route."""
+    count = max(1, round(routes / GROUP_SIZE))
+    if workers and workers > 1:
+        count = workers * max(1, round(routes / (GROUP_SIZE * workers)))
+    return max(1, min(count, routes // 2))
+
+
+def _sizes(routes: int, count: int) -> list[int]:
+    """`routes` shared out as evenly as can be among `count` groups."""
+    return [routes // count + (k < routes % count) for k in range(count)]
 
 
 def apply_round(plan: Solution, round_: Round, solutions: list[Solution]) -> Solution:
@@ -368,34 +384,38 @@ def _group_job(problem: Problem, routes, seconds: float, seed: int):
     return stops, kinds, (subproblem(problem, stops, fleet), seconds, seed, initial)
 
 
-def _neighbour_groups(problem: Problem, routes, rng, size: int = GROUP_SIZE) -> list[list[int]]:
-    """Routes in a random order; each route not yet taken forms a group with the `size - 1` routes not yet
-    taken whose centroids are nearest its own. Every route is in at most one group."""
+def _neighbour_groups(problem: Problem, routes, rng, count: int) -> list[list[int]]:
+    """`count` groups of (near) equal size: routes in a random order; each route not yet taken forms a group
+    with the routes not yet taken whose centroids are nearest its own. Every route is in one group."""
     if len(routes) < 2:
         return []
     xs, ys = _planar(problem)
     centres = np.array([[xs[r.stops].mean(), ys[r.stops].mean()] for r in routes])
     free = np.ones(len(routes), dtype=bool)
+    sizes = iter(_sizes(len(routes), count))
     groups = []
     for k in rng.permutation(len(routes)):
         if not free[k]:
             continue
         free[k] = False
         candidates = np.flatnonzero(free)
-        near = candidates[np.argsort(np.hypot(*(centres[candidates] - centres[k]).T))[:size - 1]]
+        near = candidates[np.argsort(np.hypot(*(centres[candidates] - centres[k]).T))[:next(sizes) - 1]]
         free[near] = False
-        if len(near):
-            groups.append([int(k), *(int(j) for j in near)])
-    return groups
+        groups.append([int(k), *(int(j) for j in near)])
+    return [g for g in groups if len(g) > 1]
 
 
-def _border_groups(problem: Problem, routes, size: int = GROUP_SIZE, offset: int = GROUP_SIZE // 2) -> list[list[int]]:
-    """Routes ordered by the polar angle of their centroid, taken `size` at a time from `offset` on
-    (half a group: each group straddles what used to be a sector border)."""
+def _border_groups(problem: Problem, routes, count: int) -> list[list[int]]:
+    """Routes ordered by the polar angle of their centroid, from half a group on (each group straddles what
+    used to be a sector border), cut into `count` runs of (near) equal size."""
     if len(routes) < 2:
         return []
     xs, ys = _planar(problem)
     angles = [float(np.arctan2(ys[r.stops].mean(), xs[r.stops].mean())) for r in routes]
     order = [int(k) for k in np.argsort(angles)]
+    sizes = _sizes(len(order), count)
+    offset = sizes[0] // 2
     order = order[offset:] + order[:offset]
-    return [order[k:k + size] for k in range(0, len(order), size) if len(order[k:k + size]) > 1]
+    cuts = np.cumsum([0, *sizes])
+    return [order[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b - a > 1]
+

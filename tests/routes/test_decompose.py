@@ -173,3 +173,24 @@ def test_a_decomposed_day_on_a_mixed_fleet_uses_no_van_twice():
 
     assert violations(problem, solution) == []
     assert Counter(i for r in solution.routes for i in r.stops) == Counter(range(len(problem.stops)))
+
+
+@pytest.mark.parametrize("count", [7, 20, 31, 45, 50, 51, 58, 60, 75])
+@pytest.mark.parametrize("workers", [2, 3])
+def test_a_rounds_route_groups_fill_whole_waves_of_the_workers(count, workers):
+    """51 routes in groups of 10 would be 5 groups: on two workers the third wave would run one group while the
+    other worker idles. Every round's groups come in a multiple of the workers, each route in one group."""
+    from routes.solver.decompose import next_round
+    from routes.solver.types import Route
+
+    limits = Limits(polish_whole_upto=0)
+    problem = _station_day(1200)
+    routes = [Route(vehicle_type=0, stops=list(range(k, len(problem.stops), count))) for k in range(count)]
+    plan = Solution(routes=routes, unassigned=[])
+
+    for round_ in range(3):
+        step = next_round(problem, plan, round_, 60.0, seed=1, workers=workers, limits=limits)
+
+        sizes = sorted(len(group) for group in step.groups)
+        assert len(step.groups) % workers == 0 and sizes[0] > 1 and sizes[-1] - sizes[0] <= 1
+        assert sorted(k for group in step.groups for k in group) == list(range(count))
