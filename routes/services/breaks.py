@@ -7,7 +7,7 @@ inside its shift."""
 
 from dataclasses import dataclass
 
-from fleet.services import hours_rule_for
+from fleet.services import hours_rule_for, rule_state
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,19 @@ class BreakRule:
         return {"after_s": self.after_s, "length_s": self.length_s}
 
 
-def station_break_rule(station) -> BreakRule | None:
-    rule = hours_rule_for(state=station.state)
-    if rule is None:
+def station_break_rule(station, partners=()) -> BreakRule | None:
+    """The hours rule a station's routes are planned under: its state's rule (else the program default). A
+    station with no state plans under the strictest of the rules the day's `partners` check their drivers by
+    (their region's state, fleet.services.driver_rule): the earliest break, the longest, the shortest day. Planned
+    under the program default, a route of 5 to 6 hours had no break, and a Washington partner's drivers (a break
+    after 5 hours) could not be put on it."""
+    states = {station.state} if station.state or not partners else {rule_state(p) for p in partners}
+    rules = [r for r in (hours_rule_for(state=state) for state in sorted(states)) if r is not None]
+    if not rules:
         return None
-    return BreakRule(after_s=rule.break_after_minutes * 60, length_s=rule.break_minutes * 60,
-                     max_day_s=rule.max_day_minutes * 60)
+    return BreakRule(after_s=min(r.break_after_minutes for r in rules) * 60,
+                     length_s=max(r.break_minutes for r in rules) * 60,
+                     max_day_s=min(r.max_day_minutes for r in rules) * 60)
 
 
 def reserved_s(station, rule: BreakRule | None) -> int:

@@ -35,6 +35,7 @@ from core.jobs import (
 from core.models import Job
 from core.taskqueue import task_named
 from core.workflow import lock, transition
+from onboarding.models import Partner
 from routes.models import (
     PLAN_WORKFLOW,
     Package,
@@ -138,7 +139,8 @@ def problem_build(*, station: Station, service_date: date) -> tuple[Problem, dic
     stops = _address_stops([r for r in rows if r["hub_id"] is None]) + _hub_stops([r for r in rows if r["hub_id"]])
     fleet = fleet_for_day(station=station, service_date=service_date)
     caps = Counter(c for day in fleet for c in day.capacities)
-    brk = station_break_rule(station)
+    brk = station_break_rule(station, Partner.objects.filter(pk__in=[d.partner_id for d in fleet])
+                             .select_related("region"))
     start, end = solver_window(station, brk)
     vehicles = [VehicleType(count=n, capacity=cap, shift_start=start, shift_end=end, key=str(cap))
                 for cap, n in sorted(caps.items(), reverse=True)]

@@ -250,3 +250,28 @@ def test_the_driver_sees_the_week_asks_for_time_off_and_a_swap(client, crew, day
     assert client.post(reverse("routes:my_shift_swap", args=[theirs.pk]),
                        {"to_driver": drivers[2].pk}).status_code == 404
     assert not ShiftSwap.objects.filter(shift=theirs).exists()
+
+
+def test_a_planned_route_at_a_station_without_a_state_keeps_the_break_its_partners_drivers_need(station, day, rule,
+                                                                                                imported):
+    """The station has no state: its partner's drivers work under their region's rule (a break after 5 hours,
+    not the program's 6). Every route of more than 5 hours has that break, so each can be staffed."""
+    HoursRule.objects.create(state="GA", max_day_minutes=600, max_week_minutes=2400, min_rest_minutes=600,
+                             break_after_minutes=300, break_minutes=45)
+    station.state = ""
+    station.save(update_fields=["state"])
+    partner, _owner, _vans, _drivers = partner_with_fleet(station=station, routes=3, vans=3, drivers=3, on=day,
+                                                          partner_kwargs={"state_of_formation": "GA"})
+    imported(300)
+
+    plan = plan_build(station=station, service_date=day, seconds=1)
+
+    assert plan.status == PlanStatus.READY
+    routes = list(plan.routes.all())
+    assert any(r.end_s - r.break_s - r.start_s > 300 * 60 for r in routes)
+    for r in routes:
+        worked = r.end_s - r.break_s - r.start_s
+        assert r.break_s == (45 * 60 if worked > 300 * 60 else 0)
+        assert r.end_s <= station.shift_end_s
+    routes_auto_assign(partner=partner, service_date=day)
+    assert all(r.driver_id and r.vehicle_id for r in plan.routes.all())
