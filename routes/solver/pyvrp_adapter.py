@@ -9,6 +9,9 @@ Measured on ../shared/bench (bench/bench_solver.py, ours and plain PyVRP back to
   an earlier PyVRP needed, made 0.14 worse: over 11 instances at 10 s (X 100-600, Solomon; a loaded machine)
   mean gap 3.0 % against 1.6 %, with 10 % on X-n153-k22 and 5 % on R101 where the search stayed infeasible.
 - A late-acceptance history of 100 candidates instead of 300 (short budgets need a greedier acceptance).
+- A start built with the windows in mind where most clients have one (`_time_oriented_start`, Solomon's
+  time-oriented nearest neighbour): C1_4_1 (400 clients, 40 vans, 10 s) went from no plan serving every client to
+  0.00-0.15 % over the best-known; the other Solomon instances unchanged (0.02 % mean over 12 runs, seeds 0-1).
 - Cooperation (`board`): searches in other processes on the same problem exchange their best plans every
   tenth of the budget (see portfolio.py).
 """
@@ -138,7 +141,9 @@ def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial,
     pm = PenaltyManager(params.midpoint_penalties(data), params)
     warm = initial is not None
     if initial is None:
-        initial = ls(pyvrp.Solution.make_random(data, rng), pm.max_cost_evaluator(), exhaustive=True)
+        start = _time_oriented_start(data) if _windowed(data) else None
+        start = start or pyvrp.Solution.make_random(data, rng)
+        initial = ls(start, pm.max_cost_evaluator(), exhaustive=True)
     ils_params = IteratedLocalSearchParams(num_iters_no_improvement=sp.iters_no_improvement,
                                            history_length=sp.history_length)
     board = board or _Alone()
@@ -169,6 +174,61 @@ def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial,
         if posted is not None and _rank(current, pm) < _rank(best, pm):
             best = current
     return best
+
+
+WINDOWED = 0.5  # of the clients with a window of their own: the search starts from a time-oriented construction
+
+
+def _windowed(data: pyvrp.ProblemData) -> bool:
+    clients = data.clients()
+    day_end = max(v.tw_late for v in data.vehicle_types())
+    own = sum(1 for c in clients if c.tw_early > 0 or c.tw_late < day_end)
+    return bool(clients) and own >= WINDOWED * len(clients)
+
+
+def _time_oriented_start(data: pyvrp.ProblemData) -> pyvrp.Solution | None:
+    """Solomon's time-oriented nearest-neighbour construction (1987): each van, biggest first, leaves the depot
+    and goes on to the client that is close in distance, in time and in urgency among those it can still reach in
+    their window with room for the load and time to get back, until none is left; clients no van reached are
+    left to the local search to insert. On tightly windowed instances a random start leaves the search without
+    a plan serving every client (C1_4_1: 400 clients, 40 vans, none found in 10 s)."""
+    if data.num_depots != 1:
+        return None
+    dist = np.asarray(data.distance_matrix(0), dtype=float)
+    dur = np.asarray(data.duration_matrix(0), dtype=float)
+    clients = data.clients()
+    early = np.array([c.tw_early for c in clients], dtype=float)
+    late = np.array([c.tw_late for c in clients], dtype=float)
+    service = np.array([c.service_duration for c in clients], dtype=float)
+    demand = np.array([sum(c.delivery) for c in clients], dtype=float)
+    free = np.ones(len(clients), dtype=bool)
+    types = data.vehicle_types()
+    routes = []
+    for kind in sorted(range(len(types)), key=lambda k: -sum(types[k].capacity)):
+        vt = types[kind]
+        for _ in range(vt.num_available):
+            if not free.any():
+                break
+            here, clock, load, visits = 0, float(vt.tw_early), 0.0, []
+            while True:
+                cand = np.flatnonzero(free)
+                arrive = clock + dur[here, cand + 1]
+                begin = np.maximum(arrive, early[cand])
+                fits = ((arrive <= late[cand]) & (load + demand[cand] <= sum(vt.capacity))
+                        & (begin + service[cand] + dur[cand + 1, 0] <= vt.tw_late))
+                if not fits.any():
+                    break
+                cand, begin = cand[fits], begin[fits]
+                score = (0.4 * dist[here, cand + 1] + 0.4 * (begin - clock)
+                         + 0.2 * (late[cand] - (clock + dur[here, cand + 1])))
+                j = int(np.argmin(score))
+                nxt = int(cand[j])
+                visits.append(nxt)
+                free[nxt] = False
+                here, clock, load = nxt + 1, float(begin[j] + service[nxt]), load + demand[nxt]
+            if visits:
+                routes.append(pyvrp.Route(data, visits, kind))
+    return pyvrp.Solution(data, routes) if routes else None
 
 
 def _local_search(data: pyvrp.ProblemData, rng: pyvrp.RandomNumberGenerator, sp: SearchParams) -> LocalSearch:
