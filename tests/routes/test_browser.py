@@ -1,5 +1,6 @@
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from routes.models import RouteStop, StopStatus
 from tests.conftest import login
@@ -22,7 +23,8 @@ def test_the_driver_sees_todays_stops_on_a_phone_and_marks_one_delivered(phone_p
     rows = page.locator("#stops > li")
     assert rows.count() == route.stops.count()
     first = route.stops.order_by("sequence").first()
-    assert page.locator("#next-stop").get_attribute("data-stop") == str(first.pk)
+    # the next stop is drawn by the page's script after the list: wait for it rather than read it at once
+    expect(page.locator("#next-stop")).to_have_attribute("data-stop", str(first.pk), timeout=15_000)
     assert page.locator("#ns-geo").get_attribute("href").startswith(f"geo:{first.latitude},{first.longitude}")
     screenshot(page, "routes-driver-today")
     steps.deliver(page)
