@@ -39,6 +39,7 @@ def test_a_week_is_scored_issued_disputed_resolved_approved_and_paid(page, scree
     page.goto("/performance/program/")
     page.fill("input[name=week]", week.isoformat())
     page.click("#compute")
+    page.wait_for_url("**/performance/program/weeks/*/")  # the job's page; reloading before it loads races the redirect
     assert eventually(lambda: Statement.objects.filter(partner=partner, week_start=week).exists())
     page.reload()
     page.wait_for_selector("#week-statements")
