@@ -14,6 +14,8 @@ Measured on ../shared/bench (bench/bench_solver.py, ours and plain PyVRP back to
 - A start built with the windows in mind where most clients have one (`_time_oriented_start`, Solomon's
   time-oriented nearest neighbour): C1_4_1 (400 clients, 40 vans, 10 s) went from no plan serving every client to
   0.00-0.15 % over the best-known; the other Solomon instances unchanged (0.02 % mean over 12 runs, seeds 0-1).
+- The stops in Hilbert-curve order (`_by_locality`): near stops get near indices in the matrices, so a move's
+  reads hit the processor's caches on big days (5,000-package days 2.5 % shorter at 60 s; X neutral).
 - Cooperation (`board`): searches in other processes on the same problem exchange their best plans every
   tenth of the budget (see portfolio.py).
 """
@@ -110,6 +112,7 @@ def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | No
     started = time.monotonic()
     distance, duration = problem.matrices()
     kept, unassigned = precheck(problem, distance, duration)
+    kept = _by_locality(problem, kept)
     routes = []
     if kept:
         data = _problem_data(problem, distance, duration, kept)
@@ -328,6 +331,39 @@ class _FewerRoutes:
         if not improved:
             count = best.num_routes()
             self.failed[count] = self.failed.get(count, 0) + 1
+
+
+def _hilbert_keys(xs: np.ndarray, ys: np.ndarray, order: int = 16) -> np.ndarray:
+    """Each point's position along a Hilbert curve over the points' bounding box (a 2^order grid): points close
+    along the curve are close on the map, and consecutive cells of the curve are next to each other."""
+    side = 2**order - 1
+    x = np.rint((xs - xs.min()) / (np.ptp(xs) or 1.0) * side).astype(np.int64)
+    y = np.rint((ys - ys.min()) / (np.ptp(ys) or 1.0) * side).astype(np.int64)
+    key = np.zeros_like(x)
+    s = 2 ** (order - 1)
+    while s > 0:
+        rx, ry = (x & s) > 0, (y & s) > 0
+        key += s * s * ((3 * rx) ^ ry)
+        flip = ~ry & rx
+        x, y = np.where(flip, s - 1 - x, x), np.where(flip, s - 1 - y, y)
+        x, y = np.where(~ry, y, x), np.where(~ry, x, y)
+        s //= 2
+    return key
+
+
+def _by_locality(problem: Problem, kept: list[int]) -> list[int]:
+    """The stops in Hilbert-curve order, so that stops near each other get near indices in the library's matrices.
+    A client's moves read the rows and columns of its nearest clients; in a manifest's order (random on the map)
+    each read of a day's 4,000 x 4,000 or bigger matrix misses the processor's caches. One whole-day local search
+    step measured 30 % faster (8,058 stops); synthetic 5,000-package days (60 s, two processes) came out at 1,942
+    and 1,943 km against 1,987 and 1,998, 2,500-package days (30 s) at 1,226 and 1,287 against 1,248 and 1,307,
+    10,000-package days (90 s) at 2,958 and 2,966 against 2,983 and 2,965. X 100-600 at 10 s (small matrices)
+    neutral: 0.78 % against 0.76 % (seed 0, 13 instances better, 15 worse)."""
+    if len(kept) < 2:
+        return kept
+    xs = np.array([problem.stops[i].point.x for i in kept], dtype=float)
+    ys = np.array([problem.stops[i].point.y for i in kept], dtype=float)
+    return [kept[k] for k in np.argsort(_hilbert_keys(xs, ys), kind="stable")]
 
 
 def _rank(solution: pyvrp.Solution, pm: PenaltyManager) -> tuple[bool, int]:
