@@ -11,6 +11,8 @@ Measured on ../shared/bench (bench/bench_solver.py, ours and plain PyVRP back to
 - A late-acceptance history of 100 candidates instead of 300 (short budgets need a greedier acceptance).
 - Cold searches look at each client's 30 nearest clients, not 50: cheaper moves, more iterations in a short
   budget (X 100-600 at 10 s, mean of two seeds: 0.70 % against 0.84 %; see `params_for`).
+- By kind: where few clients have windows (CVRP, station days), no whole-plan search after each new best (X 100-600
+  at 10 s: 0.65 % against 0.71 %); windowed instances keep it (see `params_for`).
 - A start built with the windows in mind where most clients have one (`_time_oriented_start`, Solomon's
   time-oriented nearest neighbour): C1_4_1 (400 clients, 40 vans, 10 s) went from no plan serving every client to
   0.00-0.15 % over the best-known; the other Solomon instances unchanged (0.02 % mean over 12 runs, seeds 0-1).
@@ -63,6 +65,7 @@ class SearchParams:
     fewer_routes_tries: int = 2  # epochs spent trying the best plan with one route fewer, per route count (0: never)
     extra_operators: tuple[str, ...] = field(default=())  # pyvrp.search operators beyond OPERATORS
     drop_operators: tuple[str, ...] = field(default=())
+    exhaustive_on_best: bool = True  # a whole local search of each new best plan (PyVRP's default; see params_for)
 
 
 # A search warm-started from a plan (a big day's route groups, a 5,000-package day's polish) runs like PyVRP's own:
@@ -85,6 +88,13 @@ def params_for(data: pyvrp.ProblemData, *, warm: bool = False) -> SearchParams:
       cold sectors and whole-day searches at 30, warm groups and polish at 50) it is neutral: 1,000 packages 60 s,
       749.6 and 725.3 km against 758.0 and 722.7; 5,000 packages 60 s, four runs, 1,965 km mean against 1,958;
       10,000 packages 90 s, 2,995 and 3,016 against 2,990 and 2,994.
+    - exhaustive_on_best only where most clients have a window of their own (`_windowed`): PyVRP searches the whole
+      plan again after each new best, which on a big plan costs hundreds of ordinary steps. Without it, X 100-600
+      (29 instances, 10 s, seeds 0 and 1) 0.65 % against 0.71 % (35 runs better, 17 worse; before the Hilbert order
+      0.67 against 0.72); synthetic 10,000-package days (90 s) 2,914 and 2,964 km against 2,958 and 2,966,
+      2,500-package days (30 s) 1,231 and 1,262 against 1,226 and 1,287. On the windowed Solomon and
+      Gehring-Homberger instances it hurt (8 instances, seed 0: 0.39 % against 0.33 %, R1_10_1 2.12 against 1.87),
+      so they keep it.
     - history_length 100: 50 and 200 both measured 0.88 % on X 100-600 against 0.79 %.
     - epoch_share 0.1: 0.2 measured 0.83 %.
     - perturb_max 25: 15 and 40 measured 0.95 % and 0.92 %.
@@ -100,7 +110,9 @@ def params_for(data: pyvrp.ProblemData, *, warm: bool = False) -> SearchParams:
     did not help (60 s of groups from one plan: 2,959 km against 2,958-2,964). On 5,000-package days (the polish,
     60 s) neutral: 1,987 and 1,998 km against 1,976 and 2,002.
     """
-    return WARM if warm else SearchParams()
+    if warm:
+        return WARM
+    return SearchParams(exhaustive_on_best=_windowed(data))
 
 
 def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | None = None,
@@ -183,7 +195,8 @@ def _search(data: pyvrp.ProblemData, *, seconds: float, seed: int, initial,
         start = start or pyvrp.Solution.make_random(data, rng)
         initial = ls(start, pm.max_cost_evaluator(), exhaustive=True)
     ils_params = IteratedLocalSearchParams(num_iters_no_improvement=sp.iters_no_improvement,
-                                           history_length=sp.history_length)
+                                           history_length=sp.history_length,
+                                           exhaustive_on_best=sp.exhaustive_on_best)
     board = board or _Alone()
     report = None if progress is None else _Reporting(seconds, progress)
     # A warm start (a big day's route group, a polish) already has its routes; trials there measured longer days.

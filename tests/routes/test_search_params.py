@@ -36,7 +36,7 @@ def test_solve_picks_the_parameters_by_whether_it_starts_from_a_plan(monkeypatch
     real = pyvrp_adapter._local_search
 
     def recording(data, rng, sp):
-        seen.append((sp.neighbours, sp.history_length, sp.epoch_share))
+        seen.append((sp.neighbours, sp.history_length, sp.epoch_share, sp.exhaustive_on_best))
         return real(data, rng, sp)
 
     monkeypatch.setattr(pyvrp_adapter, "_local_search", recording)
@@ -44,8 +44,20 @@ def test_solve_picks_the_parameters_by_whether_it_starts_from_a_plan(monkeypatch
     seen_cold, seen[:] = list(seen), []
     pyvrp_adapter.solve(problem, seconds=0.3, seed=1, initial=[(r.vehicle_type, r.stops) for r in cold.routes])
 
-    assert seen_cold and set(seen_cold) == {(30, 100, 0.1)}
-    assert seen and set(seen) == {(50, 300, 1.0)}
+    assert seen_cold and set(seen_cold) == {(30, 100, 0.1, False)}  # a station day: 15 % of stops windowed
+    assert seen and set(seen) == {(50, 300, 1.0, True)}
+
+
+def test_only_a_mostly_windowed_problem_searches_each_new_best_plan_whole():
+    problem, data = _data()
+    windowed = data.replace(clients=[
+        pyvrp.Client(location=c.location, delivery=c.delivery, service_duration=c.service_duration,
+                     tw_early=3600 * (9 + k % 6), tw_late=3600 * (11 + k % 6))
+        for k, c in enumerate(data.clients())])
+
+    assert params_for(data).exhaustive_on_best is False
+    assert params_for(windowed).exhaustive_on_best is True
+    assert params_for(data, warm=True).exhaustive_on_best is True
 
 
 def test_a_warm_search_runs_one_epoch_without_restarting(monkeypatch):
