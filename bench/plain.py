@@ -19,7 +19,7 @@ def plain_pyvrp(problem: Problem, seconds: float, seed: int = 0) -> Solution:
     data = _problem_data(problem, distance, duration, kept)
     result = pyvrp.solve(data, stop=MaxRuntime(max(0.05, seconds - (time.monotonic() - started))), seed=seed,
                          collect_stats=False)
-    routes, dropped = _routes(problem, distance, duration, result.best, kept)
+    routes, dropped = _routes(problem, data, result.best, kept)
     unassigned += [Unassigned(i, "no_room") for i in dropped]
     return Solution(routes=routes, unassigned=sorted(unassigned, key=lambda u: u.stop),
                     distance=sum(r.distance for r in routes), duration=sum(r.duration for r in routes),

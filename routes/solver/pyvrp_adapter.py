@@ -25,7 +25,7 @@ Measured on ../shared/bench (bench/bench_solver.py, ours and plain PyVRP back to
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -127,12 +127,16 @@ def solve(problem: Problem, *, seconds: float, seed: int = 0, initial: list | No
     kept = _by_locality(problem, kept)
     routes = []
     if kept:
-        data = _problem_data(problem, distance, duration, kept)
+        # Ours go before the library copies its own, and the library's serve from then on (see _routes): on a big
+        # day each matrix is hundreds of MB, and the search holds one pair of them, not two or three.
+        distance, duration = _library_matrices(distance, duration, kept)
+        data = _data(problem, distance, duration, kept)
+        del distance, duration
         position = {stop: k for k, stop in enumerate(kept)}
         init = _initial_solution(data, problem, initial, position)
         remaining = max(0.05, seconds - (time.monotonic() - started))
         best = _search(data, seconds=remaining, seed=seed, initial=init, progress=progress, board=board)
-        routes, dropped = _routes(problem, distance, duration, best, kept)
+        routes, dropped = _routes(problem, data, best, kept)
         unassigned += [Unassigned(i, "no_room") for i in dropped]
     unassigned.sort(key=lambda u: u.stop)
     return Solution(
@@ -384,13 +388,26 @@ def _rank(solution: pyvrp.Solution, pm: PenaltyManager) -> tuple[bool, int]:
 
 
 def _problem_data(problem: Problem, distance, duration, kept: list[int]) -> pyvrp.ProblemData:
+    """The library's problem: the depot and the `kept` stops, in that order."""
+    return _data(problem, *_library_matrices(distance, duration, kept), kept)
+
+
+def _library_matrices(distance, duration, kept: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """New matrices of the depot and the `kept` stops in that order, capped at the library's largest value."""
     index = np.array([0, *(i + 1 for i in kept)])
-    dist = np.minimum(distance[np.ix_(index, index)], _MAX)
-    dur = np.minimum(duration[np.ix_(index, index)], _MAX)
+    dist, dur = distance[np.ix_(index, index)], duration[np.ix_(index, index)]
+    np.minimum(dist, _MAX, out=dist)
+    np.minimum(dur, _MAX, out=dur)
+    return dist, dur
+
+
+def _data(problem: Problem, dist: np.ndarray, dur: np.ndarray, kept: list[int]) -> pyvrp.ProblemData:
+    """The library's problem from matrices already in library order (`_library_matrices`)."""
+    index = [0, *(i + 1 for i in kept)]
     # An optional stop carries a prize far above what serving it can cost, so the solver leaves
     # one out only when no vehicle has room for it.
-    finite = dist[dist < UNREACHABLE]
-    prize = int(min(_MAX // 4, 4 * int(finite.max(initial=1)) + 1000))
+    longest = int(dist.max(where=dist < UNREACHABLE, initial=1))  # a mask, not a copy of the matrix
+    prize = int(min(_MAX // 4, 4 * longest + 1000))
     points = problem.points
     locations = [pyvrp.Location(x=points[i].x, y=points[i].y) for i in index]
     clients = []
@@ -451,17 +468,22 @@ def _initial_solution(data, problem: Problem, initial, position):
     return pyvrp.Solution(data, routes)
 
 
-def _routes(problem: Problem, distance, duration, best, kept: list[int]):
-    """The library's routes in stop indices, each checked (and repaired) by our own evaluator."""
+def _routes(problem: Problem, data: pyvrp.ProblemData, best, kept: list[int]):
+    """The library's routes in stop indices, each checked (and repaired) by our own evaluator. The evaluator reads
+    the library's own matrices (read-only views, no copy; the library's client k is stop kept[k]), so a big day
+    holds one pair of matrices while it is searched, not two: 4,000 stops' pair is 256 MB."""
+    ordered = replace(problem, stops=[problem.stops[i] for i in kept], distance=None, duration=None)
+    distance, duration = data.distance_matrix(0), data.duration_matrix(0)
     routes, dropped, served = [], [], set()
     for r in best.routes():
-        stops = [kept[a.idx] for a in r if a.is_client()]
+        stops = [int(a.idx) for a in r if a.is_client()]
         served.update(stops)
-        route, violations = evaluate(problem, distance, duration, int(r.vehicle_type()), stops, int(r.start_time()))
+        route, violations = evaluate(ordered, distance, duration, int(r.vehicle_type()), stops, int(r.start_time()))
         if violations:
-            route, lost = repair(problem, distance, duration, route)
-            dropped += lost
+            route, lost = repair(ordered, distance, duration, route)
+            dropped += [kept[k] for k in lost]
         if route.stops:
+            route.stops = [kept[k] for k in route.stops]
             routes.append(route)
-    dropped += [i for i in kept if i not in served]
+    dropped += [stop for k, stop in enumerate(kept) if k not in served]
     return routes, dropped
