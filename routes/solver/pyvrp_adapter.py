@@ -18,6 +18,9 @@ Measured on ../shared/bench (bench/bench_solver.py, ours and plain PyVRP back to
   0.00-0.15 % over the best-known; the other Solomon instances unchanged (0.02 % mean over 12 runs, seeds 0-1).
 - The stops in Hilbert-curve order (`_by_locality`): near stops get near indices in the matrices, so a move's
   reads hit the processor's caches on big days (5,000-package days 2.5 % shorter at 60 s; X neutral).
+- One pair of matrices during a search: ours, re-ordered, are handed over and freed before the library copies them,
+  and its routes are checked on its own matrices (`_library_matrices`, `_routes`): a whole-day search of 7,900
+  stops peaks at 2.0 GB against 3.5 GB, of 3,950 stops at 551 MB against 917 MB (same plans).
 - Cooperation (`board`): searches in other processes on the same problem exchange their best plans every
   tenth of the budget (see portfolio.py).
 """
